@@ -1,0 +1,37 @@
+# Two commands on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: run test install schema migrations bench lint
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## the server on its embedded defaults (SQLite under var/, in-process broadcast) with a demo community
+run: install
+	$(PY) -m server serve
+
+## the whole suite (SQLite and PostgreSQL)
+test: install
+	$(PY) -m pytest
+
+## rewrite schema.graphql from the code
+schema: install
+	$(PY) -m server print-schema > schema.graphql
+
+## write a migration for model changes (Tortoise's own migrations)
+migrations: install
+	$(VENV)/bin/tortoise -c server.tortoise_conf.TORTOISE_ORM makemigrations
+
+bench: install
+	$(PY) bench/feed.py
+
+lint: install
+	$(VENV)/bin/ruff check .

@@ -1,0 +1,81 @@
+"""Threaded comments on posts."""
+
+from __future__ import annotations
+
+from tortoise.expressions import F
+from tortoise.transactions import in_transaction
+
+from moderation import policies
+from resolvers import validation
+from resolvers.context import Context
+from resolvers.pagination import Page, id_key, keyset_page, time_key
+from resolvers.posts import load_visible_post
+from server.errors import Conflict, Forbidden, InvalidInput, NotFound
+from server.models import Comment, CommentState, Post, PostState
+
+MAX_COMMENT = 2_000
+THREAD_KEYS = [time_key("created_at", descending=False), id_key(descending=False)]
+LISTED_STATES = (CommentState.PUBLISHED, CommentState.DELETED)
+
+
+async def add_comment(ctx: Context, post_id: int, body: str, parent_id: int | None) -> Comment:
+    viewer = policies.require_writer(ctx.viewer)
+    text = validation.text(body, "body", maximum=MAX_COMMENT, label="A comment")
+    post = await load_visible_post(ctx, post_id)
+    if post is None:
+        raise NotFound("No such post.")
+    if post.state != PostState.PUBLISHED:
+        raise Conflict("Comments open when the post is published.")
+    parent = None
+    if parent_id is not None:
+        parent = await Comment.get_or_none(id=parent_id, post_id=post.id)
+        if parent is None or parent.state not in LISTED_STATES:
+            raise NotFound("No such comment to reply to on this post.")
+    async with in_transaction():
+        comment = await Comment.create(
+            post_id=post.id, author_id=viewer.id, parent_id=parent_id, body=text
+        )
+        await Post.filter(id=post.id).update(comment_count=F("comment_count") + 1)
+        if parent is not None:
+            await Comment.filter(id=parent.id).update(reply_count=F("reply_count") + 1)
+    return comment
+
+
+async def delete_comment(ctx: Context, comment_id: int) -> Comment:
+    """Deleting keeps a tombstone so that replies stay in their thread."""
+    viewer = policies.require_writer(ctx.viewer)
+    comment = await Comment.get_or_none(id=comment_id)
+    if comment is None or comment.state == CommentState.DELETED:
+        raise NotFound("No such comment.")
+    if await load_visible_post(ctx, comment.post_id) is None:
+        raise NotFound("No such comment.")
+    if not policies.can_delete_comment(viewer, comment):
+        raise Forbidden("Only the author can delete this comment.")
+    async with in_transaction():
+        was_listed = comment.state == CommentState.PUBLISHED
+        comment.state = CommentState.DELETED
+        comment.body = ""
+        await comment.save(update_fields=["state", "body", "updated_at"])
+        if was_listed:
+            await Post.filter(id=comment.post_id).update(comment_count=F("comment_count") - 1)
+    return comment
+
+
+async def load_visible_comment(ctx: Context, comment_id: int) -> Comment | None:
+    comment = await ctx.loaders.comment_by_id.load(comment_id)
+    if comment is None:
+        return None
+    post_visible = await load_visible_post(ctx, comment.post_id) is not None
+    return comment if policies.can_see_comment(comment, post_visible) else None
+
+
+async def list_comments(post: Post, first: int, after: str | None) -> Page[Comment]:
+    queryset = Comment.filter(post_id=post.id, parent_id=None, state__in=LISTED_STATES)
+    return await keyset_page(queryset, THREAD_KEYS, first=first, after=after)
+
+
+async def list_replies(comment: Comment, first: int, after: str | None) -> Page[Comment]:
+    if first < 0:
+        raise InvalidInput("first cannot be negative.", field="first")
+    queryset = Comment.filter(parent_id=comment.id, state__in=LISTED_STATES)
+    return await keyset_page(queryset, THREAD_KEYS, first=first, after=after)

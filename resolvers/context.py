@@ -1,0 +1,42 @@
+"""The Context every use case takes: who asks, the settings, and this request's loaders."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from resolvers.loaders import Loaders
+from server.models import GroupMembership, User
+from server.security import issue_token
+from server.settings import Settings
+
+
+@dataclass
+class Context:
+    settings: Settings
+    viewer: User | None = None
+    request: Any = None
+    loaders: Loaders = field(init=False)
+    _member_group_ids: frozenset[int] | None = field(default=None, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.loaders = Loaders(self.viewer.id if self.viewer else None)
+
+    async def member_group_ids(self) -> frozenset[int]:
+        """The groups the viewer belongs to, read once per request."""
+        if self._member_group_ids is None:
+            if self.viewer is None:
+                self._member_group_ids = frozenset()
+            else:
+                ids = await GroupMembership.filter(user_id=self.viewer.id).values_list(
+                    "group_id", flat=True
+                )
+                self._member_group_ids = frozenset(ids)
+        return self._member_group_ids
+
+    def token_for(self, user: User) -> str:
+        return issue_token(self.settings.secret_key, user.id, self.settings.token_ttl_seconds)
+
+    def fresh(self) -> Context:
+        """A context for the same viewer with empty caches (one per subscription event)."""
+        return Context(settings=self.settings, viewer=self.viewer, request=self.request)

@@ -1,0 +1,107 @@
+"""Groups: create, join, leave, list, members."""
+
+from __future__ import annotations
+
+from tortoise.exceptions import IntegrityError
+from tortoise.expressions import F
+from tortoise.transactions import in_transaction
+
+from moderation import policies
+from resolvers import validation
+from resolvers.context import Context
+from resolvers.pagination import Key, Page, id_key, keyset_page, time_key
+from server.errors import Conflict, Forbidden, InvalidInput, NotFound
+from server.models import Group, GroupKind, GroupMembership, GroupRole, GroupVisibility
+
+
+async def get_group(slug: str) -> Group | None:
+    return await Group.get_or_none(slug=slug.strip().lower())
+
+
+async def require_group(slug: str, field: str = "slug") -> Group:
+    group = await get_group(slug)
+    if group is None:
+        raise NotFound(f"No group with the slug '{slug}'.")
+    return group
+
+
+async def create_group(
+    ctx: Context,
+    *,
+    slug: str,
+    name: str,
+    description: str,
+    kind: GroupKind,
+    visibility: GroupVisibility,
+    industry: str | None = None,
+) -> Group:
+    viewer = policies.require_writer(ctx.viewer)
+    clean_slug = validation.slug(slug)
+    clean_name = validation.text(name, "name", minimum=2, maximum=80, label="A group name")
+    clean_description = (description or "").strip()
+    if len(clean_description) > 2000:
+        raise InvalidInput("A description has at most 2000 characters.", field="description")
+    if kind == GroupKind.INDUSTRY and not policies.is_admin(viewer):
+        raise Forbidden("Industry groups are created by admins.")
+    if await Group.filter(slug=clean_slug).exists():
+        raise Conflict(f"The slug '{clean_slug}' is taken.")
+    try:
+        async with in_transaction():
+            group = await Group.create(
+                slug=clean_slug, name=clean_name, description=clean_description, kind=kind,
+                visibility=visibility, created_by_id=viewer.id, member_count=1,
+                industry=validation.optional_text(industry, "industry", maximum=40, label="Industry"),
+            )
+            await GroupMembership.create(group_id=group.id, user_id=viewer.id, role=GroupRole.OWNER)
+    except IntegrityError:
+        raise Conflict(f"The slug '{clean_slug}' is taken.") from None
+    return group
+
+
+async def join_group(ctx: Context, slug: str) -> Group:
+    viewer = policies.require_writer(ctx.viewer)
+    group = await require_group(slug)
+    async with in_transaction():
+        _, created = await GroupMembership.get_or_create(
+            group_id=group.id, user_id=viewer.id, defaults={"role": GroupRole.MEMBER}
+        )
+        if created:
+            await Group.filter(id=group.id).update(member_count=F("member_count") + 1)
+    await group.refresh_from_db()
+    return group
+
+
+async def leave_group(ctx: Context, slug: str) -> Group:
+    viewer = policies.require_writer(ctx.viewer)
+    group = await require_group(slug)
+    async with in_transaction():
+        membership = await GroupMembership.get_or_none(group_id=group.id, user_id=viewer.id)
+        if membership is None:
+            return group
+        if membership.role == GroupRole.OWNER:
+            owners = await GroupMembership.filter(group_id=group.id, role=GroupRole.OWNER).count()
+            if owners == 1:
+                raise Conflict("You are the group's only owner: hand ownership to someone first.")
+        await membership.delete()
+        await Group.filter(id=group.id).update(member_count=F("member_count") - 1)
+    await group.refresh_from_db()
+    return group
+
+
+async def list_groups(
+    *, first: int, after: str | None, kind: GroupKind | None = None, certified: bool | None = None
+) -> Page[Group]:
+    queryset = Group.all()
+    if kind is not None:
+        queryset = queryset.filter(kind=kind)
+    if certified is not None:
+        queryset = queryset.filter(certified=certified)
+    return await keyset_page(queryset, [Key("member_count"), id_key()], first=first, after=after)
+
+
+async def list_members(group: Group, first: int, after: str | None) -> Page[GroupMembership]:
+    return await keyset_page(
+        GroupMembership.filter(group_id=group.id),
+        [time_key("joined_at", descending=False), id_key(descending=False)],
+        first=first, after=after,
+    )

@@ -1,0 +1,114 @@
+"""Per-request DataLoaders: every relation a query walks is batched, one statement per kind."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+from strawberry.dataloader import DataLoader
+from tortoise.functions import Count
+from tortoise.models import Model
+
+from server.models import (
+    Comment,
+    CommentReaction,
+    EmployeeBadge,
+    Follow,
+    Group,
+    GroupMembership,
+    PersonaAccount,
+    Post,
+    PostReaction,
+    User,
+)
+
+M = TypeVar("M", bound=Model)
+
+
+def _by_id(model: type[M]) -> Callable[[list[int]], Any]:
+    async def load(ids: list[int]) -> Sequence[M | None]:
+        rows = {row.pk: row for row in await model.filter(id__in=ids)}
+        return [rows.get(i) for i in ids]
+
+    return load
+
+
+def _one_by(model: type[M], key: str, **extra: Any) -> Callable[[list[int]], Any]:
+    async def load(keys: list[int]) -> Sequence[M | None]:
+        rows = {getattr(row, key): row for row in await model.filter(**{f"{key}__in": keys}, **extra)}
+        return [rows.get(k) for k in keys]
+
+    return load
+
+
+async def load_reaction_summaries(
+    model: type[Model], key: str, ids: list[int]
+) -> list[dict[str, int]]:
+    rows = (
+        await model.filter(**{f"{key}__in": ids})
+        .annotate(n=Count("id"))
+        .group_by(key, "kind")
+        .values(key, "kind", "n")
+    )
+    summary: dict[int, dict[str, int]] = defaultdict(dict)
+    for row in rows:
+        summary[row[key]][str(row["kind"])] = row["n"]
+    return [summary.get(i, {}) for i in ids]
+
+
+class Loaders:
+    """The loaders of one request (or one subscription event), named after what they load."""
+
+    def __init__(self, viewer_id: int | None) -> None:
+        self.viewer_id = viewer_id
+        self.user_by_id = DataLoader(_by_id(User))
+        self.group_by_id = DataLoader(_by_id(Group))
+        self.post_by_id = DataLoader(_by_id(Post))
+        self.comment_by_id = DataLoader(_by_id(Comment))
+        self.badge_by_user_id = DataLoader(_one_by(EmployeeBadge, "user_id"))
+        self.persona_by_user_id = DataLoader(_one_by(PersonaAccount, "user_id"))
+        self.post_reaction_summary_by_post_id = DataLoader(self._post_summaries)
+        self.comment_reaction_summary_by_comment_id = DataLoader(self._comment_summaries)
+        self.viewer_membership_by_group_id = DataLoader(self._viewer_memberships)
+        self.viewer_follows_by_user_id = DataLoader(self._viewer_follows)
+        self.viewer_reactions_by_post_id = DataLoader(self._viewer_post_reactions)
+        self.viewer_reactions_by_comment_id = DataLoader(self._viewer_comment_reactions)
+
+    async def _post_summaries(self, ids: list[int]) -> list[dict[str, int]]:
+        return await load_reaction_summaries(PostReaction, "post_id", ids)
+
+    async def _comment_summaries(self, ids: list[int]) -> list[dict[str, int]]:
+        return await load_reaction_summaries(CommentReaction, "comment_id", ids)
+
+    async def _viewer_memberships(self, group_ids: list[int]) -> list[GroupMembership | None]:
+        if self.viewer_id is None:
+            return [None] * len(group_ids)
+        return await _one_by(GroupMembership, "group_id", user_id=self.viewer_id)(group_ids)
+
+    async def _viewer_follows(self, user_ids: list[int]) -> list[bool]:
+        if self.viewer_id is None:
+            return [False] * len(user_ids)
+        followed = set(
+            await Follow.filter(follower_id=self.viewer_id, followee_id__in=user_ids).values_list(
+                "followee_id", flat=True
+            )
+        )
+        return [i in followed for i in user_ids]
+
+    async def _viewer_kinds(self, model: type[Model], key: str, ids: list[int]) -> list[list[str]]:
+        if self.viewer_id is None:
+            return [[] for _ in ids]
+        kinds: dict[int, list[str]] = defaultdict(list)
+        rows = await model.filter(user_id=self.viewer_id, **{f"{key}__in": ids}).values_list(
+            key, "kind"
+        )
+        for subject_id, kind in rows:
+            kinds[subject_id].append(str(kind))
+        return [sorted(kinds.get(i, [])) for i in ids]
+
+    async def _viewer_post_reactions(self, ids: list[int]) -> list[list[str]]:
+        return await self._viewer_kinds(PostReaction, "post_id", ids)
+
+    async def _viewer_comment_reactions(self, ids: list[int]) -> list[list[str]]:
+        return await self._viewer_kinds(CommentReaction, "comment_id", ids)

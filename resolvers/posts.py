@@ -1,0 +1,298 @@
+"""Posts: write, edit, publish, schedule, delete; read one; the feeds."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from tortoise.expressions import Q, Subquery
+from tortoise.transactions import in_transaction
+
+from moderation import policies
+from resolvers import validation
+from resolvers.context import Context
+from resolvers.pagination import Page, id_key, keyset_page, time_key
+from server.errors import Conflict, Forbidden, InvalidInput, NotFound
+from server.models import (
+    Follow,
+    GroupMembership,
+    MediaKind,
+    PersonaOperator,
+    Post,
+    PostKind,
+    PostRevision,
+    PostState,
+)
+from server.models.groups import Group
+from server.models.users import User
+
+MAX_BODY = {PostKind.MOMENT: 5_000, PostKind.ARTICLE: 50_000}
+MAX_TITLE = 120
+MAX_TAGS = 10
+MAX_TAG_LENGTH = 30
+MAX_MEDIA = 9
+MAX_MEDIA_SIDE = 20_000
+MAX_SCHEDULE_AHEAD = timedelta(days=366)
+FEED_KEYS = [time_key("published_at"), id_key()]
+
+
+@dataclass
+class MediaInput:
+    url: str
+    kind: MediaKind = MediaKind.IMAGE
+    width: int | None = None
+    height: int | None = None
+    alt: str | None = None
+
+
+@dataclass
+class PostDraft:
+    kind: PostKind
+    body: str
+    title: str | None = None
+    tags: list[str] = field(default_factory=list)
+    media: list[MediaInput] = field(default_factory=list)
+    group_slug: str | None = None
+    as_persona: str | None = None
+
+
+@dataclass
+class PostChanges:
+    title: str | None = None
+    body: str | None = None
+    tags: list[str] | None = None
+    media: list[MediaInput] | None = None
+
+
+def clean_title(kind: PostKind, title: str | None) -> str | None:
+    if kind == PostKind.ARTICLE:
+        return validation.text(title, "title", maximum=MAX_TITLE, label="An article's title")
+    if title is not None and title.strip():
+        raise InvalidInput("Moments have no title; write an article for that.", field="title")
+    return None
+
+
+def clean_body(kind: PostKind, body: str | None) -> str:
+    return validation.text(body, "body", maximum=MAX_BODY[kind], label="The body")
+
+
+def clean_tags(tags: list[str] | None) -> list[str]:
+    raw = [t.strip().lstrip("#").strip().lower() for t in tags or []]
+    cleaned = validation.string_list(
+        raw, "tags", maximum_items=MAX_TAGS, maximum_length=MAX_TAG_LENGTH, label="tags"
+    )
+    if any(any(ch.isspace() for ch in tag) for tag in cleaned):
+        raise InvalidInput("A tag is one word, without spaces.", field="tags")
+    return cleaned
+
+
+def clean_media(media: list[MediaInput] | None) -> list[dict[str, Any]]:
+    items = media or []
+    if len(items) > MAX_MEDIA:
+        raise InvalidInput(f"At most {MAX_MEDIA} images or videos per post.", field="media")
+    cleaned = []
+    for item in items:
+        url = validation.url(item.url, "media")
+        if url is None:
+            raise InvalidInput("Every image or video needs a URL.", field="media")
+        for side in (item.width, item.height):
+            if side is not None and not 0 < side <= MAX_MEDIA_SIDE:
+                raise InvalidInput(
+                    f"Width and height are between 1 and {MAX_MEDIA_SIDE} pixels.", field="media"
+                )
+        alt = (item.alt or "").strip()
+        if len(alt) > 500:
+            raise InvalidInput("Alt text has at most 500 characters.", field="media")
+        cleaned.append(
+            {"url": url, "kind": str(item.kind), "width": item.width, "height": item.height,
+             "alt": alt or None}
+        )
+    return cleaned
+
+
+async def _acting_author(viewer: User, as_persona: str | None) -> tuple[int, int | None]:
+    """The author id a post is written under, and the operator id when it is a persona's."""
+    if not as_persona:
+        return viewer.id, None
+    persona_user = await User.get_or_none(handle=as_persona.strip().lower().lstrip("@"))
+    if persona_user is None:
+        raise NotFound(f"No persona account @{as_persona}.")
+    operates = await PersonaOperator.filter(
+        persona__user_id=persona_user.id, operator_id=viewer.id
+    ).exists()
+    if not operates:
+        raise Forbidden(f"You do not operate @{persona_user.handle}.")
+    return persona_user.id, viewer.id
+
+
+async def create_post(ctx: Context, draft: PostDraft, *, publish: bool) -> Post:
+    viewer = policies.require_writer(ctx.viewer)
+    title = clean_title(draft.kind, draft.title)
+    body = clean_body(draft.kind, draft.body)
+    tags = clean_tags(draft.tags)
+    media = clean_media(draft.media)
+    group_id = None
+    if draft.group_slug:
+        group = await Group.get_or_none(slug=draft.group_slug.strip().lower())
+        if group is None:
+            raise NotFound(f"No group with the slug '{draft.group_slug}'.")
+        membership = await GroupMembership.get_or_none(group_id=group.id, user_id=viewer.id)
+        if not policies.can_post_in_group(membership):
+            raise Forbidden("Join the group to post in it.")
+        group_id = group.id
+    author_id, operator_id = await _acting_author(viewer, draft.as_persona)
+    now = datetime.now(UTC)
+    return await Post.create(
+        author_id=author_id, operator_id=operator_id, group_id=group_id, kind=draft.kind,
+        title=title, body=body, tags=tags, media=media,
+        state=PostState.PUBLISHED if publish else PostState.DRAFT,
+        published_at=now if publish else None,
+    )
+
+
+async def _own_post(ctx: Context, post_id: int) -> Post:
+    viewer = policies.require_writer(ctx.viewer)
+    post = await Post.get_or_none(id=post_id)
+    if post is None or not policies.can_see_post(viewer, post, None, await ctx.member_group_ids()):
+        raise NotFound("No such post.")
+    if not policies.can_edit_post(viewer, post):
+        raise Forbidden("Only the author can change this post.")
+    return post
+
+
+async def update_post(ctx: Context, post_id: int, changes: PostChanges) -> Post:
+    post = await _own_post(ctx, post_id)
+    if post.state in (PostState.HIDDEN, PostState.REMOVED):
+        raise Conflict("This post is under moderation and cannot be edited.")
+    new = {
+        "title": clean_title(post.kind, changes.title) if changes.title is not None else post.title,
+        "body": clean_body(post.kind, changes.body) if changes.body is not None else post.body,
+        "tags": clean_tags(changes.tags) if changes.tags is not None else post.tags,
+        "media": clean_media(changes.media) if changes.media is not None else post.media,
+    }
+    old = {"title": post.title, "body": post.body, "tags": post.tags, "media": post.media}
+    if new == old:
+        return post
+    async with in_transaction():
+        await PostRevision.create(post_id=post.id, editor_id=ctx.viewer.id if ctx.viewer else None, **old)
+        for key, value in new.items():
+            setattr(post, key, value)
+        post.edited_at = datetime.now(UTC)
+        await post.save()
+    return post
+
+
+async def publish_post(ctx: Context, post_id: int) -> Post:
+    post = await _own_post(ctx, post_id)
+    if post.state != PostState.DRAFT:
+        raise Conflict("Only drafts can be published.")
+    post.state = PostState.PUBLISHED
+    post.published_at = datetime.now(UTC)
+    post.scheduled_at = None
+    await post.save(update_fields=["state", "published_at", "scheduled_at", "updated_at"])
+    return post
+
+
+async def schedule_post(ctx: Context, post_id: int, publish_at: datetime | None) -> Post:
+    post = await _own_post(ctx, post_id)
+    if post.state != PostState.DRAFT:
+        raise Conflict("Only drafts can be scheduled.")
+    if publish_at is not None:
+        if publish_at.tzinfo is None:
+            raise InvalidInput("Give the time with its time zone.", field="publishAt")
+        now = datetime.now(UTC)
+        if publish_at <= now:
+            raise InvalidInput("The publishing time must be in the future.", field="publishAt")
+        if publish_at > now + MAX_SCHEDULE_AHEAD:
+            raise InvalidInput("Posts can be scheduled up to a year ahead.", field="publishAt")
+    post.scheduled_at = publish_at
+    await post.save(update_fields=["scheduled_at", "updated_at"])
+    return post
+
+
+async def publish_due_posts(now: datetime | None = None) -> list[int]:
+    """Publish every scheduled draft whose time has come. Safe to run in several processes at
+    once: each post is claimed by a conditional update, so it publishes exactly once."""
+    moment = now or datetime.now(UTC)
+    due = await Post.filter(state=PostState.DRAFT, scheduled_at__lte=moment).values_list(
+        "id", flat=True
+    )
+    published = []
+    for post_id in due:
+        claimed = await Post.filter(
+            id=post_id, state=PostState.DRAFT, scheduled_at__lte=moment
+        ).update(state=PostState.PUBLISHED, published_at=moment, scheduled_at=None)
+        if claimed:
+            published.append(post_id)
+    return published
+
+
+async def delete_post(ctx: Context, post_id: int) -> int:
+    viewer = policies.require_writer(ctx.viewer)
+    post = await Post.get_or_none(id=post_id)
+    if post is None or not policies.can_see_post(viewer, post, None, await ctx.member_group_ids()):
+        raise NotFound("No such post.")
+    if not policies.can_delete_post(viewer, post):
+        raise Forbidden("Only the author can delete this post.")
+    await post.delete()
+    return post_id
+
+
+async def load_visible_post(ctx: Context, post_id: int) -> Post | None:
+    post = await ctx.loaders.post_by_id.load(post_id)
+    if post is None:
+        return None
+    group = await ctx.loaders.group_by_id.load(post.group_id) if post.group_id else None
+    if not policies.can_see_post(ctx.viewer, post, group, await ctx.member_group_ids()):
+        return None
+    return post
+
+
+async def global_feed(ctx: Context, first: int, after: str | None) -> Page[Post]:
+    visible = policies.visible_posts(await ctx.member_group_ids())
+    return await keyset_page(Post.filter(visible), FEED_KEYS, first=first, after=after)
+
+
+async def home_feed(ctx: Context, first: int, after: str | None) -> Page[Post]:
+    viewer = policies.require_viewer(ctx.viewer)
+    member_groups = await ctx.member_group_ids()
+    followed = Subquery(Follow.filter(follower_id=viewer.id).values("followee_id"))
+    mine = Q(author_id=viewer.id) | Q(author_id__in=followed)
+    if member_groups:
+        mine |= Q(group_id__in=list(member_groups))
+    queryset = Post.filter(policies.visible_posts(member_groups)).filter(mine)
+    return await keyset_page(queryset, FEED_KEYS, first=first, after=after)
+
+
+async def group_feed(ctx: Context, group: Group, first: int, after: str | None) -> Page[Post]:
+    member_groups = await ctx.member_group_ids()
+    if not policies.can_see_group_posts(group, member_groups):
+        return Page(edges=[], has_next_page=False, has_previous_page=False)
+    queryset = Post.filter(group_id=group.id, state=PostState.PUBLISHED)
+    return await keyset_page(queryset, FEED_KEYS, first=first, after=after)
+
+
+async def user_posts(ctx: Context, user_id: int, first: int, after: str | None) -> Page[Post]:
+    visible = policies.visible_posts(await ctx.member_group_ids())
+    return await keyset_page(
+        Post.filter(visible, author_id=user_id), FEED_KEYS, first=first, after=after
+    )
+
+
+async def user_drafts(
+    ctx: Context, user_id: int, first: int, after: str | None
+) -> Page[Post] | None:
+    if ctx.viewer is None or ctx.viewer.id != user_id:
+        return None
+    queryset = Post.filter(Q(author_id=user_id) | Q(operator_id=user_id), state=PostState.DRAFT)
+    return await keyset_page(
+        queryset, [time_key("created_at"), id_key()], first=first, after=after
+    )
+
+
+async def list_revisions(ctx: Context, post: Post) -> list[PostRevision] | None:
+    viewer = ctx.viewer
+    if viewer is None or not (policies.can_edit_post(viewer, post) or policies.is_staff(viewer)):
+        return None
+    return await PostRevision.filter(post_id=post.id).order_by("-created_at", "-id")

@@ -1,0 +1,60 @@
+"""Reactions on posts and comments: one per user, per kind, per subject."""
+
+from __future__ import annotations
+
+from tortoise.expressions import F
+from tortoise.transactions import in_transaction
+
+from moderation import policies
+from resolvers.comments import load_visible_comment
+from resolvers.context import Context
+from resolvers.posts import load_visible_post
+from server.errors import NotFound
+from server.models import Comment, CommentReaction, Post, PostReaction, ReactionKind
+
+
+async def _subject(ctx: Context, subject_type: str, subject_id: int) -> Post | Comment:
+    subject: Post | Comment | None = None
+    if subject_type == "Post":
+        subject = await load_visible_post(ctx, subject_id)
+    elif subject_type == "Comment":
+        subject = await load_visible_comment(ctx, subject_id)
+    if subject is None:
+        raise NotFound("Nothing to react to with that id.")
+    return subject
+
+
+async def add_reaction(
+    ctx: Context, subject_type: str, subject_id: int, kind: ReactionKind
+) -> Post | Comment:
+    viewer = policies.require_writer(ctx.viewer)
+    subject = await _subject(ctx, subject_type, subject_id)
+    async with in_transaction():
+        if isinstance(subject, Post):
+            _, created = await PostReaction.get_or_create(post_id=subject.id, user_id=viewer.id, kind=kind)
+        else:
+            _, created = await CommentReaction.get_or_create(
+                comment_id=subject.id, user_id=viewer.id, kind=kind
+            )
+        if created:
+            await type(subject).filter(id=subject.id).update(reaction_count=F("reaction_count") + 1)
+    await subject.refresh_from_db()
+    return subject
+
+
+async def remove_reaction(
+    ctx: Context, subject_type: str, subject_id: int, kind: ReactionKind
+) -> Post | Comment:
+    viewer = policies.require_writer(ctx.viewer)
+    subject = await _subject(ctx, subject_type, subject_id)
+    async with in_transaction():
+        if isinstance(subject, Post):
+            removed = await PostReaction.filter(post_id=subject.id, user_id=viewer.id, kind=kind).delete()
+        else:
+            removed = await CommentReaction.filter(
+                comment_id=subject.id, user_id=viewer.id, kind=kind
+            ).delete()
+        if removed:
+            await type(subject).filter(id=subject.id).update(reaction_count=F("reaction_count") - 1)
+    await subject.refresh_from_db()
+    return subject

@@ -1,0 +1,51 @@
+"""`node(id:)` and `nodes(ids:)`: any object by global id, under the same visibility rules."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry import Info
+
+from resolvers.comments import load_visible_comment
+from resolvers.context import Context
+from resolvers.posts import load_visible_post
+from schema.comments import Comment
+from schema.groups import Group
+from schema.posts import Post
+from schema.relay import Node, parse_id
+from schema.users import User
+from server.errors import InvalidInput
+
+MAX_NODES = 100
+
+
+async def resolve_node(ctx: Context, global_id: str) -> Node | None:
+    parsed = parse_id(global_id)
+    if parsed is None:
+        return None
+    type_name, pk = parsed
+    if type_name == "User":
+        user = await ctx.loaders.user_by_id.load(pk)
+        return User.from_row(user) if user else None
+    if type_name == "Group":
+        group = await ctx.loaders.group_by_id.load(pk)
+        return Group.from_row(group) if group else None
+    if type_name == "Post":
+        post = await load_visible_post(ctx, pk)
+        return Post.from_row(post) if post else None
+    if type_name == "Comment":
+        comment = await load_visible_comment(ctx, pk)
+        return Comment.from_row(comment) if comment else None
+    return None
+
+
+@strawberry.type
+class NodeQueries:
+    @strawberry.field(description="Any object by global id; null if missing or not visible.")
+    async def node(self, info: Info[Context, None], id: strawberry.ID) -> Node | None:
+        return await resolve_node(info.context, id)
+
+    @strawberry.field(description="Up to 100 objects by global id, in order; null where missing.")
+    async def nodes(self, info: Info[Context, None], ids: list[strawberry.ID]) -> list[Node | None]:
+        if len(ids) > MAX_NODES:
+            raise InvalidInput(f"Ask for at most {MAX_NODES} ids at once.", field="ids")
+        return [await resolve_node(info.context, i) for i in ids]

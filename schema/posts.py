@@ -1,0 +1,307 @@
+"""Posts, media and revisions; the feeds; writing, editing and publishing posts."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Annotated, Any
+
+import strawberry
+from strawberry import Info
+
+from moderation import policies
+from resolvers import groups as group_cases
+from resolvers import posts as cases
+from resolvers.context import Context
+from schema.enums import MediaKind, PostKind, PostState, ReactionKind
+from schema.errors import ConflictError, NotFoundError, ValidationError
+from schema.reactions import Reactable, ReactionCount, summary
+from schema.relay import Connection, decode_pk, encode_id, page_size, to_connection
+from schema.users import User
+from server import models
+
+if TYPE_CHECKING:
+    from schema.comments import Comment
+    from schema.groups import Group
+
+CommentType = Annotated["Comment", strawberry.lazy("schema.comments")]
+GroupType = Annotated["Group", strawberry.lazy("schema.groups")]
+
+
+@strawberry.type(description="An image or a video attached to a post.")
+class Media:
+    url: str = strawberry.field(description="Where the file is served.")
+    kind: MediaKind = strawberry.field(description="IMAGE or VIDEO.")
+    width: int | None = strawberry.field(description="Width in pixels.")
+    height: int | None = strawberry.field(description="Height in pixels.")
+    alt: str | None = strawberry.field(description="Text describing it, for screen readers.")
+
+    @classmethod
+    def from_json(cls, item: dict[str, Any]) -> Media:
+        return cls(
+            url=item["url"], kind=models.MediaKind(item.get("kind", "IMAGE")),
+            width=item.get("width"), height=item.get("height"), alt=item.get("alt"),
+        )
+
+
+@strawberry.type(description="A post as it was before one edit.")
+class PostRevision:
+    title: str | None = strawberry.field(description="The title then.")
+    body: str = strawberry.field(description="The body then.")
+    tags: list[str] = strawberry.field(description="The tags then.")
+    replaced_at: datetime = strawberry.field(description="When an edit replaced this version.")
+
+
+@strawberry.type(description="A moment (short, with images) or an article (long, titled).")
+class Post(Reactable):
+    pk: strawberry.Private[int]
+    row: strawberry.Private[models.Post]
+    kind: PostKind = strawberry.field(description="MOMENT or ARTICLE.")
+    title: str | None = strawberry.field(description="An article's title; null for moments.")
+    body: str = strawberry.field(description="The text.")
+    media: list[Media] = strawberry.field(description="Images and videos, in order.")
+    tags: list[str] = strawberry.field(description="Lowercase tags without '#'.")
+    state: PostState = strawberry.field(description="DRAFT, PUBLISHED, HIDDEN or REMOVED.")
+    published_at: datetime | None = strawberry.field(description="When it went live.")
+    scheduled_at: datetime | None = strawberry.field(
+        description="When a scheduled draft will publish itself."
+    )
+    edited_at: datetime | None = strawberry.field(description="When it was last edited.")
+    created_at: datetime = strawberry.field(description="When it was written.")
+    comment_count: int = strawberry.field(description="How many comments it has.")
+
+    @classmethod
+    def from_row(cls, row: models.Post) -> Post:
+        return cls(
+            id=encode_id("Post", row.id), pk=row.id, row=row, kind=row.kind, title=row.title,
+            body=row.body, media=[Media.from_json(m) for m in row.media or []],
+            tags=list(row.tags or []), state=row.state, published_at=row.published_at,
+            scheduled_at=row.scheduled_at, edited_at=row.edited_at, created_at=row.created_at,
+            comment_count=row.comment_count, reaction_count=row.reaction_count,
+        )
+
+    @strawberry.field(description="Who published it (a persona account for persona posts).")
+    async def author(self, info: Info[Context, None]) -> User:
+        return User.from_row(await info.context.loaders.user_by_id.load(self.row.author_id))
+
+    @strawberry.field(description="The employee who wrote a persona's post. Admins only.")
+    async def operator(self, info: Info[Context, None]) -> User | None:
+        if self.row.operator_id is None or not policies.is_admin(info.context.viewer):
+            return None
+        return User.from_row(await info.context.loaders.user_by_id.load(self.row.operator_id))
+
+    @strawberry.field(description="The group it was posted in, if any.")
+    async def group(self, info: Info[Context, None]) -> GroupType | None:
+        from schema.groups import Group
+
+        if self.row.group_id is None:
+            return None
+        return Group.from_row(await info.context.loaders.group_by_id.load(self.row.group_id))
+
+    @strawberry.field(description="The kinds of reaction the viewer gave it.")
+    async def viewer_reactions(self, info: Info[Context, None]) -> list[ReactionKind]:
+        kinds = await info.context.loaders.viewer_reactions_by_post_id.load(self.pk)
+        return [models.ReactionKind(k) for k in kinds]
+
+    @strawberry.field(description="Reaction counts by kind, most frequent first.")
+    async def reaction_summary(self, info: Info[Context, None]) -> list[ReactionCount]:
+        return summary(await info.context.loaders.post_reaction_summary_by_post_id.load(self.pk))
+
+    @strawberry.field(description="Top-level comments, oldest first; replies hang below them.")
+    async def comments(
+        self, info: Info[Context, None], first: int | None = None, after: str | None = None
+    ) -> Connection[CommentType]:
+        from resolvers.comments import list_comments
+        from schema.comments import Comment
+
+        page = await list_comments(self.row, page_size(info.context.settings, first), after)
+        return to_connection(page, Comment.from_row)
+
+    @strawberry.field(description="Earlier versions, newest first. Author and moderators only.")
+    async def revisions(self, info: Info[Context, None]) -> list[PostRevision] | None:
+        rows = await cases.list_revisions(info.context, self.row)
+        if rows is None:
+            return None
+        return [
+            PostRevision(title=r.title, body=r.body, tags=list(r.tags), replaced_at=r.created_at)
+            for r in rows
+        ]
+
+
+# --- mutations -------------------------------------------------------------------------------
+
+
+@strawberry.input(description="An image or a video to attach.")
+class MediaInput:
+    url: str = strawberry.field(description="An http(s) URL.")
+    kind: MediaKind = strawberry.field(default=models.MediaKind.IMAGE, description="IMAGE or VIDEO.")
+    width: int | None = strawberry.field(default=None, description="Width in pixels.")
+    height: int | None = strawberry.field(default=None, description="Height in pixels.")
+    alt: str | None = strawberry.field(default=None, description="Text describing it.")
+
+
+def _media(items: list[MediaInput] | None) -> list[cases.MediaInput] | None:
+    if items is None:
+        return None
+    return [cases.MediaInput(url=m.url, kind=m.kind, width=m.width, height=m.height, alt=m.alt)
+            for m in items]
+
+
+@strawberry.input(description="A new post.")
+class CreatePostInput:
+    kind: PostKind = strawberry.field(description="MOMENT or ARTICLE.")
+    body: str = strawberry.field(description="The text (moments up to 5,000 characters, articles 50,000).")
+    title: str | None = strawberry.field(default=None, description="Required for articles.")
+    tags: list[str] | None = strawberry.field(default=None, description="Up to 10 tags.")
+    media: list[MediaInput] | None = strawberry.field(default=None, description="Up to 9 items.")
+    group_slug: str | None = strawberry.field(default=None, description="Post in this group (members only).")
+    publish: bool = strawberry.field(default=True, description="Publish now; false keeps a draft.")
+    as_persona: str | None = strawberry.field(
+        default=None, description="Post as this persona account (its operators only)."
+    )
+
+
+@strawberry.type(description="The post was created.")
+class CreatePostSuccess:
+    post: Post = strawberry.field(description="The new post.")
+
+
+CreatePostResult = Annotated[
+    CreatePostSuccess | ValidationError | NotFoundError, strawberry.union("CreatePostResult")
+]
+
+
+@strawberry.input(description="Changes to a post; omitted fields stay. Each edit keeps a revision.")
+class UpdatePostInput:
+    post_id: strawberry.ID = strawberry.field(description="The post to change.")
+    title: str | None = strawberry.field(default=None, description="The new title (articles).")
+    body: str | None = strawberry.field(default=None, description="The new text.")
+    tags: list[str] | None = strawberry.field(default=None, description="The new tags.")
+    media: list[MediaInput] | None = strawberry.field(default=None, description="The new media.")
+
+
+@strawberry.type(description="The post was changed.")
+class UpdatePostSuccess:
+    post: Post = strawberry.field(description="The post as it is now.")
+
+
+UpdatePostResult = Annotated[
+    UpdatePostSuccess | ValidationError | NotFoundError | ConflictError,
+    strawberry.union("UpdatePostResult"),
+]
+
+
+@strawberry.input(description="The post to act on.")
+class PostIdInput:
+    post_id: strawberry.ID = strawberry.field(description="The post's id.")
+
+
+@strawberry.type(description="The post and its comments are gone.")
+class DeletePostSuccess:
+    deleted_post_id: strawberry.ID = strawberry.field(description="The id the post had.")
+
+
+DeletePostResult = Annotated[DeletePostSuccess | NotFoundError, strawberry.union("DeletePostResult")]
+
+
+@strawberry.type(description="The draft is published.")
+class PublishPostSuccess:
+    post: Post = strawberry.field(description="The published post.")
+
+
+PublishPostResult = Annotated[
+    PublishPostSuccess | NotFoundError | ConflictError, strawberry.union("PublishPostResult")
+]
+
+
+@strawberry.input(description="When a draft should publish itself.")
+class SchedulePostInput:
+    post_id: strawberry.ID = strawberry.field(description="The draft.")
+    publish_at: datetime | None = strawberry.field(
+        description="A future time with its time zone; null cancels the schedule."
+    )
+
+
+@strawberry.type(description="The draft will publish itself at the given time.")
+class SchedulePostSuccess:
+    post: Post = strawberry.field(description="The scheduled draft.")
+
+
+SchedulePostResult = Annotated[
+    SchedulePostSuccess | ValidationError | NotFoundError | ConflictError,
+    strawberry.union("SchedulePostResult"),
+]
+
+
+@strawberry.type
+class PostQueries:
+    @strawberry.field(description="A post by id, or null if it does not exist or is not visible.")
+    async def post(self, info: Info[Context, None], id: strawberry.ID) -> Post | None:
+        from schema.relay import parse_id
+
+        parsed = parse_id(id)
+        if parsed is None or parsed[0] != "Post":
+            return None
+        row = await cases.load_visible_post(info.context, parsed[1])
+        return Post.from_row(row) if row else None
+
+    @strawberry.field(description="Every published post the viewer may see, newest first.")
+    async def global_feed(
+        self, info: Info[Context, None], first: int | None = None, after: str | None = None
+    ) -> Connection[Post]:
+        ctx = info.context
+        return to_connection(await cases.global_feed(ctx, page_size(ctx.settings, first), after), Post.from_row)
+
+    @strawberry.field(description="Posts of the people the viewer follows, the groups they joined, and their own.")
+    async def home_feed(
+        self, info: Info[Context, None], first: int | None = None, after: str | None = None
+    ) -> Connection[Post]:
+        ctx = info.context
+        return to_connection(await cases.home_feed(ctx, page_size(ctx.settings, first), after), Post.from_row)
+
+    @strawberry.field(description="A group's posts, newest first; null if there is no such group.")
+    async def group_feed(
+        self, info: Info[Context, None], slug: str, first: int | None = None, after: str | None = None
+    ) -> Connection[Post] | None:
+        ctx = info.context
+        group = await group_cases.get_group(slug)
+        if group is None:
+            return None
+        page = await cases.group_feed(ctx, group, page_size(ctx.settings, first), after)
+        return to_connection(page, Post.from_row)
+
+
+@strawberry.type
+class PostMutations:
+    @strawberry.mutation(description="Write a post: published at once, or kept as a draft.")
+    async def create_post(self, info: Info[Context, None], input: CreatePostInput) -> CreatePostResult:
+        draft = cases.PostDraft(
+            kind=input.kind, body=input.body, title=input.title, tags=input.tags or [],
+            media=_media(input.media) or [], group_slug=input.group_slug, as_persona=input.as_persona,
+        )
+        row = await cases.create_post(info.context, draft, publish=input.publish)
+        return CreatePostSuccess(post=Post.from_row(row))
+
+    @strawberry.mutation(description="Edit a post; the previous version is kept as a revision.")
+    async def update_post(self, info: Info[Context, None], input: UpdatePostInput) -> UpdatePostResult:
+        changes = cases.PostChanges(
+            title=input.title, body=input.body, tags=input.tags, media=_media(input.media)
+        )
+        row = await cases.update_post(info.context, decode_pk(input.post_id, "Post"), changes)
+        return UpdatePostSuccess(post=Post.from_row(row))
+
+    @strawberry.mutation(description="Delete a post for good, with its comments and reactions.")
+    async def delete_post(self, info: Info[Context, None], input: PostIdInput) -> DeletePostResult:
+        await cases.delete_post(info.context, decode_pk(input.post_id, "Post"))
+        return DeletePostSuccess(deleted_post_id=input.post_id)
+
+    @strawberry.mutation(description="Publish a draft now.")
+    async def publish_post(self, info: Info[Context, None], input: PostIdInput) -> PublishPostResult:
+        row = await cases.publish_post(info.context, decode_pk(input.post_id, "Post"))
+        return PublishPostSuccess(post=Post.from_row(row))
+
+    @strawberry.mutation(description="Have a draft publish itself at a later time.")
+    async def schedule_post(
+        self, info: Info[Context, None], input: SchedulePostInput
+    ) -> SchedulePostResult:
+        row = await cases.schedule_post(info.context, decode_pk(input.post_id, "Post"), input.publish_at)
+        return SchedulePostSuccess(post=Post.from_row(row))

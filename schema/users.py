@@ -1,0 +1,276 @@
+"""Users, employee badges and persona accounts; profile and follow mutations."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+from strawberry import Info
+
+from moderation import policies
+from resolvers import posts as post_cases
+from resolvers import users as cases
+from resolvers.admin import list_persona_operators
+from resolvers.context import Context
+from resolvers.pagination import Page
+from schema.enums import AccountState, IdentityKind, PersonaDomain, PlatformRole
+from schema.errors import ConflictError, InvalidCredentialsError, NotFoundError, ValidationError
+from schema.relay import Connection, Node, encode_id, page_size, to_connection
+from server import models
+
+if TYPE_CHECKING:
+    from schema.posts import Post
+
+PostType = Annotated["Post", strawberry.lazy("schema.posts")]
+
+
+@strawberry.type(description="A verified employee identity, shown next to the name.")
+class EmployeeBadge:
+    department: str = strawberry.field(description="The employee's department.")
+    title: str = strawberry.field(description="The employee's job title.")
+    executive: bool = strawberry.field(description="An executive of the company.")
+    granted_at: datetime = strawberry.field(description="When an admin granted the badge.")
+
+    @classmethod
+    def from_row(cls, row: models.EmployeeBadge) -> EmployeeBadge:
+        return cls(
+            department=row.department, title=row.title, executive=row.executive,
+            granted_at=row.granted_at,
+        )
+
+
+@strawberry.type(description="An official persona account (charging, service, purchase assistant).")
+class Persona:
+    user_pk: strawberry.Private[int]
+    domain: PersonaDomain = strawberry.field(description="The service this persona answers for.")
+
+    @strawberry.field(description="The employees who write as this persona. Admins only; null otherwise.")
+    async def operators(self, info: Info[Context, None]) -> list[User] | None:
+        if not policies.is_admin(info.context.viewer):
+            return None
+        return [User.from_row(u) for u in await list_persona_operators(self.user_pk)]
+
+
+@strawberry.type(description="A member of the community.")
+class User(Node):
+    pk: strawberry.Private[int]
+    handle: str = strawberry.field(description="The unique handle, without the @.")
+    display_name: str = strawberry.field(description="The name shown to others.")
+    avatar_url: str | None = strawberry.field(description="The avatar image URL.")
+    bio: str = strawberry.field(description="A short self-description.")
+    region: str | None = strawberry.field(description="The user's city or region.")
+    identity: IdentityKind = strawberry.field(description="Fan, deposit holder or owner.")
+    vehicle_models: list[str] = strawberry.field(description="The models an owner drives.")
+    role: PlatformRole = strawberry.field(description="USER, MODERATOR or ADMIN.")
+    account_state: AccountState = strawberry.field(
+        description="The account's state now (an expired suspension reads ACTIVE)."
+    )
+    suspended_until: datetime | None = strawberry.field(
+        description="When a running suspension ends; null if none or indefinite."
+    )
+    follower_count: int = strawberry.field(description="How many users follow this user.")
+    following_count: int = strawberry.field(description="How many users this user follows.")
+    created_at: datetime = strawberry.field(description="When the account was created.")
+
+    @classmethod
+    def from_row(cls, row: models.User) -> User:
+        suspended = policies.is_suspended(row)
+        state = row.state
+        if state == models.AccountState.SUSPENDED and not suspended:
+            state = models.AccountState.ACTIVE
+        return cls(
+            id=encode_id("User", row.id), pk=row.id, handle=row.handle,
+            display_name=row.display_name, avatar_url=row.avatar_url, bio=row.bio,
+            region=row.region, identity=row.identity, vehicle_models=list(row.vehicle_models or []),
+            role=row.role, account_state=state,
+            suspended_until=row.suspended_until if suspended else None,
+            follower_count=row.follower_count, following_count=row.following_count,
+            created_at=row.created_at,
+        )
+
+    @strawberry.field(description="The verified employee badge, if this user is an employee.")
+    async def employee_badge(self, info: Info[Context, None]) -> EmployeeBadge | None:
+        badge = await info.context.loaders.badge_by_user_id.load(self.pk)
+        return EmployeeBadge.from_row(badge) if badge else None
+
+    @strawberry.field(description="Set when this is an official persona account.")
+    async def persona(self, info: Info[Context, None]) -> Persona | None:
+        row = await info.context.loaders.persona_by_user_id.load(self.pk)
+        return Persona(user_pk=self.pk, domain=row.domain) if row else None
+
+    @strawberry.field(description="Whether the viewer follows this user.")
+    async def viewer_is_following(self, info: Info[Context, None]) -> bool:
+        return await info.context.loaders.viewer_follows_by_user_id.load(self.pk)
+
+    @strawberry.field(description="The user's published posts, newest first.")
+    async def posts(
+        self, info: Info[Context, None], first: int | None = None, after: str | None = None
+    ) -> Connection[PostType]:
+        from schema.posts import Post
+
+        ctx = info.context
+        page = await post_cases.user_posts(ctx, self.pk, page_size(ctx.settings, first), after)
+        return to_connection(page, Post.from_row)
+
+    @strawberry.field(description="The viewer's own drafts, newest first; null for anyone else.")
+    async def drafts(
+        self, info: Info[Context, None], first: int | None = None, after: str | None = None
+    ) -> Connection[PostType] | None:
+        from schema.posts import Post
+
+        ctx = info.context
+        page = await post_cases.user_drafts(ctx, self.pk, page_size(ctx.settings, first), after)
+        return to_connection(page, Post.from_row) if page is not None else None
+
+    @strawberry.field(description="Who follows this user, most recent first.")
+    async def followers(
+        self, info: Info[Context, None], first: int | None = None, after: str | None = None
+    ) -> Connection[User]:
+        ctx = info.context
+        page = await cases.list_followers(self.pk, page_size(ctx.settings, first), after)
+        return await _user_connection(ctx, page)
+
+    @strawberry.field(description="Whom this user follows, most recent first.")
+    async def following(
+        self, info: Info[Context, None], first: int | None = None, after: str | None = None
+    ) -> Connection[User]:
+        ctx = info.context
+        page = await cases.list_following(self.pk, page_size(ctx.settings, first), after)
+        return await _user_connection(ctx, page)
+
+
+async def _user_connection(ctx: Context, page: Page[int]) -> Connection[User]:
+    rows = await ctx.loaders.user_by_id.load_many([uid for _, uid in page.edges])
+    by_id = {row.id: row for row in rows if row}
+    return to_connection(page, lambda uid: User.from_row(by_id[uid]))
+
+
+# --- mutations -------------------------------------------------------------------------------
+
+
+@strawberry.input(description="A new account.")
+class RegisterInput:
+    handle: str = strawberry.field(description="3 to 30 characters: a letter, then letters, digits, '_'.")
+    password: str = strawberry.field(description="At least 8 characters.")
+    display_name: str = strawberry.field(description="The name shown to others.")
+
+
+@strawberry.type(description="The account was created and signed in.")
+class RegisterSuccess:
+    token: str = strawberry.field(description="Send as `Authorization: Bearer <token>`.")
+    viewer: User = strawberry.field(description="The new account.")
+
+
+RegisterResult = Annotated[
+    RegisterSuccess | ValidationError | ConflictError, strawberry.union("RegisterResult")
+]
+
+
+@strawberry.input(description="Credentials to sign in with.")
+class SignInInput:
+    handle: str = strawberry.field(description="The account's handle.")
+    password: str = strawberry.field(description="The account's password.")
+
+
+@strawberry.type(description="Signed in.")
+class SignInSuccess:
+    token: str = strawberry.field(description="Send as `Authorization: Bearer <token>`.")
+    viewer: User = strawberry.field(description="The signed-in account.")
+
+
+SignInResult = Annotated[SignInSuccess | InvalidCredentialsError, strawberry.union("SignInResult")]
+
+
+@strawberry.input(description="Profile fields to change; omitted fields stay as they are.")
+class UpdateProfileInput:
+    display_name: str | None = strawberry.field(default=None, description="The name shown to others.")
+    avatar_url: str | None = strawberry.field(default=None, description="An http(s) image URL; empty to clear.")
+    bio: str | None = strawberry.field(default=None, description="Up to 500 characters.")
+    region: str | None = strawberry.field(default=None, description="City or region; empty to clear.")
+    vehicle_models: list[str] | None = strawberry.field(
+        default=None, description="Owners only: the models they drive (up to 10)."
+    )
+
+
+@strawberry.type(description="The profile was updated.")
+class UpdateProfileSuccess:
+    user: User = strawberry.field(description="The updated profile.")
+
+
+UpdateProfileResult = Annotated[
+    UpdateProfileSuccess | ValidationError, strawberry.union("UpdateProfileResult")
+]
+
+
+@strawberry.input(description="The user to follow or unfollow.")
+class FollowUserInput:
+    handle: str = strawberry.field(description="Their handle.")
+
+
+@strawberry.type(description="The viewer now follows the user.")
+class FollowUserSuccess:
+    user: User = strawberry.field(description="The followed user.")
+
+
+FollowUserResult = Annotated[
+    FollowUserSuccess | ValidationError | NotFoundError, strawberry.union("FollowUserResult")
+]
+
+
+@strawberry.type(description="The viewer no longer follows the user.")
+class UnfollowUserSuccess:
+    user: User = strawberry.field(description="The unfollowed user.")
+
+
+UnfollowUserResult = Annotated[
+    UnfollowUserSuccess | ValidationError | NotFoundError, strawberry.union("UnfollowUserResult")
+]
+
+
+@strawberry.type
+class UserQueries:
+    @strawberry.field(description="The signed-in user, or null.")
+    def viewer(self, info: Info[Context, None]) -> User | None:
+        viewer = info.context.viewer
+        return User.from_row(viewer) if viewer else None
+
+    @strawberry.field(description="A user by handle, or null.")
+    async def user(self, handle: str) -> User | None:
+        row = await cases.get_user(handle)
+        return User.from_row(row) if row else None
+
+
+@strawberry.type
+class UserMutations:
+    @strawberry.mutation(description="Create an account and sign in.")
+    async def register(self, info: Info[Context, None], input: RegisterInput) -> RegisterResult:
+        signed = await cases.register(info.context, input.handle, input.password, input.display_name)
+        return RegisterSuccess(token=signed.token, viewer=User.from_row(signed.user))
+
+    @strawberry.mutation(description="Sign in with handle and password.")
+    async def sign_in(self, info: Info[Context, None], input: SignInInput) -> SignInResult:
+        signed = await cases.sign_in(info.context, input.handle, input.password)
+        return SignInSuccess(token=signed.token, viewer=User.from_row(signed.user))
+
+    @strawberry.mutation(description="Change the viewer's profile.")
+    async def update_profile(
+        self, info: Info[Context, None], input: UpdateProfileInput
+    ) -> UpdateProfileResult:
+        changes = cases.ProfileChanges(
+            display_name=input.display_name, avatar_url=input.avatar_url, bio=input.bio,
+            region=input.region, vehicle_models=input.vehicle_models,
+        )
+        return UpdateProfileSuccess(user=User.from_row(await cases.update_profile(info.context, changes)))
+
+    @strawberry.mutation(description="Follow a user.")
+    async def follow_user(self, info: Info[Context, None], input: FollowUserInput) -> FollowUserResult:
+        return FollowUserSuccess(user=User.from_row(await cases.follow(info.context, input.handle)))
+
+    @strawberry.mutation(description="Stop following a user.")
+    async def unfollow_user(
+        self, info: Info[Context, None], input: FollowUserInput
+    ) -> UnfollowUserResult:
+        return UnfollowUserSuccess(user=User.from_row(await cases.unfollow(info.context, input.handle)))
+
+

@@ -1,0 +1,51 @@
+"""The application factory and its one lifespan."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse
+from starlette.routing import Route, WebSocketRoute
+
+from schema.schema import build_schema
+from server.db import Database
+from server.graphql_app import CommunityGraphQL
+from server.scheduler import run_scheduler
+from server.settings import Settings
+
+
+def create_app(settings: Settings, database: Database | None = None) -> Starlette:
+    """The ASGI app. Pass an open `database` to share one (tests do); otherwise the lifespan
+    opens and closes its own."""
+    schema = build_schema(settings)
+    graphql = CommunityGraphQL(schema, settings)
+    sdl = schema.as_str() + "\n"
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        async with contextlib.AsyncExitStack() as stack:
+            if database is None:
+                db = Database(settings.database_url)
+                await db.open()
+                stack.push_async_callback(db.close)
+            scheduler = asyncio.create_task(run_scheduler(settings.scheduler_interval_seconds))
+            stack.callback(scheduler.cancel)
+            yield
+
+    async def healthz(_: Request) -> JSONResponse:
+        return JSONResponse({"status": "ok"})
+
+    async def schema_sdl(_: Request) -> PlainTextResponse:
+        return PlainTextResponse(sdl)
+
+    routes = [
+        Route("/graphql", graphql, methods=["GET", "POST"]),
+        WebSocketRoute("/graphql", graphql),
+        Route("/healthz", healthz),
+        Route("/schema.graphql", schema_sdl),
+    ]
+    return Starlette(debug=settings.development, routes=routes, lifespan=lifespan)

@@ -1,0 +1,80 @@
+"""The server's command line: `python -m server <command>`.
+
+    serve          apply migrations, seed the demo community the first time (development),
+                   and serve the API (honours HOST and PORT)
+    migrate        apply database migrations
+    seed-demo      seed the demo community into an empty database (never in production)
+    print-schema   print the GraphQL SDL
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+
+from server.db import Database
+from server.settings import Settings
+
+
+async def migrate(settings: Settings, *, quiet: bool = False) -> None:
+    db = Database(settings.database_url)
+    await db.open()
+    try:
+        def progress(event: str, app: str, name: str) -> None:
+            if event == "apply_done" and not quiet:
+                print(f"applied migration {app}.{name}")
+
+        await db.migrate(progress=progress)
+    finally:
+        await db.close()
+
+
+async def seed_demo(settings: Settings) -> str:
+    from server.demo import seed_demo_community
+
+    if settings.production:
+        raise SystemExit("refusing to seed demo accounts in production mode")
+    db = Database(settings.database_url)
+    await db.open()
+    try:
+        summary = await seed_demo_community()
+    finally:
+        await db.close()
+    return summary
+
+
+def serve(settings: Settings) -> None:
+    import uvicorn
+
+    from server.app import create_app
+
+    asyncio.run(migrate(settings))
+    if settings.seed_demo and settings.development:
+        print(asyncio.run(seed_demo(settings)))
+    uvicorn.run(
+        create_app(settings), host=settings.host, port=settings.port, ws_per_message_deflate=False,
+        log_level="info",
+    )
+
+
+def print_schema(settings: Settings) -> None:
+    from schema.schema import build_schema
+
+    sys.stdout.write(build_schema(settings).as_str() + "\n")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m server", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("command", choices=["serve", "migrate", "seed-demo", "print-schema"])
+    args = parser.parse_args(argv)
+    settings = Settings.from_env()
+    if args.command == "serve":
+        serve(settings)
+    elif args.command == "migrate":
+        asyncio.run(migrate(settings))
+    elif args.command == "seed-demo":
+        print(asyncio.run(seed_demo(settings)))
+    else:
+        print_schema(settings)

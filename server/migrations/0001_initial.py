@@ -1,0 +1,196 @@
+from tortoise import migrations
+from tortoise.migrations import operations as ops
+import functools
+from json import dumps, loads
+from server.models.enums import AccountState, CommentState, GroupKind, GroupRole, GroupVisibility, IdentityKind, JoinPolicy, PersonaDomain, PlatformRole, PostKind, PostState, ReactionKind
+from tortoise.fields.base import OnDelete
+from tortoise import fields
+from tortoise.indexes import Index
+
+class Migration(migrations.Migration):
+    initial = True
+
+    operations = [
+        ops.CreateModel(
+            name='User',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('handle', fields.CharField(unique=True, max_length=30)),
+                ('display_name', fields.CharField(max_length=64)),
+                ('avatar_url', fields.CharField(null=True, max_length=500)),
+                ('bio', fields.TextField(default='', unique=False)),
+                ('region', fields.CharField(null=True, max_length=64)),
+                ('identity', fields.CharEnumField(default=IdentityKind.FAN, description='FAN: FAN\nDEPOSIT_HOLDER: DEPOSIT_HOLDER\nOWNER: OWNER', enum_type=IdentityKind, max_length=20)),
+                ('vehicle_models', fields.JSONField(default=list, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
+                ('role', fields.CharEnumField(default=PlatformRole.USER, description='USER: USER\nMODERATOR: MODERATOR\nADMIN: ADMIN', enum_type=PlatformRole, max_length=20)),
+                ('state', fields.CharEnumField(default=AccountState.ACTIVE, description='ACTIVE: ACTIVE\nSILENCED: SILENCED\nSUSPENDED: SUSPENDED', enum_type=AccountState, max_length=20)),
+                ('suspended_until', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('password_hash', fields.CharField(null=True, max_length=255)),
+                ('is_demo', fields.BooleanField(default=False)),
+                ('follower_count', fields.IntField(default=0)),
+                ('following_count', fields.IntField(default=0)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+                ('updated_at', fields.DatetimeField(auto_now=True, auto_now_add=False)),
+            ],
+            options={'table': 'users', 'app': 'models', 'pk_attr': 'id'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='EmployeeBadge',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('user', fields.OneToOneField('models.User', source_field='user_id', db_constraint=True, to_field='id', related_name='employee_badge', on_delete=OnDelete.CASCADE)),
+                ('department', fields.CharField(max_length=80)),
+                ('title', fields.CharField(max_length=80)),
+                ('executive', fields.BooleanField(default=False)),
+                ('granted_by', fields.ForeignKeyField('models.User', source_field='granted_by_id', null=True, db_constraint=True, to_field='id', related_name='badges_granted', on_delete=OnDelete.SET_NULL)),
+                ('granted_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+            ],
+            options={'table': 'employee_badges', 'app': 'models', 'pk_attr': 'id'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='Follow',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('follower', fields.ForeignKeyField('models.User', source_field='follower_id', db_constraint=True, to_field='id', related_name='following_rows', on_delete=OnDelete.CASCADE)),
+                ('followee', fields.ForeignKeyField('models.User', source_field='followee_id', db_constraint=True, to_field='id', related_name='follower_rows', on_delete=OnDelete.CASCADE)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+            ],
+            options={'table': 'follows', 'app': 'models', 'unique_together': (('follower', 'followee'),), 'pk_attr': 'id'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='Group',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('slug', fields.CharField(unique=True, max_length=50)),
+                ('name', fields.CharField(max_length=80)),
+                ('description', fields.TextField(default='', unique=False)),
+                ('kind', fields.CharEnumField(description='INDUSTRY: INDUSTRY\nINTEREST: INTEREST\nPROFESSION: PROFESSION\nREGION: REGION', enum_type=GroupKind, max_length=20)),
+                ('industry', fields.CharField(null=True, max_length=40)),
+                ('certified', fields.BooleanField(default=False)),
+                ('visibility', fields.CharEnumField(default=GroupVisibility.PUBLIC, description='PUBLIC: PUBLIC\nMEMBERS_ONLY: MEMBERS_ONLY', enum_type=GroupVisibility, max_length=20)),
+                ('join_policy', fields.CharEnumField(default=JoinPolicy.OPEN, description='OPEN: OPEN', enum_type=JoinPolicy, max_length=20)),
+                ('member_count', fields.IntField(default=0)),
+                ('created_by', fields.ForeignKeyField('models.User', source_field='created_by_id', null=True, db_constraint=True, to_field='id', related_name='groups_created', on_delete=OnDelete.SET_NULL)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+            ],
+            options={'table': 'groups', 'app': 'models', 'pk_attr': 'id'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='GroupMembership',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('group', fields.ForeignKeyField('models.Group', source_field='group_id', db_constraint=True, to_field='id', related_name='memberships', on_delete=OnDelete.CASCADE)),
+                ('user', fields.ForeignKeyField('models.User', source_field='user_id', db_constraint=True, to_field='id', related_name='memberships', on_delete=OnDelete.CASCADE)),
+                ('role', fields.CharEnumField(default=GroupRole.MEMBER, description='OWNER: OWNER\nADMIN: ADMIN\nMEMBER: MEMBER', enum_type=GroupRole, max_length=20)),
+                ('joined_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+            ],
+            options={'table': 'group_memberships', 'app': 'models', 'unique_together': (('group', 'user'),), 'pk_attr': 'id'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='PersonaAccount',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('user', fields.OneToOneField('models.User', source_field='user_id', db_constraint=True, to_field='id', related_name='persona', on_delete=OnDelete.CASCADE)),
+                ('domain', fields.CharEnumField(description='CHARGING: CHARGING\nSERVICE: SERVICE\nPURCHASE: PURCHASE', enum_type=PersonaDomain, max_length=20)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+            ],
+            options={'table': 'persona_accounts', 'app': 'models', 'pk_attr': 'id'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='PersonaOperator',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('persona', fields.ForeignKeyField('models.PersonaAccount', source_field='persona_id', db_constraint=True, to_field='id', related_name='operators', on_delete=OnDelete.CASCADE)),
+                ('operator', fields.ForeignKeyField('models.User', source_field='operator_id', db_constraint=True, to_field='id', related_name='operated_personas', on_delete=OnDelete.CASCADE)),
+                ('added_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+            ],
+            options={'table': 'persona_operators', 'app': 'models', 'unique_together': (('persona', 'operator'),), 'pk_attr': 'id'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='Post',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('author', fields.ForeignKeyField('models.User', source_field='author_id', db_constraint=True, to_field='id', related_name='posts', on_delete=OnDelete.CASCADE)),
+                ('operator', fields.ForeignKeyField('models.User', source_field='operator_id', null=True, db_constraint=True, to_field='id', related_name='persona_posts', on_delete=OnDelete.SET_NULL)),
+                ('group', fields.ForeignKeyField('models.Group', source_field='group_id', null=True, db_constraint=True, to_field='id', related_name='posts', on_delete=OnDelete.CASCADE)),
+                ('kind', fields.CharEnumField(description='MOMENT: MOMENT\nARTICLE: ARTICLE', enum_type=PostKind, max_length=20)),
+                ('title', fields.CharField(null=True, max_length=200)),
+                ('body', fields.TextField(unique=False)),
+                ('media', fields.JSONField(default=list, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
+                ('tags', fields.JSONField(default=list, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
+                ('state', fields.CharEnumField(default=PostState.DRAFT, description='DRAFT: DRAFT\nPUBLISHED: PUBLISHED\nHIDDEN: HIDDEN\nREMOVED: REMOVED', enum_type=PostState, max_length=20)),
+                ('published_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('scheduled_at', fields.DatetimeField(null=True, db_index=True, auto_now=False, auto_now_add=False)),
+                ('edited_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('comment_count', fields.IntField(default=0)),
+                ('reaction_count', fields.IntField(default=0)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+                ('updated_at', fields.DatetimeField(auto_now=True, auto_now_add=False)),
+            ],
+            options={'table': 'posts', 'app': 'models', 'indexes': [Index(fields=['state', 'published_at']), Index(fields=['author_id', 'published_at']), Index(fields=['group_id', 'published_at'])], 'pk_attr': 'id'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='Comment',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('post', fields.ForeignKeyField('models.Post', source_field='post_id', db_constraint=True, to_field='id', related_name='comments', on_delete=OnDelete.CASCADE)),
+                ('author', fields.ForeignKeyField('models.User', source_field='author_id', db_constraint=True, to_field='id', related_name='comments', on_delete=OnDelete.CASCADE)),
+                ('parent', fields.ForeignKeyField('models.Comment', source_field='parent_id', null=True, db_constraint=True, to_field='id', related_name='replies', on_delete=OnDelete.CASCADE)),
+                ('body', fields.TextField(unique=False)),
+                ('state', fields.CharEnumField(default=CommentState.PUBLISHED, description='PUBLISHED: PUBLISHED\nHIDDEN: HIDDEN\nREMOVED: REMOVED\nDELETED: DELETED', enum_type=CommentState, max_length=20)),
+                ('reply_count', fields.IntField(default=0)),
+                ('reaction_count', fields.IntField(default=0)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+                ('updated_at', fields.DatetimeField(auto_now=True, auto_now_add=False)),
+            ],
+            options={'table': 'comments', 'app': 'models', 'indexes': [Index(fields=['post_id', 'parent_id', 'created_at'])], 'pk_attr': 'id'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='CommentReaction',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('comment', fields.ForeignKeyField('models.Comment', source_field='comment_id', db_constraint=True, to_field='id', related_name='reactions', on_delete=OnDelete.CASCADE)),
+                ('user', fields.ForeignKeyField('models.User', source_field='user_id', db_constraint=True, to_field='id', related_name='comment_reactions', on_delete=OnDelete.CASCADE)),
+                ('kind', fields.CharEnumField(description='LIKE: LIKE\nLOVE: LOVE\nLAUGH: LAUGH\nWOW: WOW\nSAD: SAD\nCLAP: CLAP', enum_type=ReactionKind, max_length=20)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+            ],
+            options={'table': 'comment_reactions', 'app': 'models', 'unique_together': (('comment', 'user', 'kind'),), 'pk_attr': 'id'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='PostReaction',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('post', fields.ForeignKeyField('models.Post', source_field='post_id', db_constraint=True, to_field='id', related_name='reactions', on_delete=OnDelete.CASCADE)),
+                ('user', fields.ForeignKeyField('models.User', source_field='user_id', db_constraint=True, to_field='id', related_name='post_reactions', on_delete=OnDelete.CASCADE)),
+                ('kind', fields.CharEnumField(description='LIKE: LIKE\nLOVE: LOVE\nLAUGH: LAUGH\nWOW: WOW\nSAD: SAD\nCLAP: CLAP', enum_type=ReactionKind, max_length=20)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+            ],
+            options={'table': 'post_reactions', 'app': 'models', 'unique_together': (('post', 'user', 'kind'),), 'pk_attr': 'id'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='PostRevision',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('post', fields.ForeignKeyField('models.Post', source_field='post_id', db_constraint=True, to_field='id', related_name='revisions', on_delete=OnDelete.CASCADE)),
+                ('editor', fields.ForeignKeyField('models.User', source_field='editor_id', null=True, db_constraint=True, to_field='id', related_name='post_edits', on_delete=OnDelete.SET_NULL)),
+                ('title', fields.CharField(null=True, max_length=200)),
+                ('body', fields.TextField(unique=False)),
+                ('media', fields.JSONField(default=list, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
+                ('tags', fields.JSONField(default=list, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+            ],
+            options={'table': 'post_revisions', 'app': 'models', 'pk_attr': 'id', 'table_description': 'The text of a post as it was before one edit.'},
+            bases=['Model'],
+        ),
+    ]

@@ -1,0 +1,52 @@
+"""The ORM models: the database is the one source of truth.
+
+Foundation layer: imports nothing from schema/, resolvers/, moderation/ or search/.
+"""
+
+from server.models.comments import Comment, CommentReaction
+from server.models.enums import (
+    AccountState,
+    CommentState,
+    GroupKind,
+    GroupRole,
+    GroupVisibility,
+    IdentityKind,
+    JoinPolicy,
+    MediaKind,
+    PersonaDomain,
+    PlatformRole,
+    PostKind,
+    PostState,
+    ReactionKind,
+)
+from server.models.groups import Group, GroupMembership
+from server.models.posts import Post, PostReaction, PostRevision
+from server.models.users import EmployeeBadge, Follow, PersonaAccount, PersonaOperator, User
+
+__all__ = [
+    "AccountState",
+    "Comment",
+    "CommentReaction",
+    "CommentState",
+    "EmployeeBadge",
+    "Follow",
+    "Group",
+    "GroupKind",
+    "GroupMembership",
+    "GroupRole",
+    "GroupVisibility",
+    "IdentityKind",
+    "JoinPolicy",
+    "MediaKind",
+    "PersonaAccount",
+    "PersonaDomain",
+    "PersonaOperator",
+    "PlatformRole",
+    "Post",
+    "PostKind",
+    "PostReaction",
+    "PostRevision",
+    "PostState",
+    "ReactionKind",
+    "User",
+]

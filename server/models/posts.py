@@ -1,0 +1,79 @@
+"""Posts, their revisions and reactions."""
+
+from tortoise import fields
+from tortoise.models import Model
+
+from server.models.enums import PostKind, PostState, ReactionKind
+from server.models.groups import Group
+from server.models.users import User
+
+
+class Post(Model):
+    id = fields.IntField(primary_key=True)
+    author: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="posts", on_delete=fields.CASCADE
+    )
+    # The employee who wrote a persona account's post; shown to admins only.
+    operator: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="persona_posts", null=True, on_delete=fields.SET_NULL
+    )
+    group: fields.ForeignKeyNullableRelation[Group] = fields.ForeignKeyField(
+        "models.Group", related_name="posts", null=True, on_delete=fields.CASCADE
+    )
+    kind = fields.CharEnumField(PostKind, max_length=20)
+    title = fields.CharField(max_length=200, null=True)
+    body = fields.TextField()
+    media = fields.JSONField(default=list)
+    tags = fields.JSONField(default=list)
+    state = fields.CharEnumField(PostState, max_length=20, default=PostState.DRAFT)
+    published_at = fields.DatetimeField(null=True)
+    scheduled_at = fields.DatetimeField(null=True, db_index=True)
+    edited_at = fields.DatetimeField(null=True)
+    comment_count = fields.IntField(default=0)
+    reaction_count = fields.IntField(default=0)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "posts"
+        indexes = (
+            ("state", "published_at"),
+            ("author_id", "published_at"),
+            ("group_id", "published_at"),
+        )
+
+
+class PostRevision(Model):
+    """The text of a post as it was before one edit."""
+
+    id = fields.IntField(primary_key=True)
+    post: fields.ForeignKeyRelation[Post] = fields.ForeignKeyField(
+        "models.Post", related_name="revisions", on_delete=fields.CASCADE
+    )
+    editor: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="post_edits", null=True, on_delete=fields.SET_NULL
+    )
+    title = fields.CharField(max_length=200, null=True)
+    body = fields.TextField()
+    media = fields.JSONField(default=list)
+    tags = fields.JSONField(default=list)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "post_revisions"
+
+
+class PostReaction(Model):
+    id = fields.IntField(primary_key=True)
+    post: fields.ForeignKeyRelation[Post] = fields.ForeignKeyField(
+        "models.Post", related_name="reactions", on_delete=fields.CASCADE
+    )
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="post_reactions", on_delete=fields.CASCADE
+    )
+    kind = fields.CharEnumField(ReactionKind, max_length=20)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "post_reactions"
+        unique_together = (("post", "user", "kind"),)

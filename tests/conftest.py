@@ -1,0 +1,179 @@
+"""Fixtures: a migrated database on SQLite and on PostgreSQL (every test that takes `db`
+runs on both), an in-process client for the app, and a counter of SQL statements."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import httpx
+import pytest
+from tortoise.context import get_current_context
+
+from server.app import create_app
+from server.db import Database
+from server.settings import Settings
+
+TEST_SECRET = "test-secret-0123456789-0123456789-abcdef"
+DEFAULT_POSTGRES = "postgres://postgres@127.0.0.1:5432/test"
+TABLES = [
+    "comment_reactions", "post_reactions", "post_revisions", "comments", "posts",
+    "group_memberships", "groups", "persona_operators", "persona_accounts", "employee_badges",
+    "follows", "users",
+]
+
+
+def postgres_server_url() -> str:
+    url = os.environ.get("DATABASE_URL", "")
+    return url if url.startswith("postgres") else DEFAULT_POSTGRES
+
+
+def require_service(name: str, error: Exception) -> None:
+    """Outside CI a missing service skips its tests; in CI it fails them."""
+    message = f"{name} is not reachable: {error}"
+    if os.environ.get("CI") == "true":
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+@contextlib.asynccontextmanager
+async def postgres_database() -> AsyncIterator[str]:
+    """A fresh PostgreSQL database on the configured server, dropped afterwards."""
+    server = postgres_server_url()
+    base, _, _ = server.rpartition("/")
+    name = f"community_test_{uuid.uuid4().hex[:10]}"
+    try:
+        admin = await asyncpg.connect(server.replace("postgres://", "postgresql://", 1), timeout=5)
+    except (OSError, asyncpg.PostgresError) as exc:
+        require_service("PostgreSQL", exc)
+    try:
+        await admin.execute(f'CREATE DATABASE "{name}"')
+        yield f"{base}/{name}"
+    finally:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.close()
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgres"])
+async def database(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Database]:
+    async with contextlib.AsyncExitStack() as stack:
+        if request.param == "sqlite":
+            url = f"sqlite://{tmp_path_factory.mktemp('sqlite') / 'test.sqlite3'}"
+        else:
+            url = await stack.enter_async_context(postgres_database())
+        db = Database(url)
+        await db.open()
+        stack.push_async_callback(db.close)
+        await db.migrate()
+        yield db
+
+
+async def clear_tables(db: Database) -> None:
+    conn = db.connection()
+    if db.dialect == "postgres":
+        await conn.execute_script(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE")
+    else:
+        for table in TABLES:
+            await conn.execute_script(f"DELETE FROM {table}")
+        await conn.execute_script("DELETE FROM sqlite_sequence")
+
+
+@pytest.fixture
+async def db(database: Database) -> Database:
+    """An empty, migrated database (run once on SQLite and once on PostgreSQL)."""
+    assert get_current_context() is database.context
+    await clear_tables(database)
+    return database
+
+
+@pytest.fixture
+def settings(db: Database) -> Settings:
+    return Settings(environment="test", database_url=db.url, secret_key=TEST_SECRET,
+                    scheduler_interval_seconds=3600)
+
+
+class Api:
+    """A GraphQL client for the app under test."""
+
+    def __init__(self, client: httpx.AsyncClient) -> None:
+        self.client = client
+
+    async def post(self, query: str, variables: dict[str, Any] | None = None,
+                   token: str | None = None) -> httpx.Response:
+        headers = {"authorization": f"Bearer {token}"} if token else {}
+        return await self.client.post(
+            "/graphql", json={"query": query, "variables": variables or {}}, headers=headers
+        )
+
+    async def query(self, query: str, variables: dict[str, Any] | None = None,
+                    token: str | None = None) -> dict[str, Any]:
+        response = await self.post(query, variables, token)
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    async def data(self, query: str, variables: dict[str, Any] | None = None,
+                   token: str | None = None) -> dict[str, Any]:
+        body = await self.query(query, variables, token)
+        assert "errors" not in body, body["errors"]
+        return body["data"]
+
+    async def register(self, handle: str, password: str = "password-123") -> str:
+        data = await self.data(
+            """mutation($input: RegisterInput!) { register(input: $input) {
+                 __typename ... on RegisterSuccess { token } ... on Error { message } } }""",
+            {"input": {"handle": handle, "password": password, "displayName": handle.title()}},
+        )
+        assert data["register"]["__typename"] == "RegisterSuccess", data
+        return data["register"]["token"]
+
+
+@contextlib.asynccontextmanager
+async def running(app: Any) -> AsyncIterator[httpx.AsyncClient]:
+    # httpx's ASGITransport does not run the lifespan: enter it here.
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            yield client
+
+
+@pytest.fixture
+async def api(settings: Settings, db: Database) -> AsyncIterator[Api]:
+    async with running(create_app(settings, database=db)) as client:
+        yield Api(client)
+
+
+class StatementCounter(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.statements: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        if message.lstrip().split(" ", 1)[0].upper() in ("SELECT", "INSERT", "UPDATE", "DELETE", "WITH"):
+            self.statements.append(message)
+
+
+@pytest.fixture
+def sql_statements() -> Iterator[StatementCounter]:
+    """Collects every SQL statement Tortoise sends while the test runs."""
+    logger = logging.getLogger("tortoise.db_client")
+    counter = StatementCounter()
+    previous = logger.level
+    logger.setLevel(logging.DEBUG)
+    logger.addHandler(counter)
+    try:
+        yield counter
+    finally:
+        logger.removeHandler(counter)
+        logger.setLevel(previous)
+
+
+@pytest.fixture(scope="session")
+def repo_root() -> Path:
+    return Path(__file__).resolve().parent.parent
