@@ -64,9 +64,7 @@ def require_admin(viewer: User | None) -> User:
 
 def can_see_group_posts(group: Group | None, member_group_ids: Collection[int]) -> bool:
     return (
-        group is None
-        or group.visibility == GroupVisibility.PUBLIC
-        or group.id in member_group_ids
+        group is None or group.visibility == GroupVisibility.PUBLIC or group.id in member_group_ids
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tortoise.expressions import Subquery
 from tortoise.transactions import in_transaction
 
 from moderation import policies
@@ -58,7 +59,9 @@ async def create_persona_account(
     async with in_transaction():
         user = await User.create(
             handle=clean_handle,
-            display_name=validation.text(display_name, "displayName", maximum=64, label="Display name"),
+            display_name=validation.text(
+                display_name, "displayName", maximum=64, label="Display name"
+            ),
             bio=(bio or "").strip()[:500],
         )
         await PersonaAccount.create(user_id=user.id, domain=domain)
@@ -78,8 +81,9 @@ async def add_persona_operator(ctx: Context, persona_handle: str, operator_handl
     persona = await _persona(persona_handle)
     operator = await require_user(operator_handle, "operatorHandle")
     if not await EmployeeBadge.filter(user_id=operator.id).exists():
-        raise InvalidInput("Only employees with a badge can operate a persona account.",
-                           field="operatorHandle")
+        raise InvalidInput(
+            "Only employees with a badge can operate a persona account.", field="operatorHandle"
+        )
     await PersonaOperator.get_or_create(persona_id=persona.id, operator_id=operator.id)
     return await User.get(id=persona.user_id)
 
@@ -93,7 +97,7 @@ async def remove_persona_operator(ctx: Context, persona_handle: str, operator_ha
 
 
 async def list_persona_operators(persona_user_id: int) -> list[User]:
-    ids = PersonaOperator.filter(persona__user_id=persona_user_id).values("operator_id")
+    ids = Subquery(PersonaOperator.filter(persona__user_id=persona_user_id).values("operator_id"))
     return await User.filter(id__in=ids).order_by("handle")
 
 
@@ -115,7 +119,10 @@ async def set_user_identity(
         user.vehicle_models = []
     elif vehicle_models is not None:
         user.vehicle_models = validation.string_list(
-            vehicle_models, "vehicleModels", maximum_items=10, maximum_length=40,
+            vehicle_models,
+            "vehicleModels",
+            maximum_items=10,
+            maximum_length=40,
             label="vehicle models",
         )
     await user.save(update_fields=["identity", "vehicle_models", "updated_at"])

@@ -48,9 +48,16 @@ async def create_group(
     try:
         async with in_transaction():
             group = await Group.create(
-                slug=clean_slug, name=clean_name, description=clean_description, kind=kind,
-                visibility=visibility, created_by_id=viewer.id, member_count=1,
-                industry=validation.optional_text(industry, "industry", maximum=40, label="Industry"),
+                slug=clean_slug,
+                name=clean_name,
+                description=clean_description,
+                kind=kind,
+                visibility=visibility,
+                created_by_id=viewer.id,
+                member_count=1,
+                industry=validation.optional_text(
+                    industry, "industry", maximum=40, label="Industry"
+                ),
             )
             await GroupMembership.create(group_id=group.id, user_id=viewer.id, role=GroupRole.OWNER)
     except IntegrityError:
@@ -103,5 +110,6 @@ async def list_members(group: Group, first: int, after: str | None) -> Page[Grou
     return await keyset_page(
         GroupMembership.filter(group_id=group.id),
         [time_key("joined_at", descending=False), id_key(descending=False)],
-        first=first, after=after,
+        first=first,
+        after=after,
     )

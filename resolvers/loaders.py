@@ -36,7 +36,9 @@ def _by_id(model: type[M]) -> Callable[[list[int]], Any]:
 
 def _one_by(model: type[M], key: str, **extra: Any) -> Callable[[list[int]], Any]:
     async def load(keys: list[int]) -> Sequence[M | None]:
-        rows = {getattr(row, key): row for row in await model.filter(**{f"{key}__in": keys}, **extra)}
+        rows = {
+            getattr(row, key): row for row in await model.filter(**{f"{key}__in": keys}, **extra)
+        }
         return [rows.get(k) for k in keys]
 
     return load

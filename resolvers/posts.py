@@ -105,8 +105,13 @@ def clean_media(media: list[MediaInput] | None) -> list[dict[str, Any]]:
         if len(alt) > 500:
             raise InvalidInput("Alt text has at most 500 characters.", field="media")
         cleaned.append(
-            {"url": url, "kind": str(item.kind), "width": item.width, "height": item.height,
-             "alt": alt or None}
+            {
+                "url": url,
+                "kind": str(item.kind),
+                "width": item.width,
+                "height": item.height,
+                "alt": alt or None,
+            }
         )
     return cleaned
 
@@ -144,8 +149,14 @@ async def create_post(ctx: Context, draft: PostDraft, *, publish: bool) -> Post:
     author_id, operator_id = await _acting_author(viewer, draft.as_persona)
     now = datetime.now(UTC)
     return await Post.create(
-        author_id=author_id, operator_id=operator_id, group_id=group_id, kind=draft.kind,
-        title=title, body=body, tags=tags, media=media,
+        author_id=author_id,
+        operator_id=operator_id,
+        group_id=group_id,
+        kind=draft.kind,
+        title=title,
+        body=body,
+        tags=tags,
+        media=media,
         state=PostState.PUBLISHED if publish else PostState.DRAFT,
         published_at=now if publish else None,
     )
@@ -175,7 +186,9 @@ async def update_post(ctx: Context, post_id: int, changes: PostChanges) -> Post:
     if new == old:
         return post
     async with in_transaction():
-        await PostRevision.create(post_id=post.id, editor_id=ctx.viewer.id if ctx.viewer else None, **old)
+        await PostRevision.create(
+            post_id=post.id, editor_id=ctx.viewer.id if ctx.viewer else None, **old
+        )
         for key, value in new.items():
             setattr(post, key, value)
         post.edited_at = datetime.now(UTC)
@@ -286,9 +299,7 @@ async def user_drafts(
     if ctx.viewer is None or ctx.viewer.id != user_id:
         return None
     queryset = Post.filter(Q(author_id=user_id) | Q(operator_id=user_id), state=PostState.DRAFT)
-    return await keyset_page(
-        queryset, [time_key("created_at"), id_key()], first=first, after=after
-    )
+    return await keyset_page(queryset, [time_key("created_at"), id_key()], first=first, after=after)
 
 
 async def list_revisions(ctx: Context, post: Post) -> list[PostRevision] | None:

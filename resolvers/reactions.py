@@ -31,7 +31,9 @@ async def add_reaction(
     subject = await _subject(ctx, subject_type, subject_id)
     async with in_transaction():
         if isinstance(subject, Post):
-            _, created = await PostReaction.get_or_create(post_id=subject.id, user_id=viewer.id, kind=kind)
+            _, created = await PostReaction.get_or_create(
+                post_id=subject.id, user_id=viewer.id, kind=kind
+            )
         else:
             _, created = await CommentReaction.get_or_create(
                 comment_id=subject.id, user_id=viewer.id, kind=kind
@@ -49,7 +51,9 @@ async def remove_reaction(
     subject = await _subject(ctx, subject_type, subject_id)
     async with in_transaction():
         if isinstance(subject, Post):
-            removed = await PostReaction.filter(post_id=subject.id, user_id=viewer.id, kind=kind).delete()
+            removed = await PostReaction.filter(
+                post_id=subject.id, user_id=viewer.id, kind=kind
+            ).delete()
         else:
             removed = await CommentReaction.filter(
                 comment_id=subject.id, user_id=viewer.id, kind=kind

@@ -84,12 +84,17 @@ async def update_profile(ctx: Context, changes: ProfileChanges) -> User:
         if len(viewer.bio) > 500:
             raise InvalidInput("A bio has at most 500 characters.", field="bio")
     if changes.region is not None:
-        viewer.region = validation.optional_text(changes.region, "region", maximum=64, label="Region")
+        viewer.region = validation.optional_text(
+            changes.region, "region", maximum=64, label="Region"
+        )
     if changes.vehicle_models is not None:
         if viewer.identity != IdentityKind.OWNER:
             raise InvalidInput("Only owners list vehicle models.", field="vehicleModels")
         viewer.vehicle_models = validation.string_list(
-            changes.vehicle_models, "vehicleModels", maximum_items=10, maximum_length=40,
+            changes.vehicle_models,
+            "vehicleModels",
+            maximum_items=10,
+            maximum_length=40,
             label="vehicle models",
         )
     await viewer.save()
@@ -124,13 +129,19 @@ async def unfollow(ctx: Context, handle: str) -> User:
 
 async def list_followers(user_id: int, first: int, after: str | None) -> Page[int]:
     return await keyset_page(
-        Follow.filter(followee_id=user_id), [id_key()], first=first, after=after,
+        Follow.filter(followee_id=user_id),
+        [id_key()],
+        first=first,
+        after=after,
         wrap=lambda row: row.follower_id,
     )
 
 
 async def list_following(user_id: int, first: int, after: str | None) -> Page[int]:
     return await keyset_page(
-        Follow.filter(follower_id=user_id), [id_key()], first=first, after=after,
+        Follow.filter(follower_id=user_id),
+        [id_key()],
+        first=first,
+        after=after,
         wrap=lambda row: row.followee_id,
     )

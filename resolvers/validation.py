@@ -14,11 +14,16 @@ SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{1,48}[a-z0-9]$")
 def text(value: str | None, field: str, *, minimum: int = 1, maximum: int, label: str) -> str:
     cleaned = (value or "").strip()
     if len(cleaned) < minimum:
-        raise InvalidInput(f"{label} cannot be empty." if minimum == 1 else
-                           f"{label} needs at least {minimum} characters.", field=field)
+        raise InvalidInput(
+            f"{label} cannot be empty."
+            if minimum == 1
+            else f"{label} needs at least {minimum} characters.",
+            field=field,
+        )
     if len(cleaned) > maximum:
-        raise InvalidInput(f"{label} is too long ({len(cleaned)} characters, at most {maximum}).",
-                           field=field)
+        raise InvalidInput(
+            f"{label} is too long ({len(cleaned)} characters, at most {maximum}).", field=field
+        )
     return cleaned
 
 

@@ -178,7 +178,9 @@ class AdminMutations:
     async def add_persona_operator(
         self, info: Info[Context, None], input: PersonaOperatorInput
     ) -> AddPersonaOperatorResult:
-        row = await cases.add_persona_operator(info.context, input.persona_handle, input.operator_handle)
+        row = await cases.add_persona_operator(
+            info.context, input.persona_handle, input.operator_handle
+        )
         return AddPersonaOperatorSuccess(persona=User.from_row(row))
 
     @strawberry.mutation(description="Admins: stop an employee posting as a persona account.")
@@ -197,7 +199,9 @@ class AdminMutations:
         row = await cases.set_group_certified(info.context, input.slug, input.certified)
         return SetGroupCertifiedSuccess(group=Group.from_row(row))
 
-    @strawberry.mutation(description="Admins: record a user's verified identity (owner, deposit holder, fan).")
+    @strawberry.mutation(
+        description="Admins: record a user's verified identity (owner, deposit holder, fan)."
+    )
     async def set_user_identity(
         self, info: Info[Context, None], input: SetUserIdentityInput
     ) -> SetUserIdentityResult:
@@ -206,7 +210,9 @@ class AdminMutations:
         )
         return SetUserIdentitySuccess(user=User.from_row(row))
 
-    @strawberry.mutation(description="Admins: make a user a moderator or an admin, or take it back.")
+    @strawberry.mutation(
+        description="Admins: make a user a moderator or an admin, or take it back."
+    )
     async def set_user_role(
         self, info: Info[Context, None], input: SetUserRoleInput
     ) -> SetUserRoleResult:

@@ -28,7 +28,9 @@ class Comment(Reactable):
     pk: strawberry.Private[int]
     row: strawberry.Private[models.Comment]
     body: str | None = strawberry.field(description="The text; null once deleted.")
-    deleted: bool = strawberry.field(description="Deleted by its author; kept so replies stay in place.")
+    deleted: bool = strawberry.field(
+        description="Deleted by its author; kept so replies stay in place."
+    )
     reply_count: int = strawberry.field(description="How many direct replies it has.")
     created_at: datetime = strawberry.field(description="When it was written.")
 
@@ -36,9 +38,14 @@ class Comment(Reactable):
     def from_row(cls, row: models.Comment) -> Comment:
         deleted = row.state == models.CommentState.DELETED
         return cls(
-            id=encode_id("Comment", row.id), pk=row.id, row=row,
-            body=None if deleted else row.body, deleted=deleted, reply_count=row.reply_count,
-            created_at=row.created_at, reaction_count=row.reaction_count,
+            id=encode_id("Comment", row.id),
+            pk=row.id,
+            row=row,
+            body=None if deleted else row.body,
+            deleted=deleted,
+            reply_count=row.reply_count,
+            created_at=row.created_at,
+            reaction_count=row.reaction_count,
         )
 
     @strawberry.field(description="Who wrote it; null once deleted.")
@@ -118,7 +125,9 @@ DeleteCommentResult = Annotated[
 @strawberry.type
 class CommentMutations:
     @strawberry.mutation(description="Comment on a post, or reply to a comment.")
-    async def add_comment(self, info: Info[Context, None], input: AddCommentInput) -> AddCommentResult:
+    async def add_comment(
+        self, info: Info[Context, None], input: AddCommentInput
+    ) -> AddCommentResult:
         parent = decode_id(input.parent_id, "Comment")[1] if input.parent_id else None
         row = await cases.add_comment(
             info.context, decode_pk(input.post_id, "Post"), input.body, parent

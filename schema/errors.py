@@ -97,4 +97,10 @@ EXCEPTION_HANDLERS = (
     InvalidCredentialsHandler(),
     RateLimitedHandler(),
 )
-ERROR_TYPES = (ValidationError, NotFoundError, ConflictError, InvalidCredentialsError, RateLimitedError)
+ERROR_TYPES = (
+    ValidationError,
+    NotFoundError,
+    ConflictError,
+    InvalidCredentialsError,
+    RateLimitedError,
+)

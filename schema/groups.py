@@ -52,10 +52,19 @@ class Group(Node):
     @classmethod
     def from_row(cls, row: models.Group) -> Group:
         return cls(
-            id=encode_id("Group", row.id), pk=row.id, row=row, slug=row.slug, name=row.name,
-            description=row.description, kind=row.kind, industry=row.industry,
-            certified=row.certified, visibility=row.visibility, join_policy=row.join_policy,
-            member_count=row.member_count, created_at=row.created_at,
+            id=encode_id("Group", row.id),
+            pk=row.id,
+            row=row,
+            slug=row.slug,
+            name=row.name,
+            description=row.description,
+            kind=row.kind,
+            industry=row.industry,
+            certified=row.certified,
+            visibility=row.visibility,
+            join_policy=row.join_policy,
+            member_count=row.member_count,
+            created_at=row.created_at,
         )
 
     @strawberry.field(description="The viewer's role in the group; null if not a member.")
@@ -72,7 +81,9 @@ class Group(Node):
             page, lambda m: GroupMember(user_pk=m.user_id, role=m.role, joined_at=m.joined_at)
         )
 
-    @strawberry.field(description="The group's posts, newest first (empty to non-members of a members-only group).")
+    @strawberry.field(
+        description="The group's posts, newest first; empty to outsiders of a members-only group."
+    )
     async def posts(
         self, info: Info[Context, None], first: int | None = None, after: str | None = None
     ) -> Connection[PostType]:
@@ -147,7 +158,9 @@ class GroupQueries:
         certified: bool | None = None,
     ) -> Connection[Group]:
         page = await cases.list_groups(
-            first=page_size(info.context.settings, first), after=after, kind=kind,
+            first=page_size(info.context.settings, first),
+            after=after,
+            kind=kind,
             certified=certified,
         )
         return to_connection(page, Group.from_row)
@@ -156,17 +169,30 @@ class GroupQueries:
 @strawberry.type
 class GroupMutations:
     @strawberry.mutation(description="Create a group; the viewer becomes its owner.")
-    async def create_group(self, info: Info[Context, None], input: CreateGroupInput) -> CreateGroupResult:
+    async def create_group(
+        self, info: Info[Context, None], input: CreateGroupInput
+    ) -> CreateGroupResult:
         row = await cases.create_group(
-            info.context, slug=input.slug, name=input.name, description=input.description,
-            kind=input.kind, visibility=input.visibility, industry=input.industry,
+            info.context,
+            slug=input.slug,
+            name=input.name,
+            description=input.description,
+            kind=input.kind,
+            visibility=input.visibility,
+            industry=input.industry,
         )
         return CreateGroupSuccess(group=Group.from_row(row))
 
     @strawberry.mutation(description="Join a group.")
     async def join_group(self, info: Info[Context, None], input: GroupSlugInput) -> JoinGroupResult:
-        return JoinGroupSuccess(group=Group.from_row(await cases.join_group(info.context, input.slug)))
+        return JoinGroupSuccess(
+            group=Group.from_row(await cases.join_group(info.context, input.slug))
+        )
 
     @strawberry.mutation(description="Leave a group.")
-    async def leave_group(self, info: Info[Context, None], input: GroupSlugInput) -> LeaveGroupResult:
-        return LeaveGroupSuccess(group=Group.from_row(await cases.leave_group(info.context, input.slug)))
+    async def leave_group(
+        self, info: Info[Context, None], input: GroupSlugInput
+    ) -> LeaveGroupResult:
+        return LeaveGroupSuccess(
+            group=Group.from_row(await cases.leave_group(info.context, input.slug))
+        )

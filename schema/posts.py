@@ -38,8 +38,11 @@ class Media:
     @classmethod
     def from_json(cls, item: dict[str, Any]) -> Media:
         return cls(
-            url=item["url"], kind=models.MediaKind(item.get("kind", "IMAGE")),
-            width=item.get("width"), height=item.get("height"), alt=item.get("alt"),
+            url=item["url"],
+            kind=models.MediaKind(item.get("kind", "IMAGE")),
+            width=item.get("width"),
+            height=item.get("height"),
+            alt=item.get("alt"),
         )
 
 
@@ -72,11 +75,21 @@ class Post(Reactable):
     @classmethod
     def from_row(cls, row: models.Post) -> Post:
         return cls(
-            id=encode_id("Post", row.id), pk=row.id, row=row, kind=row.kind, title=row.title,
-            body=row.body, media=[Media.from_json(m) for m in row.media or []],
-            tags=list(row.tags or []), state=row.state, published_at=row.published_at,
-            scheduled_at=row.scheduled_at, edited_at=row.edited_at, created_at=row.created_at,
-            comment_count=row.comment_count, reaction_count=row.reaction_count,
+            id=encode_id("Post", row.id),
+            pk=row.id,
+            row=row,
+            kind=row.kind,
+            title=row.title,
+            body=row.body,
+            media=[Media.from_json(m) for m in row.media or []],
+            tags=list(row.tags or []),
+            state=row.state,
+            published_at=row.published_at,
+            scheduled_at=row.scheduled_at,
+            edited_at=row.edited_at,
+            created_at=row.created_at,
+            comment_count=row.comment_count,
+            reaction_count=row.reaction_count,
         )
 
     @strawberry.field(description="Who published it (a persona account for persona posts).")
@@ -133,7 +146,9 @@ class Post(Reactable):
 @strawberry.input(description="An image or a video to attach.")
 class MediaInput:
     url: str = strawberry.field(description="An http(s) URL.")
-    kind: MediaKind = strawberry.field(default=models.MediaKind.IMAGE, description="IMAGE or VIDEO.")
+    kind: MediaKind = strawberry.field(
+        default=models.MediaKind.IMAGE, description="IMAGE or VIDEO."
+    )
     width: int | None = strawberry.field(default=None, description="Width in pixels.")
     height: int | None = strawberry.field(default=None, description="Height in pixels.")
     alt: str | None = strawberry.field(default=None, description="Text describing it.")
@@ -142,18 +157,24 @@ class MediaInput:
 def _media(items: list[MediaInput] | None) -> list[cases.MediaInput] | None:
     if items is None:
         return None
-    return [cases.MediaInput(url=m.url, kind=m.kind, width=m.width, height=m.height, alt=m.alt)
-            for m in items]
+    return [
+        cases.MediaInput(url=m.url, kind=m.kind, width=m.width, height=m.height, alt=m.alt)
+        for m in items
+    ]
 
 
 @strawberry.input(description="A new post.")
 class CreatePostInput:
     kind: PostKind = strawberry.field(description="MOMENT or ARTICLE.")
-    body: str = strawberry.field(description="The text (moments up to 5,000 characters, articles 50,000).")
+    body: str = strawberry.field(
+        description="The text (moments up to 5,000 characters, articles 50,000)."
+    )
     title: str | None = strawberry.field(default=None, description="Required for articles.")
     tags: list[str] | None = strawberry.field(default=None, description="Up to 10 tags.")
     media: list[MediaInput] | None = strawberry.field(default=None, description="Up to 9 items.")
-    group_slug: str | None = strawberry.field(default=None, description="Post in this group (members only).")
+    group_slug: str | None = strawberry.field(
+        default=None, description="Post in this group (members only)."
+    )
     publish: bool = strawberry.field(default=True, description="Publish now; false keeps a draft.")
     as_persona: str | None = strawberry.field(
         default=None, description="Post as this persona account (its operators only)."
@@ -200,7 +221,9 @@ class DeletePostSuccess:
     deleted_post_id: strawberry.ID = strawberry.field(description="The id the post had.")
 
 
-DeletePostResult = Annotated[DeletePostSuccess | NotFoundError, strawberry.union("DeletePostResult")]
+DeletePostResult = Annotated[
+    DeletePostSuccess | NotFoundError, strawberry.union("DeletePostResult")
+]
 
 
 @strawberry.type(description="The draft is published.")
@@ -249,18 +272,28 @@ class PostQueries:
         self, info: Info[Context, None], first: int | None = None, after: str | None = None
     ) -> Connection[Post]:
         ctx = info.context
-        return to_connection(await cases.global_feed(ctx, page_size(ctx.settings, first), after), Post.from_row)
+        return to_connection(
+            await cases.global_feed(ctx, page_size(ctx.settings, first), after), Post.from_row
+        )
 
-    @strawberry.field(description="Posts of the people the viewer follows, the groups they joined, and their own.")
+    @strawberry.field(
+        description="Posts of the people the viewer follows, the groups they joined, and their own."
+    )
     async def home_feed(
         self, info: Info[Context, None], first: int | None = None, after: str | None = None
     ) -> Connection[Post]:
         ctx = info.context
-        return to_connection(await cases.home_feed(ctx, page_size(ctx.settings, first), after), Post.from_row)
+        return to_connection(
+            await cases.home_feed(ctx, page_size(ctx.settings, first), after), Post.from_row
+        )
 
     @strawberry.field(description="A group's posts, newest first; null if there is no such group.")
     async def group_feed(
-        self, info: Info[Context, None], slug: str, first: int | None = None, after: str | None = None
+        self,
+        info: Info[Context, None],
+        slug: str,
+        first: int | None = None,
+        after: str | None = None,
     ) -> Connection[Post] | None:
         ctx = info.context
         group = await group_cases.get_group(slug)
@@ -273,16 +306,25 @@ class PostQueries:
 @strawberry.type
 class PostMutations:
     @strawberry.mutation(description="Write a post: published at once, or kept as a draft.")
-    async def create_post(self, info: Info[Context, None], input: CreatePostInput) -> CreatePostResult:
+    async def create_post(
+        self, info: Info[Context, None], input: CreatePostInput
+    ) -> CreatePostResult:
         draft = cases.PostDraft(
-            kind=input.kind, body=input.body, title=input.title, tags=input.tags or [],
-            media=_media(input.media) or [], group_slug=input.group_slug, as_persona=input.as_persona,
+            kind=input.kind,
+            body=input.body,
+            title=input.title,
+            tags=input.tags or [],
+            media=_media(input.media) or [],
+            group_slug=input.group_slug,
+            as_persona=input.as_persona,
         )
         row = await cases.create_post(info.context, draft, publish=input.publish)
         return CreatePostSuccess(post=Post.from_row(row))
 
     @strawberry.mutation(description="Edit a post; the previous version is kept as a revision.")
-    async def update_post(self, info: Info[Context, None], input: UpdatePostInput) -> UpdatePostResult:
+    async def update_post(
+        self, info: Info[Context, None], input: UpdatePostInput
+    ) -> UpdatePostResult:
         changes = cases.PostChanges(
             title=input.title, body=input.body, tags=input.tags, media=_media(input.media)
         )
@@ -295,7 +337,9 @@ class PostMutations:
         return DeletePostSuccess(deleted_post_id=input.post_id)
 
     @strawberry.mutation(description="Publish a draft now.")
-    async def publish_post(self, info: Info[Context, None], input: PostIdInput) -> PublishPostResult:
+    async def publish_post(
+        self, info: Info[Context, None], input: PostIdInput
+    ) -> PublishPostResult:
         row = await cases.publish_post(info.context, decode_pk(input.post_id, "Post"))
         return PublishPostSuccess(post=Post.from_row(row))
 
@@ -303,5 +347,7 @@ class PostMutations:
     async def schedule_post(
         self, info: Info[Context, None], input: SchedulePostInput
     ) -> SchedulePostResult:
-        row = await cases.schedule_post(info.context, decode_pk(input.post_id, "Post"), input.publish_at)
+        row = await cases.schedule_post(
+            info.context, decode_pk(input.post_id, "Post"), input.publish_at
+        )
         return SchedulePostSuccess(post=Post.from_row(row))

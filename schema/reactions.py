@@ -54,7 +54,9 @@ class AddReactionSuccess:
     subject: Reactable = strawberry.field(description="The post or comment, with fresh counts.")
 
 
-AddReactionResult = Annotated[AddReactionSuccess | NotFoundError, strawberry.union("AddReactionResult")]
+AddReactionResult = Annotated[
+    AddReactionSuccess | NotFoundError, strawberry.union("AddReactionResult")
+]
 
 
 @strawberry.type(description="The viewer's reaction is gone.")
@@ -77,7 +79,9 @@ def _wrap(row: models.Post | models.Comment) -> Reactable:
 @strawberry.type
 class ReactionMutations:
     @strawberry.mutation(description="React to a post or a comment.")
-    async def add_reaction(self, info: Info[Context, None], input: ReactionInput) -> AddReactionResult:
+    async def add_reaction(
+        self, info: Info[Context, None], input: ReactionInput
+    ) -> AddReactionResult:
         type_name, pk = decode_id(input.subject_id, "Post", "Comment")
         row = await cases.add_reaction(info.context, type_name, pk, input.kind)
         return AddReactionSuccess(subject=_wrap(row))

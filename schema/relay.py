@@ -20,7 +20,9 @@ DEFAULT_PAGE_SIZE = 20
 
 
 def encode_id(type_name: str, pk: int) -> strawberry.ID:
-    return strawberry.ID(base64.urlsafe_b64encode(f"{type_name}:{pk}".encode()).decode().rstrip("="))
+    return strawberry.ID(
+        base64.urlsafe_b64encode(f"{type_name}:{pk}".encode()).decode().rstrip("=")
+    )
 
 
 def parse_id(global_id: str) -> tuple[str, int] | None:

@@ -36,7 +36,12 @@ class Query(NodeQueries, UserQueries, GroupQueries, PostQueries):
 
 @strawberry.type(description="Everything a client can change.")
 class Mutation(
-    UserMutations, GroupMutations, PostMutations, CommentMutations, ReactionMutations, AdminMutations
+    UserMutations,
+    GroupMutations,
+    PostMutations,
+    CommentMutations,
+    ReactionMutations,
+    AdminMutations,
 ):
     pass
 

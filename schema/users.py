@@ -35,7 +35,9 @@ class EmployeeBadge:
     @classmethod
     def from_row(cls, row: models.EmployeeBadge) -> EmployeeBadge:
         return cls(
-            department=row.department, title=row.title, executive=row.executive,
+            department=row.department,
+            title=row.title,
+            executive=row.executive,
             granted_at=row.granted_at,
         )
 
@@ -45,7 +47,9 @@ class Persona:
     user_pk: strawberry.Private[int]
     domain: PersonaDomain = strawberry.field(description="The service this persona answers for.")
 
-    @strawberry.field(description="The employees who write as this persona. Admins only; null otherwise.")
+    @strawberry.field(
+        description="The employees who write as this persona. Admins only; null otherwise."
+    )
     async def operators(self, info: Info[Context, None]) -> list[User] | None:
         if not policies.is_admin(info.context.viewer):
             return None
@@ -80,12 +84,20 @@ class User(Node):
         if state == models.AccountState.SUSPENDED and not suspended:
             state = models.AccountState.ACTIVE
         return cls(
-            id=encode_id("User", row.id), pk=row.id, handle=row.handle,
-            display_name=row.display_name, avatar_url=row.avatar_url, bio=row.bio,
-            region=row.region, identity=row.identity, vehicle_models=list(row.vehicle_models or []),
-            role=row.role, account_state=state,
+            id=encode_id("User", row.id),
+            pk=row.id,
+            handle=row.handle,
+            display_name=row.display_name,
+            avatar_url=row.avatar_url,
+            bio=row.bio,
+            region=row.region,
+            identity=row.identity,
+            vehicle_models=list(row.vehicle_models or []),
+            role=row.role,
+            account_state=state,
             suspended_until=row.suspended_until if suspended else None,
-            follower_count=row.follower_count, following_count=row.following_count,
+            follower_count=row.follower_count,
+            following_count=row.following_count,
             created_at=row.created_at,
         )
 
@@ -151,7 +163,9 @@ async def _user_connection(ctx: Context, page: Page[int]) -> Connection[User]:
 
 @strawberry.input(description="A new account.")
 class RegisterInput:
-    handle: str = strawberry.field(description="3 to 30 characters: a letter, then letters, digits, '_'.")
+    handle: str = strawberry.field(
+        description="3 to 30 characters: a letter, then letters, digits, '_'."
+    )
     password: str = strawberry.field(description="At least 8 characters.")
     display_name: str = strawberry.field(description="The name shown to others.")
 
@@ -184,10 +198,16 @@ SignInResult = Annotated[SignInSuccess | InvalidCredentialsError, strawberry.uni
 
 @strawberry.input(description="Profile fields to change; omitted fields stay as they are.")
 class UpdateProfileInput:
-    display_name: str | None = strawberry.field(default=None, description="The name shown to others.")
-    avatar_url: str | None = strawberry.field(default=None, description="An http(s) image URL; empty to clear.")
+    display_name: str | None = strawberry.field(
+        default=None, description="The name shown to others."
+    )
+    avatar_url: str | None = strawberry.field(
+        default=None, description="An http(s) image URL; empty to clear."
+    )
     bio: str | None = strawberry.field(default=None, description="Up to 500 characters.")
-    region: str | None = strawberry.field(default=None, description="City or region; empty to clear.")
+    region: str | None = strawberry.field(
+        default=None, description="City or region; empty to clear."
+    )
     vehicle_models: list[str] | None = strawberry.field(
         default=None, description="Owners only: the models they drive (up to 10)."
     )
@@ -245,7 +265,9 @@ class UserQueries:
 class UserMutations:
     @strawberry.mutation(description="Create an account and sign in.")
     async def register(self, info: Info[Context, None], input: RegisterInput) -> RegisterResult:
-        signed = await cases.register(info.context, input.handle, input.password, input.display_name)
+        signed = await cases.register(
+            info.context, input.handle, input.password, input.display_name
+        )
         return RegisterSuccess(token=signed.token, viewer=User.from_row(signed.user))
 
     @strawberry.mutation(description="Sign in with handle and password.")
@@ -258,19 +280,26 @@ class UserMutations:
         self, info: Info[Context, None], input: UpdateProfileInput
     ) -> UpdateProfileResult:
         changes = cases.ProfileChanges(
-            display_name=input.display_name, avatar_url=input.avatar_url, bio=input.bio,
-            region=input.region, vehicle_models=input.vehicle_models,
+            display_name=input.display_name,
+            avatar_url=input.avatar_url,
+            bio=input.bio,
+            region=input.region,
+            vehicle_models=input.vehicle_models,
         )
-        return UpdateProfileSuccess(user=User.from_row(await cases.update_profile(info.context, changes)))
+        return UpdateProfileSuccess(
+            user=User.from_row(await cases.update_profile(info.context, changes))
+        )
 
     @strawberry.mutation(description="Follow a user.")
-    async def follow_user(self, info: Info[Context, None], input: FollowUserInput) -> FollowUserResult:
+    async def follow_user(
+        self, info: Info[Context, None], input: FollowUserInput
+    ) -> FollowUserResult:
         return FollowUserSuccess(user=User.from_row(await cases.follow(info.context, input.handle)))
 
     @strawberry.mutation(description="Stop following a user.")
     async def unfollow_user(
         self, info: Info[Context, None], input: FollowUserInput
     ) -> UnfollowUserResult:
-        return UnfollowUserSuccess(user=User.from_row(await cases.unfollow(info.context, input.handle)))
-
-
+        return UnfollowUserSuccess(
+            user=User.from_row(await cases.unfollow(info.context, input.handle))
+        )

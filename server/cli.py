@@ -1,10 +1,10 @@
 """The server's command line: `python -m server <command>`.
 
-    serve          apply migrations, seed the demo community the first time (development),
-                   and serve the API (honours HOST and PORT)
-    migrate        apply database migrations
-    seed-demo      seed the demo community into an empty database (never in production)
-    print-schema   print the GraphQL SDL
+serve          apply migrations, seed the demo community the first time (development),
+               and serve the API (honours HOST and PORT)
+migrate        apply database migrations
+seed-demo      seed the demo community into an empty database (never in production)
+print-schema   print the GraphQL SDL
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ async def migrate(settings: Settings, *, quiet: bool = False) -> None:
     db = Database(settings.database_url)
     await db.open()
     try:
+
         def progress(event: str, app: str, name: str) -> None:
             if event == "apply_done" and not quiet:
                 print(f"applied migration {app}.{name}")
@@ -53,7 +54,10 @@ def serve(settings: Settings) -> None:
     if settings.seed_demo and settings.development:
         print(asyncio.run(seed_demo(settings)))
     uvicorn.run(
-        create_app(settings), host=settings.host, port=settings.port, ws_per_message_deflate=False,
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        ws_per_message_deflate=False,
         log_level="info",
     )
 
@@ -65,8 +69,11 @@ def print_schema(settings: Settings) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m server", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m server",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("command", choices=["serve", "migrate", "seed-demo", "print-schema"])
     args = parser.parse_args(argv)
     settings = Settings.from_env()

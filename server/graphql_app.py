@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from cross_web import HTTPException
 from strawberry import Schema
 from strawberry.asgi import GraphQL
-from cross_web import HTTPException
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL
 
 from resolvers.context import Context

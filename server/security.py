@@ -34,7 +34,9 @@ def issue_token(secret: str, user_id: int, ttl_seconds: int) -> str:
 def read_token(secret: str, token: str) -> int | None:
     """The user id a valid token names, or None for a bad, expired or forged token."""
     try:
-        payload = jwt.decode(token, secret, algorithms=[_ALGORITHM], options={"require": ["sub", "exp"]})
+        payload = jwt.decode(
+            token, secret, algorithms=[_ALGORITHM], options={"require": ["sub", "exp"]}
+        )
         return int(payload["sub"])
     except (jwt.PyJWTError, ValueError):
         return None

@@ -23,9 +23,18 @@ from server.settings import Settings
 TEST_SECRET = "test-secret-0123456789-0123456789-abcdef"
 DEFAULT_POSTGRES = "postgres://postgres@127.0.0.1:5432/test"
 TABLES = [
-    "comment_reactions", "post_reactions", "post_revisions", "comments", "posts",
-    "group_memberships", "groups", "persona_operators", "persona_accounts", "employee_badges",
-    "follows", "users",
+    "comment_reactions",
+    "post_reactions",
+    "post_revisions",
+    "comments",
+    "posts",
+    "group_memberships",
+    "groups",
+    "persona_operators",
+    "persona_accounts",
+    "employee_badges",
+    "follows",
+    "users",
 ]
 
 
@@ -61,7 +70,9 @@ async def postgres_database() -> AsyncIterator[str]:
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgres"])
-async def database(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Database]:
+async def database(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[Database]:
     async with contextlib.AsyncExitStack() as stack:
         if request.param == "sqlite":
             url = f"sqlite://{tmp_path_factory.mktemp('sqlite') / 'test.sqlite3'}"
@@ -94,8 +105,12 @@ async def db(database: Database) -> Database:
 
 @pytest.fixture
 def settings(db: Database) -> Settings:
-    return Settings(environment="test", database_url=db.url, secret_key=TEST_SECRET,
-                    scheduler_interval_seconds=3600)
+    return Settings(
+        environment="test",
+        database_url=db.url,
+        secret_key=TEST_SECRET,
+        scheduler_interval_seconds=3600,
+    )
 
 
 class Api:
@@ -104,21 +119,24 @@ class Api:
     def __init__(self, client: httpx.AsyncClient) -> None:
         self.client = client
 
-    async def post(self, query: str, variables: dict[str, Any] | None = None,
-                   token: str | None = None) -> httpx.Response:
+    async def post(
+        self, query: str, variables: dict[str, Any] | None = None, token: str | None = None
+    ) -> httpx.Response:
         headers = {"authorization": f"Bearer {token}"} if token else {}
         return await self.client.post(
             "/graphql", json={"query": query, "variables": variables or {}}, headers=headers
         )
 
-    async def query(self, query: str, variables: dict[str, Any] | None = None,
-                    token: str | None = None) -> dict[str, Any]:
+    async def query(
+        self, query: str, variables: dict[str, Any] | None = None, token: str | None = None
+    ) -> dict[str, Any]:
         response = await self.post(query, variables, token)
         assert response.status_code == 200, response.text
         return response.json()
 
-    async def data(self, query: str, variables: dict[str, Any] | None = None,
-                   token: str | None = None) -> dict[str, Any]:
+    async def data(
+        self, query: str, variables: dict[str, Any] | None = None, token: str | None = None
+    ) -> dict[str, Any]:
         body = await self.query(query, variables, token)
         assert "errors" not in body, body["errors"]
         return body["data"]
@@ -155,7 +173,13 @@ class StatementCounter(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         message = record.getMessage()
-        if message.lstrip().split(" ", 1)[0].upper() in ("SELECT", "INSERT", "UPDATE", "DELETE", "WITH"):
+        if message.lstrip().split(" ", 1)[0].upper() in (
+            "SELECT",
+            "INSERT",
+            "UPDATE",
+            "DELETE",
+            "WITH",
+        ):
             self.statements.append(message)
 
 

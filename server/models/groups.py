@@ -16,7 +16,9 @@ class Group(Model):
     # The industry of a certified industry group (education, shipping, …); free text.
     industry = fields.CharField(max_length=40, null=True)
     certified = fields.BooleanField(default=False)
-    visibility = fields.CharEnumField(GroupVisibility, max_length=20, default=GroupVisibility.PUBLIC)
+    visibility = fields.CharEnumField(
+        GroupVisibility, max_length=20, default=GroupVisibility.PUBLIC
+    )
     join_policy = fields.CharEnumField(JoinPolicy, max_length=20, default=JoinPolicy.OPEN)
     member_count = fields.IntField(default=0)
     created_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(

@@ -1,0 +1,65 @@
+"""Small helpers shared by the GraphQL tests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from server.models import PlatformRole, User
+
+CREATE_POST = """
+mutation($input: CreatePostInput!) { createPost(input: $input) {
+  __typename
+  ... on CreatePostSuccess { post { id state title body tags author { handle } group { slug } } }
+  ... on ValidationError { message code field }
+  ... on Error { message code }
+} }"""
+
+
+async def make_role(handle: str, role: PlatformRole) -> None:
+    await User.filter(handle=handle).update(role=role)
+
+
+async def create_post(api: Any, token: str, **fields: Any) -> dict[str, Any]:
+    values = {"kind": "MOMENT", "body": "hello"} | fields
+    data = await api.data(CREATE_POST, {"input": values}, token=token)
+    return data["createPost"]
+
+
+async def post_id(api: Any, token: str, **fields: Any) -> str:
+    result = await create_post(api, token, **fields)
+    assert result["__typename"] == "CreatePostSuccess", result
+    return result["post"]["id"]
+
+
+async def create_group(
+    api: Any, token: str, slug: str, visibility: str = "PUBLIC"
+) -> dict[str, Any]:
+    data = await api.data(
+        """mutation($input: CreateGroupInput!) { createGroup(input: $input) {
+             __typename ... on CreateGroupSuccess { group { id slug memberCount viewerRole } }
+             ... on Error { message code } } }""",
+        {"input": {"slug": slug, "name": slug.title(), "visibility": visibility}},
+        token=token,
+    )
+    return data["createGroup"]
+
+
+async def join_group(api: Any, token: str, slug: str) -> dict[str, Any]:
+    data = await api.data(
+        """mutation($slug: String!) { joinGroup(input: {slug: $slug}) {
+             __typename ... on JoinGroupSuccess { group { memberCount viewerRole } } } }""",
+        {"slug": slug},
+        token=token,
+    )
+    return data["joinGroup"]
+
+
+async def feed_ids(
+    api: Any, field: str = "globalFeed", token: str | None = None, **args: Any
+) -> list[str]:
+    params = ", ".join(f"{k}: {v!r}".replace("'", '"') for k, v in args.items())
+    data = await api.data(
+        f"{{ {field}{f'({params})' if params else ''} {{ edges {{ node {{ id }} }} }} }}",
+        token=token,
+    )
+    return [edge["node"]["id"] for edge in data[field]["edges"]]
