@@ -33,5 +33,7 @@ migrations: install
 bench: install
 	$(PY) bench/feed.py
 
+## ruff and mypy
 lint: install
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy server schema resolvers moderation search

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from resolvers.loaders import Loaders
 from server.models import GroupMembership, User
@@ -31,7 +31,7 @@ class Context:
                 ids = await GroupMembership.filter(user_id=self.viewer.id).values_list(
                     "group_id", flat=True
                 )
-                self._member_group_ids = frozenset(ids)
+                self._member_group_ids = frozenset(cast(list[int], ids))
         return self._member_group_ids
 
     def token_for(self, user: User) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from tortoise.expressions import Q, Subquery
 from tortoise.transactions import in_transaction
@@ -182,7 +182,12 @@ async def update_post(ctx: Context, post_id: int, changes: PostChanges) -> Post:
         "tags": clean_tags(changes.tags) if changes.tags is not None else post.tags,
         "media": clean_media(changes.media) if changes.media is not None else post.media,
     }
-    old = {"title": post.title, "body": post.body, "tags": post.tags, "media": post.media}
+    old: dict[str, Any] = {
+        "title": post.title,
+        "body": post.body,
+        "tags": post.tags,
+        "media": post.media,
+    }
     if new == old:
         return post
     async with in_transaction():
@@ -228,8 +233,11 @@ async def publish_due_posts(now: datetime | None = None) -> list[int]:
     """Publish every scheduled draft whose time has come. Safe to run in several processes at
     once: each post is claimed by a conditional update, so it publishes exactly once."""
     moment = now or datetime.now(UTC)
-    due = await Post.filter(state=PostState.DRAFT, scheduled_at__lte=moment).values_list(
-        "id", flat=True
+    due = cast(
+        list[int],
+        await Post.filter(state=PostState.DRAFT, scheduled_at__lte=moment).values_list(
+            "id", flat=True
+        ),
     )
     published = []
     for post_id in due:

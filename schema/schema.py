@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
+from typing import Any
 
 import strawberry
 from graphql import GraphQLError
@@ -26,7 +28,10 @@ from schema.posts import PostMutations, PostQueries
 from schema.reactions import ReactionMutations
 from schema.users import UserMutations, UserQueries
 from server.errors import DomainError
+from server.request_ids import current_request_id
 from server.settings import Settings
+
+log = logging.getLogger(__name__)
 
 
 @strawberry.type(description="Everything a client can read.")
@@ -53,6 +58,19 @@ def expected_error(error: GraphQLError) -> bool:
     return original is None or isinstance(original, DomainError)
 
 
+class CommunitySchema(Schema):
+    def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
+        for error in errors:
+            if expected_error(error):
+                continue
+            log.error(
+                "unexpected error in %s [request %s]",
+                ".".join(map(str, error.path or [])),
+                current_request_id.get(),
+                exc_info=error.original_error,
+            )
+
+
 def build_schema(settings: Settings | None = None) -> Schema:
     settings = settings or Settings()
     # Factories: a fresh extension per request. The parser and validation caches live at
@@ -66,7 +84,7 @@ def build_schema(settings: Settings | None = None) -> Schema:
     ]
     if not settings.development:
         extensions.append(lambda: MaskErrors(should_mask_error=lambda e: not expected_error(e)))
-    return Schema(
+    return CommunitySchema(
         query=Query,
         mutation=Mutation,
         types=[Comment, *ERROR_TYPES],

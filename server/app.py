@@ -7,6 +7,7 @@ import contextlib
 from collections.abc import AsyncIterator
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse
 from starlette.routing import Route, WebSocketRoute
@@ -14,6 +15,7 @@ from starlette.routing import Route, WebSocketRoute
 from schema.schema import build_schema
 from server.db import Database
 from server.graphql_app import CommunityGraphQL
+from server.request_ids import RequestIdMiddleware
 from server.scheduler import run_scheduler
 from server.settings import Settings
 
@@ -48,4 +50,9 @@ def create_app(settings: Settings, database: Database | None = None) -> Starlett
         Route("/healthz", healthz),
         Route("/schema.graphql", schema_sdl),
     ]
-    return Starlette(debug=settings.development, routes=routes, lifespan=lifespan)
+    return Starlette(
+        debug=settings.development,
+        routes=routes,
+        middleware=[Middleware(RequestIdMiddleware)],
+        lifespan=lifespan,
+    )

@@ -32,7 +32,6 @@ def _read_env_file(path: Path) -> dict[str, str]:
 class Settings:
     environment: str = "development"
     database_url: str = "sqlite://var/community.sqlite3"
-    broadcast_url: str = "memory://"
     secret_key: str = DEV_SECRET
     host: str = "127.0.0.1"
     port: int = 8000
@@ -68,7 +67,6 @@ class Settings:
         settings = cls(
             environment=get("APP_ENV", d.environment),
             database_url=get("DATABASE_URL", d.database_url),
-            broadcast_url=get("BROADCAST_URL", d.broadcast_url),
             secret_key=get("SECRET_KEY", d.secret_key),
             host=get("HOST", d.host),
             port=int(get("PORT", str(d.port))),

@@ -15,6 +15,7 @@ FOUNDATION = {
     "server.topics",
     "server.db",
     "server.security",
+    "server.request_ids",
 }
 COMPOSITION = {
     "server.app",

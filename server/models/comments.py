@@ -10,6 +10,9 @@ from server.models.users import User
 
 class Comment(Model):
     id = fields.IntField(primary_key=True)
+    post_id: int
+    author_id: int
+    parent_id: int | None
     post: fields.ForeignKeyRelation[Post] = fields.ForeignKeyField(
         "models.Post", related_name="comments", on_delete=fields.CASCADE
     )
@@ -33,6 +36,8 @@ class Comment(Model):
 
 class CommentReaction(Model):
     id = fields.IntField(primary_key=True)
+    comment_id: int
+    user_id: int
     comment: fields.ForeignKeyRelation[Comment] = fields.ForeignKeyField(
         "models.Comment", related_name="reactions", on_delete=fields.CASCADE
     )

@@ -9,6 +9,7 @@ from server.models.users import User
 
 class Group(Model):
     id = fields.IntField(primary_key=True)
+    created_by_id: int | None
     slug = fields.CharField(max_length=50, unique=True)
     name = fields.CharField(max_length=80)
     description = fields.TextField(default="")
@@ -32,6 +33,8 @@ class Group(Model):
 
 class GroupMembership(Model):
     id = fields.IntField(primary_key=True)
+    group_id: int
+    user_id: int
     group: fields.ForeignKeyRelation[Group] = fields.ForeignKeyField(
         "models.Group", related_name="memberships", on_delete=fields.CASCADE
     )

@@ -1,5 +1,7 @@
 """Posts, their revisions and reactions."""
 
+from typing import Any
+
 from tortoise import fields
 from tortoise.models import Model
 
@@ -10,6 +12,9 @@ from server.models.users import User
 
 class Post(Model):
     id = fields.IntField(primary_key=True)
+    author_id: int
+    operator_id: int | None
+    group_id: int | None
     author: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
         "models.User", related_name="posts", on_delete=fields.CASCADE
     )
@@ -23,8 +28,8 @@ class Post(Model):
     kind = fields.CharEnumField(PostKind, max_length=20)
     title = fields.CharField(max_length=200, null=True)
     body = fields.TextField()
-    media = fields.JSONField(default=list)
-    tags = fields.JSONField(default=list)
+    media: list[dict[str, Any]] = fields.JSONField(default=list)
+    tags: list[str] = fields.JSONField(default=list)
     state = fields.CharEnumField(PostState, max_length=20, default=PostState.DRAFT)
     published_at = fields.DatetimeField(null=True)
     scheduled_at = fields.DatetimeField(null=True, db_index=True)
@@ -47,6 +52,8 @@ class PostRevision(Model):
     """The text of a post as it was before one edit."""
 
     id = fields.IntField(primary_key=True)
+    post_id: int
+    editor_id: int | None
     post: fields.ForeignKeyRelation[Post] = fields.ForeignKeyField(
         "models.Post", related_name="revisions", on_delete=fields.CASCADE
     )
@@ -55,8 +62,8 @@ class PostRevision(Model):
     )
     title = fields.CharField(max_length=200, null=True)
     body = fields.TextField()
-    media = fields.JSONField(default=list)
-    tags = fields.JSONField(default=list)
+    media: list[dict[str, Any]] = fields.JSONField(default=list)
+    tags: list[str] = fields.JSONField(default=list)
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:
@@ -65,6 +72,8 @@ class PostRevision(Model):
 
 class PostReaction(Model):
     id = fields.IntField(primary_key=True)
+    post_id: int
+    user_id: int
     post: fields.ForeignKeyRelation[Post] = fields.ForeignKeyField(
         "models.Post", related_name="reactions", on_delete=fields.CASCADE
     )

@@ -14,7 +14,7 @@ class User(Model):
     bio = fields.TextField(default="")
     region = fields.CharField(max_length=64, null=True)
     identity = fields.CharEnumField(IdentityKind, max_length=20, default=IdentityKind.FAN)
-    vehicle_models = fields.JSONField(default=list)
+    vehicle_models: list[str] = fields.JSONField(default=list)
     role = fields.CharEnumField(PlatformRole, max_length=20, default=PlatformRole.USER)
     state = fields.CharEnumField(AccountState, max_length=20, default=AccountState.ACTIVE)
     suspended_until = fields.DatetimeField(null=True)
@@ -33,6 +33,8 @@ class User(Model):
 
 class Follow(Model):
     id = fields.IntField(primary_key=True)
+    follower_id: int
+    followee_id: int
     follower: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
         "models.User", related_name="following_rows", on_delete=fields.CASCADE
     )
@@ -48,6 +50,8 @@ class Follow(Model):
 
 class EmployeeBadge(Model):
     id = fields.IntField(primary_key=True)
+    user_id: int
+    granted_by_id: int | None
     user: fields.OneToOneRelation[User] = fields.OneToOneField(
         "models.User", related_name="employee_badge", on_delete=fields.CASCADE
     )
@@ -65,6 +69,7 @@ class EmployeeBadge(Model):
 
 class PersonaAccount(Model):
     id = fields.IntField(primary_key=True)
+    user_id: int
     user: fields.OneToOneRelation[User] = fields.OneToOneField(
         "models.User", related_name="persona", on_delete=fields.CASCADE
     )
@@ -77,6 +82,8 @@ class PersonaAccount(Model):
 
 class PersonaOperator(Model):
     id = fields.IntField(primary_key=True)
+    persona_id: int
+    operator_id: int
     persona: fields.ForeignKeyRelation[PersonaAccount] = fields.ForeignKeyField(
         "models.PersonaAccount", related_name="operators", on_delete=fields.CASCADE
     )

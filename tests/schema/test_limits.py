@@ -70,7 +70,7 @@ async def test_node_and_nodes_resolve_every_type_in_order(api):
     ("environment", "masked"), [("development", False), ("test", True), ("production", True)]
 )
 async def test_unexpected_errors_are_masked_outside_development(
-    db, monkeypatch, environment, masked
+    db, monkeypatch, caplog, environment, masked
 ):
     async def broken(*args, **kwargs):
         raise RuntimeError("connection string postgres://secret")
@@ -79,7 +79,12 @@ async def test_unexpected_errors_are_masked_outside_development(
     settings = Settings(environment=environment, database_url=db.url, secret_key=TEST_SECRET)
     async with running(create_app(settings, database=db)) as client:
         api = Api(client)
-        body = await api.query("{ globalFeed { edges { cursor } } }")
+        response = await client.post(
+            "/graphql",
+            json={"query": "{ globalFeed { edges { cursor } } }"},
+            headers={"x-request-id": "req-42"},
+        )
+        body = response.json()
         expected = await api.query(
             'mutation { createPost(input: {kind: MOMENT, body: "x"}) { __typename } }'
         )
@@ -87,3 +92,7 @@ async def test_unexpected_errors_are_masked_outside_development(
     assert (message == "Unexpected error.") is masked
     assert ("secret" in message) is not masked
     assert expected["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    assert response.headers["x-request-id"] == "req-42"
+    logged = [r for r in caplog.records if "unexpected error" in r.getMessage()]
+    assert len(logged) == 1 and "req-42" in logged[0].getMessage()
+    assert "postgres://secret" in str(logged[0].exc_info[1])
