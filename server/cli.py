@@ -24,7 +24,7 @@ async def migrate(settings: Settings, *, quiet: bool = False) -> None:
 
         def progress(event: str, app: str, name: str) -> None:
             if event == "apply_done" and not quiet:
-                print(f"applied migration {app}.{name}")
+                print(f"applied migration {app}.{name}", flush=True)
 
         await db.migrate(progress=progress)
     finally:
@@ -52,7 +52,7 @@ def serve(settings: Settings) -> None:
 
     asyncio.run(migrate(settings))
     if settings.seed_demo and settings.development:
-        print(asyncio.run(seed_demo(settings)))
+        print(asyncio.run(seed_demo(settings)), flush=True)
     uvicorn.run(
         create_app(settings),
         host=settings.host,

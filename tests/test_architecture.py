@@ -24,6 +24,7 @@ COMPOSITION = {
     "server.cli",
     "server.scheduler",
     "server.demo",
+    "server.demo_data",
     "server.tortoise_conf",
     "server.__main__",
 }
