@@ -114,3 +114,15 @@ class Loaders:
 
     async def _viewer_comment_reactions(self, ids: list[int]) -> list[list[str]]:
         return await self._viewer_kinds(CommentReaction, "comment_id", ids)
+
+
+MISSING: Any = object()
+
+
+def loaded(loader: DataLoader[Any, Any], key: Any) -> Any:
+    """The value `loader` already holds for `key`, or MISSING: lets a field answer without
+    scheduling anything when a prefetch has loaded it."""
+    future = loader.cache_map.get(key)
+    if future is None or not future.done() or future.cancelled() or future.exception():
+        return MISSING
+    return future.result()

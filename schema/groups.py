@@ -87,11 +87,11 @@ class Group(Node):
     async def posts(
         self, info: Info[Context, None], first: int | None = None, after: str | None = None
     ) -> Connection[PostType]:
-        from schema.posts import Post
+        from schema.posts import post_connection
 
         ctx = info.context
         page = await post_cases.group_feed(ctx, self.row, page_size(ctx.settings, first), after)
-        return to_connection(page, Post.from_row)
+        return await post_connection(info, page)
 
 
 @strawberry.input(description="A new group.")

@@ -12,8 +12,10 @@ from moderation import policies
 from resolvers import groups as group_cases
 from resolvers import posts as cases
 from resolvers.context import Context
+from resolvers.pagination import Page
 from schema.enums import MediaKind, PostKind, PostState, ReactionKind
 from schema.errors import ConflictError, NotFoundError, ValidationError
+from schema.loading import now_or_later, selected_paths
 from schema.reactions import Reactable, ReactionCount, summary
 from schema.relay import Connection, decode_pk, encode_id, page_size, to_connection
 from schema.users import User
@@ -93,8 +95,8 @@ class Post(Reactable):
         )
 
     @strawberry.field(description="Who published it (a persona account for persona posts).")
-    async def author(self, info: Info[Context, None]) -> User:
-        return User.from_row(await info.context.loaders.user_by_id.load(self.row.author_id))
+    def author(self, info: Info[Context, None]) -> User:
+        return now_or_later(info.context.loaders.user_by_id, self.row.author_id, User.from_row)
 
     @strawberry.field(description="The employee who wrote a persona's post. Admins only.")
     async def operator(self, info: Info[Context, None]) -> User | None:
@@ -103,21 +105,22 @@ class Post(Reactable):
         return User.from_row(await info.context.loaders.user_by_id.load(self.row.operator_id))
 
     @strawberry.field(description="The group it was posted in, if any.")
-    async def group(self, info: Info[Context, None]) -> GroupType | None:
+    def group(self, info: Info[Context, None]) -> GroupType | None:
         from schema.groups import Group
 
         if self.row.group_id is None:
             return None
-        return Group.from_row(await info.context.loaders.group_by_id.load(self.row.group_id))
+        return now_or_later(info.context.loaders.group_by_id, self.row.group_id, Group.from_row)
 
     @strawberry.field(description="The kinds of reaction the viewer gave it.")
-    async def viewer_reactions(self, info: Info[Context, None]) -> list[ReactionKind]:
-        kinds = await info.context.loaders.viewer_reactions_by_post_id.load(self.pk)
-        return [models.ReactionKind(k) for k in kinds]
+    def viewer_reactions(self, info: Info[Context, None]) -> list[ReactionKind]:
+        loader = info.context.loaders.viewer_reactions_by_post_id
+        return now_or_later(loader, self.pk, lambda kinds: [ReactionKind(k) for k in kinds])
 
     @strawberry.field(description="Reaction counts by kind, most frequent first.")
-    async def reaction_summary(self, info: Info[Context, None]) -> list[ReactionCount]:
-        return summary(await info.context.loaders.post_reaction_summary_by_post_id.load(self.pk))
+    def reaction_summary(self, info: Info[Context, None]) -> list[ReactionCount]:
+        loader = info.context.loaders.post_reaction_summary_by_post_id
+        return now_or_later(loader, self.pk, summary)
 
     @strawberry.field(description="Top-level comments, oldest first; replies hang below them.")
     async def comments(
@@ -138,6 +141,20 @@ class Post(Reactable):
             PostRevision(title=r.title, body=r.body, tags=list(r.tags), replaced_at=r.created_at)
             for r in rows
         ]
+
+
+async def post_connection(info: Info[Context, None], page: Page[models.Post]) -> Connection[Post]:
+    """A page of posts, with the relations its selection reads loaded in one batch each."""
+    paths = selected_paths(info)
+    wanted = cases.PostRelations(
+        authors="edges.node.author" in paths,
+        badges="edges.node.author.employeeBadge" in paths,
+        groups="edges.node.group" in paths,
+        viewer_reactions="edges.node.viewerReactions" in paths,
+        reaction_summaries="edges.node.reactionSummary" in paths,
+    )
+    await cases.prefetch_post_relations(info.context, [post for _, post in page.edges], wanted)
+    return to_connection(page, Post.from_row)
 
 
 # --- mutations -------------------------------------------------------------------------------
@@ -272,8 +289,8 @@ class PostQueries:
         self, info: Info[Context, None], first: int | None = None, after: str | None = None
     ) -> Connection[Post]:
         ctx = info.context
-        return to_connection(
-            await cases.global_feed(ctx, page_size(ctx.settings, first), after), Post.from_row
+        return await post_connection(
+            info, await cases.global_feed(ctx, page_size(ctx.settings, first), after)
         )
 
     @strawberry.field(
@@ -283,8 +300,8 @@ class PostQueries:
         self, info: Info[Context, None], first: int | None = None, after: str | None = None
     ) -> Connection[Post]:
         ctx = info.context
-        return to_connection(
-            await cases.home_feed(ctx, page_size(ctx.settings, first), after), Post.from_row
+        return await post_connection(
+            info, await cases.home_feed(ctx, page_size(ctx.settings, first), after)
         )
 
     @strawberry.field(description="A group's posts, newest first; null if there is no such group.")
@@ -300,7 +317,7 @@ class PostQueries:
         if group is None:
             return None
         page = await cases.group_feed(ctx, group, page_size(ctx.settings, first), after)
-        return to_connection(page, Post.from_row)
+        return await post_connection(info, page)
 
 
 @strawberry.type

@@ -16,6 +16,7 @@ from resolvers.context import Context
 from resolvers.pagination import Page
 from schema.enums import AccountState, IdentityKind, PersonaDomain, PlatformRole
 from schema.errors import ConflictError, InvalidCredentialsError, NotFoundError, ValidationError
+from schema.loading import now_or_later
 from schema.relay import Connection, Node, encode_id, page_size, to_connection
 from server import models
 
@@ -102,9 +103,9 @@ class User(Node):
         )
 
     @strawberry.field(description="The verified employee badge, if this user is an employee.")
-    async def employee_badge(self, info: Info[Context, None]) -> EmployeeBadge | None:
-        badge = await info.context.loaders.badge_by_user_id.load(self.pk)
-        return EmployeeBadge.from_row(badge) if badge else None
+    def employee_badge(self, info: Info[Context, None]) -> EmployeeBadge | None:
+        loader = info.context.loaders.badge_by_user_id
+        return now_or_later(loader, self.pk, lambda b: EmployeeBadge.from_row(b) if b else None)
 
     @strawberry.field(description="Set when this is an official persona account.")
     async def persona(self, info: Info[Context, None]) -> Persona | None:
@@ -119,21 +120,21 @@ class User(Node):
     async def posts(
         self, info: Info[Context, None], first: int | None = None, after: str | None = None
     ) -> Connection[PostType]:
-        from schema.posts import Post
+        from schema.posts import post_connection
 
         ctx = info.context
         page = await post_cases.user_posts(ctx, self.pk, page_size(ctx.settings, first), after)
-        return to_connection(page, Post.from_row)
+        return await post_connection(info, page)
 
     @strawberry.field(description="The viewer's own drafts, newest first; null for anyone else.")
     async def drafts(
         self, info: Info[Context, None], first: int | None = None, after: str | None = None
     ) -> Connection[PostType] | None:
-        from schema.posts import Post
+        from schema.posts import post_connection
 
         ctx = info.context
         page = await post_cases.user_drafts(ctx, self.pk, page_size(ctx.settings, first), after)
-        return to_connection(page, Post.from_row) if page is not None else None
+        return await post_connection(info, page) if page is not None else None
 
     @strawberry.field(description="Who follows this user, most recent first.")
     async def followers(

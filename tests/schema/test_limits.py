@@ -96,3 +96,16 @@ async def test_unexpected_errors_are_masked_outside_development(
     logged = [r for r in caplog.records if "unexpected error" in r.getMessage()]
     assert len(logged) == 1 and "req-42" in logged[0].getMessage()
     assert "postgres://secret" in str(logged[0].exc_info[1])
+
+
+async def test_parsing_and_validation_are_cached_across_requests(api):
+    from strawberry.extensions.parser_cache import _get_parse_cache
+    from strawberry.extensions.validation_cache import _get_validate_cache
+
+    query = "{ globalFeed(first: 3) { edges { node { id author { handle } } } } }"
+    await api.data(query)
+    parsed, validated = _get_parse_cache(1024).cache_info(), _get_validate_cache(1024).cache_info()
+    for _ in range(3):
+        await api.data(query)
+    assert _get_parse_cache(1024).cache_info().hits == parsed.hits + 3
+    assert _get_validate_cache(1024).cache_info().hits == validated.hits + 3
