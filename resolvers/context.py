@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -17,22 +18,27 @@ class Context:
     viewer: User | None = None
     request: Any = None
     loaders: Loaders = field(init=False)
-    _member_group_ids: frozenset[int] | None = field(default=None, init=False, repr=False)
+    _member_group_ids: asyncio.Future[frozenset[int]] | None = field(
+        default=None, init=False, repr=False
+    )
 
     def __post_init__(self) -> None:
         self.loaders = Loaders(self.viewer.id if self.viewer else None)
 
     async def member_group_ids(self) -> frozenset[int]:
-        """The groups the viewer belongs to, read once per request."""
+        """The groups the viewer belongs to, read once per request. The read is shared while in
+        flight, so fields resolving concurrently do not each start their own."""
         if self._member_group_ids is None:
-            if self.viewer is None:
-                self._member_group_ids = frozenset()
-            else:
-                ids = await GroupMembership.filter(user_id=self.viewer.id).values_list(
-                    "group_id", flat=True
-                )
-                self._member_group_ids = frozenset(cast(list[int], ids))
-        return self._member_group_ids
+            self._member_group_ids = asyncio.ensure_future(self._read_member_group_ids())
+        return await self._member_group_ids
+
+    async def _read_member_group_ids(self) -> frozenset[int]:
+        if self.viewer is None:
+            return frozenset()
+        ids = await GroupMembership.filter(user_id=self.viewer.id).values_list(
+            "group_id", flat=True
+        )
+        return frozenset(cast(list[int], ids))
 
     def token_for(self, user: User) -> str:
         return issue_token(self.settings.secret_key, user.id, self.settings.token_ttl_seconds)

@@ -10,7 +10,14 @@ from resolvers.comments import load_visible_comment
 from resolvers.context import Context
 from resolvers.posts import load_visible_post
 from server.errors import NotFound
-from server.models import Comment, CommentReaction, Post, PostReaction, ReactionKind
+from server.models import (
+    Comment,
+    CommentReaction,
+    CommentState,
+    Post,
+    PostReaction,
+    ReactionKind,
+)
 
 
 async def _subject(ctx: Context, subject_type: str, subject_id: int) -> Post | Comment:
@@ -19,6 +26,8 @@ async def _subject(ctx: Context, subject_type: str, subject_id: int) -> Post | C
         subject = await load_visible_post(ctx, subject_id)
     elif subject_type == "Comment":
         subject = await load_visible_comment(ctx, subject_id)
+        if subject is not None and subject.state != CommentState.PUBLISHED:
+            subject = None  # a deleted comment's tombstone takes no reactions
     if subject is None:
         raise NotFound("Nothing to react to with that id.")
     return subject

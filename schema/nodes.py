@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import strawberry
 from strawberry import Info
 
@@ -48,4 +50,5 @@ class NodeQueries:
     async def nodes(self, info: Info[Context, None], ids: list[strawberry.ID]) -> list[Node | None]:
         if len(ids) > MAX_NODES:
             raise InvalidInput(f"Ask for at most {MAX_NODES} ids at once.", field="ids")
-        return [await resolve_node(info.context, i) for i in ids]
+        # Resolved together so that each loader batches the ids of its type into one query.
+        return list(await asyncio.gather(*(resolve_node(info.context, i) for i in ids)))

@@ -33,7 +33,11 @@ from tests.conftest import clear_tables
 
 async def digest() -> str:
     users = await User.all().order_by("handle").values_list("handle", "display_name", "role")
-    posts = await Post.all().order_by("id").values_list("author__handle", "body", "published_at", "state")
+    posts = (
+        await Post.all()
+        .order_by("id")
+        .values_list("author__handle", "body", "published_at", "state")
+    )
     comments = await Comment.all().order_by("id").values_list("post_id", "author__handle", "body")
     return hashlib.sha256(repr((users, posts, comments)).encode()).hexdigest()
 
@@ -59,9 +63,21 @@ async def test_demo_has_every_kind_of_member_and_group(db):
     await seed_demo_community()
     assert set(await User.all().values_list("identity", flat=True)) == set(IdentityKind)
     assert await EmployeeBadge.filter(executive=True).exists()
-    industry = await Group.filter(kind=GroupKind.INDUSTRY, certified=True).values_list("industry", flat=True)
+    industry = await Group.filter(kind=GroupKind.INDUSTRY, certified=True).values_list(
+        "industry", flat=True
+    )
     assert len(industry) == 12
-    assert set(industry) == {"education", "shipping", "HR", "finance", "medicine", "law", "IT", "media", "manufacturing"}
+    assert set(industry) == {
+        "education",
+        "shipping",
+        "HR",
+        "finance",
+        "medicine",
+        "law",
+        "IT",
+        "media",
+        "manufacturing",
+    }
     own = await Group.filter(certified=False).values_list("kind", "visibility")
     assert {kind for kind, _ in own} == {GroupKind.INTEREST, GroupKind.PROFESSION, GroupKind.REGION}
     assert any(visibility == "MEMBERS_ONLY" for _, visibility in own)

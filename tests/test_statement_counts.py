@@ -81,3 +81,19 @@ async def test_statement_counter_sees_n_plus_one(api, sql_statements):
     for post in await Post.all().limit(10):
         await User.get(id=post.author_id)
     assert len(sql_statements.statements) == 11
+
+
+async def test_nodes_batches_ids_of_one_type_into_one_query(api, sql_statements):
+    token = await api.register("viewer")
+    await seed_feed("viewer", authors=40)
+    feed = await api.data("{ globalFeed(first: 40) { edges { node { id } } } }", token=token)
+    ids = [edge["node"]["id"] for edge in feed["globalFeed"]["edges"]]
+    counts = {}
+    for n in (5, 40):
+        sql_statements.statements.clear()
+        data = await api.data(
+            "query($ids: [ID!]!) { nodes(ids: $ids) { id } }", {"ids": ids[:n]}, token=token
+        )
+        assert [node["id"] for node in data["nodes"]] == ids[:n]
+        counts[n] = len(sql_statements.statements)
+    assert counts[5] == counts[40], counts

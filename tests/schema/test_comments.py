@@ -88,6 +88,8 @@ async def test_deleted_comment_leaves_a_tombstone_that_keeps_replies(api):
     assert node["deleted"] is True and node["body"] is None and node["author"] is None
     assert [e["node"]["body"] for e in node["replies"]["edges"]] == ["child"]
     assert post["commentCount"] == 1
+    reacted = await api.data(REACT, {"input": {"subjectId": parent["id"]}}, token=ann)
+    assert reacted["addReaction"]["__typename"] == "NotFoundError"
 
 
 async def test_reactions_are_one_per_user_and_kind(api):
