@@ -45,6 +45,7 @@ from server.models import (
     IdentityKind,
     PersonaAccount,
     PersonaOperator,
+    PlatformRole,
     Post,
     PostKind,
     PostReaction,
@@ -62,7 +63,16 @@ def _at(minutes: int) -> datetime:
 async def _users(rng: random.Random, password_hash: str) -> dict[str, User]:
     rows: list[User] = []
     badges: dict[str, Badge] = {}
-    for handle, name, role, identity, models, badge in SIGN_IN_USERS:
+
+    def account(
+        handle: str,
+        name: str,
+        identity: IdentityKind,
+        models: list[str],
+        region: str,
+        bio: str,
+        role: PlatformRole = PlatformRole.USER,
+    ) -> None:
         rows.append(
             User(
                 handle=handle,
@@ -72,25 +82,17 @@ async def _users(rng: random.Random, password_hash: str) -> dict[str, User]:
                 vehicle_models=models,
                 password_hash=password_hash,
                 is_demo=True,
-                region="上海",
-                bio=f"{name} · demo account",
+                region=region,
+                bio=bio,
             )
         )
+
+    for handle, name, role, identity, models, badge in SIGN_IN_USERS:
+        account(handle, name, identity, models, "上海", f"{name} · demo account", role)
         if badge:
             badges[handle] = badge
     for handle, name, badge in EXECUTIVES:
-        rows.append(
-            User(
-                handle=handle,
-                display_name=name,
-                identity=IdentityKind.OWNER,
-                vehicle_models=["ET9"],
-                password_hash=password_hash,
-                is_demo=True,
-                region="上海",
-                bio="Employee",
-            )
-        )
+        account(handle, name, IdentityKind.OWNER, ["ET9"], "上海", "Employee")
         badges[handle] = badge
     identities = [
         IdentityKind.OWNER,
@@ -106,18 +108,8 @@ async def _users(rng: random.Random, password_hash: str) -> dict[str, User]:
             sorted(rng.sample(MODELS, rng.randint(1, 2))) if identity == IdentityKind.OWNER else []
         )
         city = rng.choice(CITIES)
-        rows.append(
-            User(
-                handle=f"member{i:02d}",
-                display_name=name,
-                identity=identity,
-                vehicle_models=models,
-                password_hash=password_hash,
-                is_demo=True,
-                region=city,
-                bio=f"{city} · {' / '.join(models) or identity.value.lower()}",
-            )
-        )
+        bio = f"{city} · {' / '.join(models) or identity.value.lower()}"
+        account(f"member{i:02d}", name, identity, models, city, bio)
     for handle, name, _, _, bio in PERSONAS:
         rows.append(User(handle=handle, display_name=name, bio=bio, is_demo=True))
     await User.bulk_create(rows)
