@@ -10,7 +10,7 @@ from resolvers import validation
 from resolvers.context import Context
 from resolvers.pagination import Page, id_key, keyset_page, time_key
 from resolvers.posts import load_visible_post
-from server.errors import Conflict, Forbidden, InvalidInput, NotFound
+from server.errors import Conflict, Forbidden, NotFound
 from server.models import Comment, CommentState, Post, PostState
 
 MAX_COMMENT = 2_000
@@ -75,7 +75,5 @@ async def list_comments(post: Post, first: int, after: str | None) -> Page[Comme
 
 
 async def list_replies(comment: Comment, first: int, after: str | None) -> Page[Comment]:
-    if first < 0:
-        raise InvalidInput("first cannot be negative.", field="first")
     queryset = Comment.filter(parent_id=comment.id, state__in=LISTED_STATES)
     return await keyset_page(queryset, THREAD_KEYS, first=first, after=after)

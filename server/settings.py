@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 DEV_SECRET = "development-secret-change-me-0123456789"  # noqa: S105 - refused in production
@@ -44,7 +44,6 @@ class Settings:
     # Scheduled posts are published by a background task this often.
     scheduler_interval_seconds: float = 5.0
     seed_demo: bool = True
-    allowed_origins: tuple[str, ...] = field(default_factory=tuple)
 
     @property
     def development(self) -> bool:
@@ -79,7 +78,6 @@ class Settings:
                 get("SCHEDULER_INTERVAL_SECONDS", str(d.scheduler_interval_seconds))
             ),
             seed_demo=get("SEED_DEMO", "1") not in ("0", "false", "no"),
-            allowed_origins=tuple(o for o in get("ALLOWED_ORIGINS", "").split(",") if o),
         )
         settings.check()
         return settings
