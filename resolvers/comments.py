@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from tortoise.expressions import F
-from tortoise.transactions import in_transaction
 
 from moderation import policies
 from resolvers import validation
 from resolvers.context import Context
+from resolvers.events import writing
+from resolvers.notifications import notify, notify_mentions
 from resolvers.pagination import Page, id_key, keyset_page, time_key
 from resolvers.posts import load_visible_post
 from server.errors import Conflict, Forbidden, NotFound
-from server.models import Comment, CommentState, Post, PostState
+from server.models import Comment, CommentState, EventKind, NotificationKind, Post, PostState
 
 MAX_COMMENT = 2_000
 THREAD_KEYS = [time_key("created_at", descending=False), id_key(descending=False)]
@@ -31,13 +32,36 @@ async def add_comment(ctx: Context, post_id: int, body: str, parent_id: int | No
         parent = await Comment.get_or_none(id=parent_id, post_id=post.id)
         if parent is None or parent.state not in LISTED_STATES:
             raise NotFound("No such comment to reply to on this post.")
-    async with in_transaction():
+    async with writing(ctx.hub) as log:
         comment = await Comment.create(
             post_id=post.id, author_id=viewer.id, parent_id=parent_id, body=text
         )
         await Post.filter(id=post.id).update(comment_count=F("comment_count") + 1)
         if parent is not None:
             await Comment.filter(id=parent.id).update(reply_count=F("reply_count") + 1)
+        await log.add(EventKind.COMMENT_ADDED, post_id=post.id, comment_id=comment.id)
+        await log.add(EventKind.POST_UPDATED, post_id=post.id)
+        told = {viewer.id}
+        for recipient in (post.author_id, parent.author_id if parent else None):
+            if recipient is not None and recipient not in told:
+                told.add(recipient)
+                await notify(
+                    log,
+                    recipient,
+                    NotificationKind.REPLY,
+                    viewer.id,
+                    post_id=post.id,
+                    comment_id=comment.id,
+                )
+        await notify_mentions(
+            log,
+            text,
+            viewer.id,
+            post_id=post.id,
+            group_id=post.group_id,
+            comment_id=comment.id,
+            skip=frozenset(told),
+        )
     return comment
 
 
@@ -51,13 +75,14 @@ async def delete_comment(ctx: Context, comment_id: int) -> Comment:
         raise NotFound("No such comment.")
     if not policies.can_delete_comment(viewer, comment):
         raise Forbidden("Only the author can delete this comment.")
-    async with in_transaction():
+    async with writing(ctx.hub) as log:
         was_listed = comment.state == CommentState.PUBLISHED
         comment.state = CommentState.DELETED
         comment.body = ""
         await comment.save(update_fields=["state", "body", "updated_at"])
         if was_listed:
             await Post.filter(id=comment.post_id).update(comment_count=F("comment_count") - 1)
+            await log.add(EventKind.POST_UPDATED, post_id=comment.post_id)
     return comment
 
 

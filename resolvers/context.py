@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any, cast
 
 from resolvers.loaders import Loaders
+from server.broadcast import Hub
 from server.models import GroupMembership, User
 from server.security import issue_token
 from server.settings import Settings
@@ -17,6 +18,9 @@ class Context:
     settings: Settings
     viewer: User | None = None
     request: Any = None
+    hub: Hub | None = None
+    # What a WebSocket client sent in connection_init (Strawberry fills it in).
+    connection_params: Any = None
     loaders: Loaders = field(init=False)
     _member_group_ids: asyncio.Future[frozenset[int]] | None = field(
         default=None, init=False, repr=False
@@ -40,9 +44,17 @@ class Context:
         )
         return frozenset(cast(list[int], ids))
 
+    def sign_in(self, viewer: User) -> None:
+        """Make `viewer` the one asking (a WebSocket connection that sent its token)."""
+        self.viewer = viewer
+        self.loaders = Loaders(viewer.id)
+        self._member_group_ids = None
+
     def token_for(self, user: User) -> str:
         return issue_token(self.settings.secret_key, user.id, self.settings.token_ttl_seconds)
 
     def fresh(self) -> Context:
         """A context for the same viewer with empty caches (one per subscription event)."""
-        return Context(settings=self.settings, viewer=self.viewer, request=self.request)
+        return Context(
+            settings=self.settings, viewer=self.viewer, request=self.request, hub=self.hub
+        )

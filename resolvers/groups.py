@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
@@ -9,9 +11,18 @@ from tortoise.transactions import in_transaction
 from moderation import policies
 from resolvers import validation
 from resolvers.context import Context
+from resolvers.events import writing
+from resolvers.notifications import notify
 from resolvers.pagination import Key, Page, id_key, keyset_page, time_key
 from server.errors import Conflict, Forbidden, InvalidInput, NotFound
-from server.models import Group, GroupKind, GroupMembership, GroupRole, GroupVisibility
+from server.models import (
+    Group,
+    GroupKind,
+    GroupMembership,
+    GroupRole,
+    GroupVisibility,
+    NotificationKind,
+)
 
 
 async def get_group(slug: str) -> Group | None:
@@ -68,12 +79,19 @@ async def create_group(
 async def join_group(ctx: Context, slug: str) -> Group:
     viewer = policies.require_writer(ctx.viewer)
     group = await require_group(slug)
-    async with in_transaction():
+    async with writing(ctx.hub) as log:
         _, created = await GroupMembership.get_or_create(
             group_id=group.id, user_id=viewer.id, defaults={"role": GroupRole.MEMBER}
         )
         if created:
             await Group.filter(id=group.id).update(member_count=F("member_count") + 1)
+            managers = await GroupMembership.filter(
+                group_id=group.id, role__in=[GroupRole.OWNER, GroupRole.ADMIN]
+            ).values_list("user_id", flat=True)
+            for manager_id in cast(list[int], managers):
+                await notify(
+                    log, manager_id, NotificationKind.GROUP_JOIN, viewer.id, group_id=group.id
+                )
     await group.refresh_from_db()
     return group
 

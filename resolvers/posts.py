@@ -8,14 +8,17 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
 from tortoise.expressions import Q, Subquery
-from tortoise.transactions import in_transaction
 
 from moderation import policies
 from resolvers import validation
 from resolvers.context import Context
+from resolvers.events import EventLog, writing
+from resolvers.notifications import notify_mentions
 from resolvers.pagination import Page, id_key, keyset_page, time_key
+from server.broadcast import Hub
 from server.errors import Conflict, Forbidden, InvalidInput, NotFound
 from server.models import (
+    EventKind,
     Follow,
     GroupMembership,
     MediaKind,
@@ -149,18 +152,29 @@ async def create_post(ctx: Context, draft: PostDraft, *, publish: bool) -> Post:
         group_id = group.id
     author_id, operator_id = await _acting_author(viewer, draft.as_persona)
     now = datetime.now(UTC)
-    return await Post.create(
-        author_id=author_id,
-        operator_id=operator_id,
-        group_id=group_id,
-        kind=draft.kind,
-        title=title,
-        body=body,
-        tags=tags,
-        media=media,
-        state=PostState.PUBLISHED if publish else PostState.DRAFT,
-        published_at=now if publish else None,
-    )
+    async with writing(ctx.hub) as log:
+        post = await Post.create(
+            author_id=author_id,
+            operator_id=operator_id,
+            group_id=group_id,
+            kind=draft.kind,
+            title=title,
+            body=body,
+            tags=tags,
+            media=media,
+            state=PostState.PUBLISHED if publish else PostState.DRAFT,
+            published_at=now if publish else None,
+        )
+        if publish:
+            await went_live(log, post)
+    return post
+
+
+async def went_live(log: EventLog, post: Post) -> None:
+    """What a post going live tells the world: the feeds, and the people it mentions."""
+    await log.add(EventKind.POST_ADDED, post_id=post.id, group_id=post.group_id)
+    text = f"{post.title or ''} {post.body}"
+    await notify_mentions(log, text, post.author_id, post_id=post.id, group_id=post.group_id)
 
 
 async def _own_post(ctx: Context, post_id: int) -> Post:
@@ -191,7 +205,7 @@ async def update_post(ctx: Context, post_id: int, changes: PostChanges) -> Post:
     }
     if new == old:
         return post
-    async with in_transaction():
+    async with writing(ctx.hub) as log:
         await PostRevision.create(
             post_id=post.id, editor_id=ctx.viewer.id if ctx.viewer else None, **old
         )
@@ -199,6 +213,8 @@ async def update_post(ctx: Context, post_id: int, changes: PostChanges) -> Post:
             setattr(post, key, value)
         post.edited_at = datetime.now(UTC)
         await post.save()
+        if post.state == PostState.PUBLISHED:
+            await log.add(EventKind.POST_UPDATED, post_id=post.id)
     return post
 
 
@@ -209,7 +225,9 @@ async def publish_post(ctx: Context, post_id: int) -> Post:
     post.state = PostState.PUBLISHED
     post.published_at = datetime.now(UTC)
     post.scheduled_at = None
-    await post.save(update_fields=["state", "published_at", "scheduled_at", "updated_at"])
+    async with writing(ctx.hub) as log:
+        await post.save(update_fields=["state", "published_at", "scheduled_at", "updated_at"])
+        await went_live(log, post)
     return post
 
 
@@ -230,7 +248,7 @@ async def schedule_post(ctx: Context, post_id: int, publish_at: datetime | None)
     return post
 
 
-async def publish_due_posts(now: datetime | None = None) -> list[int]:
+async def publish_due_posts(now: datetime | None = None, hub: Hub | None = None) -> list[int]:
     """Publish every scheduled draft whose time has come. Safe to run in several processes at
     once: each post is claimed by a conditional update, so it publishes exactly once."""
     moment = now or datetime.now(UTC)
@@ -242,11 +260,13 @@ async def publish_due_posts(now: datetime | None = None) -> list[int]:
     )
     published = []
     for post_id in due:
-        claimed = await Post.filter(
-            id=post_id, state=PostState.DRAFT, scheduled_at__lte=moment
-        ).update(state=PostState.PUBLISHED, published_at=moment, scheduled_at=None)
-        if claimed:
-            published.append(post_id)
+        async with writing(hub) as log:
+            claimed = await Post.filter(
+                id=post_id, state=PostState.DRAFT, scheduled_at__lte=moment
+            ).update(state=PostState.PUBLISHED, published_at=moment, scheduled_at=None)
+            if claimed:
+                await went_live(log, await Post.get(id=post_id))
+                published.append(post_id)
     return published
 
 
@@ -257,7 +277,10 @@ async def delete_post(ctx: Context, post_id: int) -> int:
         raise NotFound("No such post.")
     if not policies.can_delete_post(viewer, post):
         raise Forbidden("Only the author can delete this post.")
-    await post.delete()
+    async with writing(ctx.hub) as log:
+        await post.delete()
+        if post.state == PostState.PUBLISHED:
+            await log.add(EventKind.POST_REMOVED, post_id=post_id, group_id=post.group_id)
     return post_id
 
 

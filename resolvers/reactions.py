@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 from tortoise.expressions import F
-from tortoise.transactions import in_transaction
 
 from moderation import policies
 from resolvers.comments import load_visible_comment
 from resolvers.context import Context
+from resolvers.events import EventLog, writing
+from resolvers.notifications import notify
 from resolvers.posts import load_visible_post
 from server.errors import NotFound
 from server.models import (
     Comment,
     CommentReaction,
     CommentState,
+    EventKind,
+    NotificationKind,
     Post,
     PostReaction,
     ReactionKind,
@@ -38,7 +41,7 @@ async def add_reaction(
 ) -> Post | Comment:
     viewer = policies.require_writer(ctx.viewer)
     subject = await _subject(ctx, subject_type, subject_id)
-    async with in_transaction():
+    async with writing(ctx.hub) as log:
         if isinstance(subject, Post):
             _, created = await PostReaction.get_or_create(
                 post_id=subject.id, user_id=viewer.id, kind=kind
@@ -49,8 +52,26 @@ async def add_reaction(
             )
         if created:
             await type(subject).filter(id=subject.id).update(reaction_count=F("reaction_count") + 1)
+            await _reacted(log, subject, viewer.id)
     await subject.refresh_from_db()
     return subject
+
+
+async def _reacted(log: EventLog, subject: Post | Comment, actor_id: int) -> None:
+    if isinstance(subject, Post):
+        await log.add(EventKind.POST_UPDATED, post_id=subject.id)
+        await notify(
+            log, subject.author_id, NotificationKind.REACTION, actor_id, post_id=subject.id
+        )
+    else:
+        await notify(
+            log,
+            subject.author_id,
+            NotificationKind.REACTION,
+            actor_id,
+            post_id=subject.post_id,
+            comment_id=subject.id,
+        )
 
 
 async def remove_reaction(
@@ -58,7 +79,7 @@ async def remove_reaction(
 ) -> Post | Comment:
     viewer = policies.require_writer(ctx.viewer)
     subject = await _subject(ctx, subject_type, subject_id)
-    async with in_transaction():
+    async with writing(ctx.hub) as log:
         if isinstance(subject, Post):
             removed = await PostReaction.filter(
                 post_id=subject.id, user_id=viewer.id, kind=kind
@@ -69,5 +90,7 @@ async def remove_reaction(
             ).delete()
         if removed:
             await type(subject).filter(id=subject.id).update(reaction_count=F("reaction_count") - 1)
+            if isinstance(subject, Post):
+                await log.add(EventKind.POST_UPDATED, post_id=subject.id)
     await subject.refresh_from_db()
     return subject

@@ -11,9 +11,11 @@ from tortoise.transactions import in_transaction
 from moderation import policies
 from resolvers import validation
 from resolvers.context import Context
+from resolvers.events import writing
+from resolvers.notifications import notify
 from resolvers.pagination import Page, id_key, keyset_page
 from server.errors import Conflict, InvalidCredentials, InvalidInput, NotFound
-from server.models import Follow, IdentityKind, User
+from server.models import Follow, IdentityKind, NotificationKind, User
 from server.security import hash_password, verify_password
 
 
@@ -106,11 +108,12 @@ async def follow(ctx: Context, handle: str) -> User:
     target = await require_user(handle)
     if target.id == viewer.id:
         raise InvalidInput("You cannot follow yourself.", field="handle")
-    async with in_transaction():
+    async with writing(ctx.hub) as log:
         _, created = await Follow.get_or_create(follower_id=viewer.id, followee_id=target.id)
         if created:
             await User.filter(id=target.id).update(follower_count=F("follower_count") + 1)
             await User.filter(id=viewer.id).update(following_count=F("following_count") + 1)
+            await notify(log, target.id, NotificationKind.FOLLOW, viewer.id)
     await target.refresh_from_db()
     return target
 

@@ -15,6 +15,7 @@ from server.models import (
     IdentityKind,
     JoinPolicy,
     MediaKind,
+    NotificationKind,
     PersonaDomain,
     PlatformRole,
     PostKind,
@@ -38,6 +39,7 @@ DESCRIPTIONS = {
     CommentState: "The state of a comment.",
     MediaKind: "An image or a video.",
     ReactionKind: "A reaction: LIKE or one of a few emoji kinds.",
+    NotificationKind: "What a notification is about.",
 }
 for enum_class, description in DESCRIPTIONS.items():
     strawberry.enum(enum_class, description=description)
@@ -51,6 +53,7 @@ __all__ = [
     "IdentityKind",
     "JoinPolicy",
     "MediaKind",
+    "NotificationKind",
     "PersonaDomain",
     "PlatformRole",
     "PostKind",

@@ -24,7 +24,9 @@ from schema.admin import AdminMutations
 from schema.comments import Comment, CommentMutations
 from schema.errors import ERROR_TYPES, EXCEPTION_HANDLERS
 from schema.groups import GroupMutations, GroupQueries
+from schema.live import Subscription
 from schema.nodes import NodeQueries
+from schema.notifications import NotificationMutations, NotificationQueries
 from schema.posts import PostMutations, PostQueries
 from schema.reactions import ReactionMutations
 from schema.users import UserMutations, UserQueries
@@ -36,7 +38,7 @@ log = logging.getLogger(__name__)
 
 
 @strawberry.type(description="Everything a client can read.")
-class Query(NodeQueries, UserQueries, GroupQueries, PostQueries):
+class Query(NodeQueries, UserQueries, GroupQueries, PostQueries, NotificationQueries):
     pass
 
 
@@ -47,6 +49,7 @@ class Mutation(
     PostMutations,
     CommentMutations,
     ReactionMutations,
+    NotificationMutations,
     AdminMutations,
 ):
     pass
@@ -92,6 +95,7 @@ def build_schema(settings: Settings | None = None) -> Schema:
     return CommunitySchema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         types=[Comment, *ERROR_TYPES],
         extensions=extensions,
         exception_handlers=EXCEPTION_HANDLERS,

@@ -13,6 +13,7 @@ from starlette.responses import JSONResponse, PlainTextResponse
 from starlette.routing import Route, WebSocketRoute
 
 from schema.schema import build_schema
+from server.broadcast import Hub
 from server.db import Database
 from server.graphql_app import CommunityGraphQL
 from server.request_ids import RequestIdMiddleware
@@ -34,12 +35,17 @@ def create_app(settings: Settings, database: Database | None = None) -> Starlett
                 db = Database(settings.database_url)
                 await db.open()
                 stack.push_async_callback(db.close)
-            scheduler = asyncio.create_task(run_scheduler(settings.scheduler_interval_seconds))
+            hub = Hub(settings.broadcast_url, queue_size=settings.subscriber_queue_size)
+            await hub.start()
+            stack.push_async_callback(hub.stop)
+            graphql.hub = hub
+            scheduler = asyncio.create_task(run_scheduler(settings.scheduler_interval_seconds, hub))
             stack.callback(scheduler.cancel)
             yield
 
     async def healthz(_: Request) -> JSONResponse:
-        return JSONResponse({"status": "ok"})
+        subscribers = graphql.hub.subscriber_count() if graphql.hub else 0
+        return JSONResponse({"status": "ok", "subscribers": subscribers})
 
     async def schema_sdl(_: Request) -> PlainTextResponse:
         return PlainTextResponse(sdl)

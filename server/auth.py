@@ -20,12 +20,16 @@ def bearer_token(authorization: str | None) -> str | None:
     return token.strip()
 
 
-async def viewer_for_token(settings: Settings, token: str | None) -> User | None:
-    """The user a token names; None without a token; InvalidToken for a bad one."""
-    if token is None:
-        return None
+async def viewer_for_token(settings: Settings, token: str) -> User:
+    """The user a token names; InvalidToken for a forged, expired or orphaned one."""
     user_id = read_token(settings.secret_key, token)
     user = await User.get_or_none(id=user_id) if user_id is not None else None
     if user is None:
         raise InvalidToken("The token is invalid or has expired; sign in again.")
     return user
+
+
+async def viewer_for_request(settings: Settings, authorization: str | None) -> User | None:
+    """The user an `Authorization: Bearer` header names; None without one."""
+    token = bearer_token(authorization)
+    return await viewer_for_token(settings, token) if token is not None else None

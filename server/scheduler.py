@@ -6,14 +6,15 @@ import asyncio
 import logging
 
 from resolvers.posts import publish_due_posts
+from server.broadcast import Hub
 
 log = logging.getLogger(__name__)
 
 
-async def run_scheduler(interval_seconds: float) -> None:
+async def run_scheduler(interval_seconds: float, hub: Hub | None = None) -> None:
     while True:
         try:
-            published = await publish_due_posts()
+            published = await publish_due_posts(hub=hub)
             if published:
                 log.info("published %d scheduled posts", len(published))
         except Exception:  # keep the loop alive through a database hiccup

@@ -32,6 +32,7 @@ def _read_env_file(path: Path) -> dict[str, str]:
 class Settings:
     environment: str = "development"
     database_url: str = "sqlite://var/community.sqlite3"
+    broadcast_url: str = "memory://"
     secret_key: str = DEV_SECRET
     host: str = "127.0.0.1"
     port: int = 8000
@@ -44,6 +45,10 @@ class Settings:
     # Scheduled posts are published by a background task this often.
     scheduler_interval_seconds: float = 5.0
     seed_demo: bool = True
+    # Live feeds
+    max_subscriptions_per_connection: int = 20
+    websocket_keepalive_seconds: float = 15.0
+    subscriber_queue_size: int = 100
 
     @property
     def development(self) -> bool:
@@ -66,6 +71,7 @@ class Settings:
         settings = cls(
             environment=get("APP_ENV", d.environment),
             database_url=get("DATABASE_URL", d.database_url),
+            broadcast_url=get("BROADCAST_URL", d.broadcast_url),
             secret_key=get("SECRET_KEY", d.secret_key),
             host=get("HOST", d.host),
             port=int(get("PORT", str(d.port))),
@@ -78,11 +84,20 @@ class Settings:
                 get("SCHEDULER_INTERVAL_SECONDS", str(d.scheduler_interval_seconds))
             ),
             seed_demo=get("SEED_DEMO", "1") not in ("0", "false", "no"),
+            max_subscriptions_per_connection=int(
+                get("MAX_SUBSCRIPTIONS_PER_CONNECTION", str(d.max_subscriptions_per_connection))
+            ),
+            websocket_keepalive_seconds=float(
+                get("WEBSOCKET_KEEPALIVE_SECONDS", str(d.websocket_keepalive_seconds))
+            ),
+            subscriber_queue_size=int(get("SUBSCRIBER_QUEUE_SIZE", str(d.subscriber_queue_size))),
         )
         settings.check()
         return settings
 
     def check(self) -> None:
+        if not self.broadcast_url.startswith(("memory://", "redis://", "rediss://")):
+            raise SettingsError("BROADCAST_URL must be memory:// or redis://host:port")
         if self.environment not in ENVIRONMENTS:
             raise SettingsError(f"APP_ENV must be one of {', '.join(ENVIRONMENTS)}")
         if self.production and (self.secret_key == DEV_SECRET or len(self.secret_key) < 32):

@@ -16,6 +16,7 @@ FOUNDATION = {
     "server.db",
     "server.security",
     "server.request_ids",
+    "server.broadcast",
 }
 COMPOSITION = {
     "server.app",

@@ -7,18 +7,21 @@ from server.models.comments import Comment, CommentReaction
 from server.models.enums import (
     AccountState,
     CommentState,
+    EventKind,
     GroupKind,
     GroupRole,
     GroupVisibility,
     IdentityKind,
     JoinPolicy,
     MediaKind,
+    NotificationKind,
     PersonaDomain,
     PlatformRole,
     PostKind,
     PostState,
     ReactionKind,
 )
+from server.models.events import Event, Notification
 from server.models.groups import Group, GroupMembership
 from server.models.posts import Post, PostReaction, PostRevision
 from server.models.users import EmployeeBadge, Follow, PersonaAccount, PersonaOperator, User
@@ -29,6 +32,8 @@ __all__ = [
     "CommentReaction",
     "CommentState",
     "EmployeeBadge",
+    "Event",
+    "EventKind",
     "Follow",
     "Group",
     "GroupKind",
@@ -38,6 +43,8 @@ __all__ = [
     "IdentityKind",
     "JoinPolicy",
     "MediaKind",
+    "Notification",
+    "NotificationKind",
     "PersonaAccount",
     "PersonaDomain",
     "PersonaOperator",

@@ -80,3 +80,19 @@ class ReactionKind(StrEnum):
     WOW = "WOW"
     SAD = "SAD"
     CLAP = "CLAP"
+
+
+class EventKind(StrEnum):
+    POST_ADDED = "POST_ADDED"
+    POST_UPDATED = "POST_UPDATED"
+    POST_REMOVED = "POST_REMOVED"
+    COMMENT_ADDED = "COMMENT_ADDED"
+    NOTIFICATION_ADDED = "NOTIFICATION_ADDED"
+
+
+class NotificationKind(StrEnum):
+    REPLY = "REPLY"
+    MENTION = "MENTION"
+    REACTION = "REACTION"
+    FOLLOW = "FOLLOW"
+    GROUP_JOIN = "GROUP_JOIN"

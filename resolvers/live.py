@@ -1,0 +1,175 @@
+"""Live streams: replay from the event log after a cursor, then follow live messages.
+
+A subscriber subscribes to its channels first, then replays the Event rows after its cursor,
+then treats every live message as a wake-up to read the log again from the last event it
+delivered. Event ids commit in order (see resolvers.events), so reading the log after the last
+delivered id is exact: no gaps, no duplicates, whatever order messages arrive in, and messages
+lost while Redis was away are found in the log. Each event is loaded afresh, with the
+subscriber's own visibility rules, before it is yielded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from tortoise.expressions import Q
+
+from moderation import policies
+from resolvers.comments import load_visible_comment
+from resolvers.context import Context
+from resolvers.pagination import decode_cursor, encode_cursor, id_key
+from resolvers.posts import load_visible_post
+from server import topics
+from server.broadcast import Hub
+from server.errors import NotFound
+from server.models import Comment, Event, EventKind, Group, Notification, Post, PostState
+
+T = TypeVar("T")
+REPLAY_BATCH = 200
+CURSOR_KEYS = [id_key(descending=False)]
+
+
+@dataclass
+class Delivery(Generic[T]):
+    cursor: str
+    payload: T
+
+
+@dataclass
+class Removed:
+    """A post a subscriber had on screen that is gone (or no longer visible to them)."""
+
+    post_id: int
+
+
+def event_cursor(event_id: int) -> str:
+    return encode_cursor([event_id])
+
+
+def cursor_event_id(cursor: str | None) -> int | None:
+    return None if cursor is None else int(decode_cursor(cursor, CURSOR_KEYS)[0])
+
+
+async def _latest_event_id() -> int:
+    latest = await Event.all().order_by("-id").first()
+    return latest.id if latest else 0
+
+
+async def follow(
+    ctx: Context,
+    channels: tuple[str, ...],
+    events: Q,
+    load: Callable[[Context, Event], Awaitable[T | None]],
+    after: str | None,
+) -> AsyncIterator[Delivery[T]]:
+    hub: Hub | None = ctx.hub
+    if hub is None:
+        raise RuntimeError("live streams need the server's pub/sub hub")
+    after_id = cursor_event_id(after)
+    # Read where to start before subscribing: whatever commits in between is in the log, and the
+    # first replay finds it.
+    last = after_id if after_id is not None else await _latest_event_id()
+    async with hub.subscribe(*channels) as subscription:
+        while True:
+            while True:
+                batch = await Event.filter(events, id__gt=last).order_by("id").limit(REPLAY_BATCH)
+                for event in batch:
+                    last = event.id
+                    payload = await load(ctx.fresh(), event)
+                    if payload is not None:
+                        yield Delivery(cursor=event_cursor(event.id), payload=payload)
+                if len(batch) < REPLAY_BATCH:
+                    break
+            await subscription.get()  # a message or a resync: either way, read the log again
+
+
+# --- the streams ----------------------------------------------------------------------------
+
+
+async def _feed_post(ctx: Context, post_id: int | None) -> Post | None:
+    post = await load_visible_post(ctx, post_id) if post_id is not None else None
+    if post is None or post.state != PostState.PUBLISHED:
+        return None  # staff may open hidden posts by id, but feeds never carry them
+    group = await ctx.loaders.group_by_id.load(post.group_id) if post.group_id else None
+    return post if policies.can_see_group_posts(group, await ctx.member_group_ids()) else None
+
+
+def global_posts(ctx: Context, after: str | None) -> AsyncIterator[Delivery[Post]]:
+    async def load(fresh: Context, event: Event) -> Post | None:
+        return await _feed_post(fresh, event.post_id)
+
+    return follow(ctx, (topics.posts(),), Q(kind=EventKind.POST_ADDED), load, after)
+
+
+def home_posts(ctx: Context, after: str | None) -> AsyncIterator[Delivery[Post]]:
+    viewer = policies.require_viewer(ctx.viewer)
+
+    async def load(fresh: Context, event: Event) -> Post | None:
+        post = await _feed_post(fresh, event.post_id)
+        if post is None:
+            return None
+        mine = post.author_id == viewer.id or (
+            post.group_id is not None and post.group_id in await fresh.member_group_ids()
+        )
+        if mine or await fresh.loaders.viewer_follows_by_user_id.load(post.author_id):
+            return post
+        return None
+
+    return follow(ctx, (topics.posts(),), Q(kind=EventKind.POST_ADDED), load, after)
+
+
+async def group_posts(ctx: Context, slug: str, after: str | None) -> AsyncIterator[Delivery[Post]]:
+    group = await Group.get_or_none(slug=slug.strip().lower())
+    if group is None:
+        raise NotFound(f"No group with the slug '{slug}'.")
+
+    async def load(fresh: Context, event: Event) -> Post | None:
+        return await _feed_post(fresh, event.post_id)
+
+    events = Q(kind=EventKind.POST_ADDED, group_id=group.id)
+    async for delivery in follow(ctx, (topics.posts(),), events, load, after):
+        yield delivery
+
+
+async def post_comments(
+    ctx: Context, post_id: int, after: str | None
+) -> AsyncIterator[Delivery[Comment]]:
+    if await load_visible_post(ctx, post_id) is None:
+        raise NotFound("No such post.")
+
+    async def load(fresh: Context, event: Event) -> Comment | None:
+        assert event.comment_id is not None
+        return await load_visible_comment(fresh, event.comment_id)
+
+    events = Q(kind=EventKind.COMMENT_ADDED, post_id=post_id)
+    async for delivery in follow(ctx, (topics.post(post_id),), events, load, after):
+        yield delivery
+
+
+def post_updates(
+    ctx: Context, post_ids: list[int], after: str | None
+) -> AsyncIterator[Delivery[Post | Removed]]:
+    async def load(fresh: Context, event: Event) -> Post | Removed | None:
+        assert event.post_id is not None
+        if event.kind == EventKind.POST_REMOVED:
+            return Removed(event.post_id)
+        post = await load_visible_post(fresh, event.post_id)
+        # Hidden, removed or no longer visible: the client drops it from the screen.
+        if post is None or post.state != PostState.PUBLISHED:
+            return Removed(event.post_id)
+        return post
+
+    events = Q(kind__in=[EventKind.POST_UPDATED, EventKind.POST_REMOVED], post_id__in=post_ids)
+    return follow(ctx, tuple(topics.post(i) for i in post_ids), events, load, after)
+
+
+def notifications(ctx: Context, after: str | None) -> AsyncIterator[Delivery[Notification]]:
+    viewer = policies.require_viewer(ctx.viewer)
+
+    async def load(fresh: Context, event: Event) -> Notification | None:
+        return await Notification.get_or_none(id=event.notification_id, recipient_id=viewer.id)
+
+    events = Q(kind=EventKind.NOTIFICATION_ADDED, recipient_id=viewer.id)
+    return follow(ctx, (topics.user(viewer.id),), events, load, after)

@@ -1,0 +1,146 @@
+"""Notifications: created inside the writes that cause them, read and marked by their recipient."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from typing import cast
+
+from tortoise.expressions import Q
+
+from moderation import policies
+from resolvers.context import Context
+from resolvers.events import EventLog
+from resolvers.pagination import Page, id_key, keyset_page, time_key
+from server.models import (
+    CommentReaction,
+    EventKind,
+    Group,
+    GroupMembership,
+    GroupVisibility,
+    Notification,
+    NotificationKind,
+    PostReaction,
+    User,
+)
+
+MENTION_RE = re.compile(r"(?<![\w@])@([A-Za-z][A-Za-z0-9_]{2,29})")
+MAX_MENTIONS = 10
+GROUPED = (NotificationKind.REACTION,)
+
+
+async def notify(
+    log: EventLog,
+    recipient_id: int,
+    kind: NotificationKind,
+    actor_id: int,
+    *,
+    post_id: int | None = None,
+    comment_id: int | None = None,
+    group_id: int | None = None,
+) -> Notification | None:
+    """Tell a user something happened; nobody is told about their own doing. Reactions to one
+    post or comment gather in one unread notification ("3 people liked your post")."""
+    if recipient_id == actor_id:
+        return None
+    notification = None
+    if kind in GROUPED:
+        notification = await Notification.get_or_none(
+            recipient_id=recipient_id,
+            kind=kind,
+            post_id=post_id,
+            comment_id=comment_id,
+            read_at=None,
+        )
+    if notification is None:
+        notification = await Notification.create(
+            recipient_id=recipient_id,
+            kind=kind,
+            actor_id=actor_id,
+            post_id=post_id,
+            comment_id=comment_id,
+            group_id=group_id,
+        )
+    else:
+        notification.actor_id = actor_id
+        notification.actor_count = await _reactor_count(recipient_id, post_id, comment_id)
+        await notification.save(update_fields=["actor_id", "actor_count", "updated_at"])
+    await log.add(
+        EventKind.NOTIFICATION_ADDED, notification_id=notification.id, recipient_id=recipient_id
+    )
+    return notification
+
+
+async def _reactor_count(recipient_id: int, post_id: int | None, comment_id: int | None) -> int:
+    model: type[CommentReaction] | type[PostReaction]
+    subject: dict[str, int | None]
+    if comment_id is not None:
+        model, subject = CommentReaction, {"comment_id": comment_id}
+    else:
+        model, subject = PostReaction, {"post_id": post_id}
+    users = (
+        await model.filter(**subject)
+        .exclude(user_id=recipient_id)
+        .values_list("user_id", flat=True)
+    )
+    return max(len(set(users)), 1)
+
+
+def mentioned_handles(text: str) -> list[str]:
+    return list(dict.fromkeys(h.lower() for h in MENTION_RE.findall(text)))[:MAX_MENTIONS]
+
+
+async def notify_mentions(
+    log: EventLog,
+    text: str,
+    actor_id: int,
+    *,
+    post_id: int,
+    group_id: int | None,
+    comment_id: int | None = None,
+    skip: frozenset[int] = frozenset(),
+) -> None:
+    """Notify the users @mentioned in a text who can see where it was written."""
+    handles = mentioned_handles(text)
+    if not handles:
+        return
+    users = User.filter(handle__in=handles).exclude(id__in=[actor_id, *skip])
+    if group_id is not None:
+        group = await Group.get(id=group_id)
+        if group.visibility == GroupVisibility.MEMBERS_ONLY:
+            members = GroupMembership.filter(group_id=group_id).values("user_id")
+            users = users.filter(id__in=members)
+    for user_id in cast(list[int], await users.values_list("id", flat=True)):
+        await notify(
+            log,
+            int(user_id),
+            NotificationKind.MENTION,
+            actor_id,
+            post_id=post_id,
+            comment_id=comment_id,
+            group_id=group_id,
+        )
+
+
+async def list_notifications(ctx: Context, first: int, after: str | None) -> Page[Notification]:
+    viewer = policies.require_viewer(ctx.viewer)
+    return await keyset_page(
+        Notification.filter(recipient_id=viewer.id),
+        [time_key("updated_at"), id_key()],
+        first=first,
+        after=after,
+    )
+
+
+async def unread_count(ctx: Context) -> int:
+    viewer = policies.require_viewer(ctx.viewer)
+    return await Notification.filter(recipient_id=viewer.id, read_at=None).count()
+
+
+async def mark_read(ctx: Context, ids: list[int] | None) -> int:
+    """Mark the given notifications (or all, for None) read; returns how many changed."""
+    viewer = policies.require_viewer(ctx.viewer)
+    query = Notification.filter(Q(recipient_id=viewer.id), Q(read_at=None))
+    if ids is not None:
+        query = query.filter(id__in=ids)
+    return await query.update(read_at=datetime.now(UTC))

@@ -1,0 +1,241 @@
+"""Pub/sub between server processes, on top of broadcaster's backends.
+
+broadcaster 0.3.1 has three defects this module works around (see DESIGN §10):
+
+- its Redis backend wakes the listener before `pubsub.subscribe()` has recorded the channel, so
+  the listener returns at once and sleeps for good: `ReliableRedisBackend` subscribes first;
+- `Broadcast.subscribe()` registers a channel's first subscriber after an await, so concurrent
+  first subscribers replace each other: `Hub` registers before any await;
+- nothing reconnects when Redis drops: `ReliableRedisBackend` supervises its listener, reconnects
+  with backoff, resubscribes every channel, and tells the hub, which asks every subscriber to
+  resynchronise from the database (messages sent while the connection was down are lost).
+
+Each process holds one backend subscription per channel and fans out to bounded local queues; a
+subscriber that falls behind is dropped from live delivery and told to resynchronise instead of
+letting the queue grow.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+from broadcaster._backends.base import BroadcastBackend
+from broadcaster._backends.memory import MemoryBackend
+from broadcaster._base import Event
+from redis import asyncio as aioredis
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+log = logging.getLogger(__name__)
+RESYNC = "resync"  # what a subscriber receives instead of messages it may have missed
+DOWN_ERRORS = (RedisConnectionError, RedisTimeoutError, ConnectionError, OSError)
+
+
+class ReliableRedisBackend(BroadcastBackend):
+    def __init__(self, url: str, *, max_backoff: float = 5.0) -> None:
+        self._url = url
+        self._max_backoff = max_backoff
+        self._channels: set[str] = set()
+        self._queue: asyncio.Queue[Event] = asyncio.Queue()
+        self._wake = asyncio.Event()
+        self._conn: aioredis.Redis | None = None
+        self._pubsub: Any = None
+        self._supervisor: asyncio.Task[None] | None = None
+        self.on_reconnect: Callable[[], None] = lambda: None
+        self.reconnects = 0
+
+    async def connect(self) -> None:
+        self._conn = aioredis.Redis.from_url(self._url, socket_connect_timeout=2)
+        self._pubsub = self._conn.pubsub()
+        self._supervisor = asyncio.create_task(self._supervise())
+
+    async def disconnect(self) -> None:
+        if self._supervisor is not None:
+            self._supervisor.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._supervisor
+        with contextlib.suppress(*DOWN_ERRORS):
+            await self._pubsub.aclose()
+        if self._conn is not None:
+            await self._conn.aclose()
+
+    async def subscribe(self, channel: str) -> None:
+        self._channels.add(channel)
+        try:
+            await self._pubsub.subscribe(channel)
+        except DOWN_ERRORS:
+            log.warning("redis unreachable; %s will be subscribed on reconnect", channel)
+        self._wake.set()  # only now: the listener needs a recorded channel
+
+    async def unsubscribe(self, channel: str) -> None:
+        self._channels.discard(channel)
+        with contextlib.suppress(*DOWN_ERRORS):
+            await self._pubsub.unsubscribe(channel)
+
+    async def publish(self, channel: str, message: Any) -> None:
+        assert self._conn is not None
+        await self._conn.publish(channel, message)
+
+    async def next_published(self) -> Event:
+        return await self._queue.get()
+
+    async def _supervise(self) -> None:
+        backoff = 0.1
+        while True:
+            await self._wake.wait()
+            try:
+                async for message in self._pubsub.listen():
+                    backoff = 0.1
+                    if message["type"] == "message":
+                        await self._queue.put(
+                            Event(message["channel"].decode(), message["data"].decode())
+                        )
+                # listen() ends when no channel is left: sleep until the next subscribe.
+                if not self._channels:
+                    self._wake.clear()
+            except DOWN_ERRORS as exc:
+                log.warning(
+                    "redis pub/sub connection lost (%s); reconnecting in %.1fs", exc, backoff
+                )
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, self._max_backoff)
+                await self._reconnect()
+
+    async def _reconnect(self) -> None:
+        with contextlib.suppress(*DOWN_ERRORS):
+            await self._pubsub.aclose()
+        assert self._conn is not None
+        self._pubsub = self._conn.pubsub()
+        if not self._channels:
+            return
+        try:
+            await self._pubsub.subscribe(*self._channels)
+        except DOWN_ERRORS:
+            return  # still down: the supervisor tries again
+        self.reconnects += 1
+        log.info("redis pub/sub reconnected; %d channels resubscribed", len(self._channels))
+        self.on_reconnect()
+
+
+def create_backend(url: str) -> BroadcastBackend:
+    if url.startswith(("redis://", "rediss://")):
+        return ReliableRedisBackend(url)
+    if url.startswith("memory://"):
+        return MemoryBackend(url)
+    raise ValueError(f"BROADCAST_URL must be memory:// or redis://, not {url!r}")
+
+
+class Subscription:
+    """One subscriber's bounded queue of messages."""
+
+    def __init__(self, channels: tuple[str, ...], maxsize: int) -> None:
+        self.channels = channels
+        self._queue: asyncio.Queue[str] = asyncio.Queue(maxsize=maxsize)
+        self._overflowed = False
+
+    def deliver(self, message: str) -> None:
+        if self._overflowed:
+            return
+        try:
+            self._queue.put_nowait(message)
+        except asyncio.QueueFull:
+            self.resync()
+
+    def resync(self) -> None:
+        """Drop whatever is queued and ask the subscriber to catch up from the database."""
+        self._overflowed = True
+        while not self._queue.empty():
+            self._queue.get_nowait()
+        self._queue.put_nowait(RESYNC)
+
+    async def get(self) -> str:
+        message = await self._queue.get()
+        if message == RESYNC:
+            self._overflowed = False
+        return message
+
+
+class Hub:
+    """A process's pub/sub: one backend subscription per channel, fanned out locally."""
+
+    def __init__(self, url: str, *, queue_size: int = 100) -> None:
+        self._backend = create_backend(url)
+        self._queue_size = queue_size
+        self._subscribers: dict[str, set[Subscription]] = {}
+        self._backend_channels: set[str] = set()
+        self._sync_lock = asyncio.Lock()
+        self._dispatcher: asyncio.Task[None] | None = None
+        if isinstance(self._backend, ReliableRedisBackend):
+            self._backend.on_reconnect = self.resync_all
+
+    async def start(self) -> None:
+        await self._backend.connect()
+        self._dispatcher = asyncio.create_task(self._dispatch())
+
+    async def stop(self) -> None:
+        if self._dispatcher is not None:
+            self._dispatcher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._dispatcher
+        await self._backend.disconnect()
+
+    async def _dispatch(self) -> None:
+        while True:
+            event = await self._backend.next_published()
+            for subscriber in list(self._subscribers.get(event.channel, ())):
+                subscriber.deliver(event.message)
+
+    def resync_all(self) -> None:
+        for subscribers in list(self._subscribers.values()):
+            for subscriber in list(subscribers):
+                subscriber.resync()
+
+    async def publish(self, channel: str, message: str) -> bool:
+        """Send a message; False (logged, never raised) if the backend is unreachable."""
+        try:
+            await self._backend.publish(channel, message)
+            return True
+        except Exception:  # a failed publish must never fail the write that caused it
+            log.warning("could not publish to %s", channel, exc_info=True)
+            return False
+
+    @contextlib.asynccontextmanager
+    async def subscribe(self, *channels: str) -> AsyncIterator[Subscription]:
+        subscription = Subscription(channels, self._queue_size)
+        for channel in channels:  # registered before any await
+            self._subscribers.setdefault(channel, set()).add(subscription)
+        try:
+            for channel in channels:
+                await self._sync(channel)
+            yield subscription
+        finally:
+            for channel in channels:
+                subscribers = self._subscribers.get(channel)
+                if subscribers is not None:
+                    subscribers.discard(subscription)
+                    if not subscribers:
+                        del self._subscribers[channel]
+                await self._sync(channel)
+
+    async def _sync(self, channel: str) -> None:
+        """Make the backend subscription match whether anyone here wants the channel. Changes
+        are serialised, so a leaving last subscriber cannot undo a newcomer's subscribe."""
+        wanted = bool(self._subscribers.get(channel))
+        if wanted == (channel in self._backend_channels):
+            return  # the common case: nothing to change, no waiting
+        async with self._sync_lock:
+            wanted = bool(self._subscribers.get(channel))
+            if wanted and channel not in self._backend_channels:
+                await self._backend.subscribe(channel)
+                self._backend_channels.add(channel)
+            elif not wanted and channel in self._backend_channels:
+                self._backend_channels.discard(channel)
+                with contextlib.suppress(Exception):
+                    await self._backend.unsubscribe(channel)
+
+    def subscriber_count(self) -> int:
+        return len({s for subs in self._subscribers.values() for s in subs})

@@ -1,0 +1,18 @@
+"""The only place channel names are spelled."""
+
+from __future__ import annotations
+
+
+def posts() -> str:
+    """Every post that goes live (feeds filter per subscriber)."""
+    return "posts"
+
+
+def post(post_id: int) -> str:
+    """Edits, counts, removals and new comments of one post."""
+    return f"post:{post_id}"
+
+
+def user(user_id: int) -> str:
+    """One user's notifications."""
+    return f"user:{user_id}"
