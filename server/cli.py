@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import sys
 
 from server.db import Database
@@ -48,6 +49,9 @@ async def seed_demo(settings: Settings) -> str:
 def serve(settings: Settings) -> None:
     import uvicorn
 
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     from server.app import create_app
 
     asyncio.run(migrate(settings))

@@ -1,0 +1,181 @@
+"""A real server process (`python -m server serve`) and real clients: HTTP and WebSocket."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from gql import Client, gql
+from gql.transport.websockets import WebsocketsTransport
+
+TRANSPORT_WS = WebsocketsTransport.GRAPHQLWS_SUBPROTOCOL  # graphql-transport-ws
+LEGACY_WS = WebsocketsTransport.APOLLO_SUBPROTOCOL  # graphql-ws
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class ServerProcess:
+    def __init__(self, workdir: Path, port: int | None = None, **env: str) -> None:
+        self.workdir = workdir
+        self.port = port or free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.ws = f"ws://127.0.0.1:{self.port}/graphql"
+        self.log = workdir / f"server-{self.port}.log"
+        self.env = {
+            **os.environ,
+            "DATABASE_URL": f"sqlite://{workdir / 'community.sqlite3'}",
+            "HOST": "127.0.0.1",
+            "PORT": str(self.port),
+            "SCHEDULER_INTERVAL_SECONDS": "0.2",
+            **env,
+        }
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self, timeout: float = 60) -> ServerProcess:
+        with open(self.log, "ab") as log:  # a file: a pipe could fill and block the server
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "server", "serve"],
+                cwd=self.workdir,
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise AssertionError(self.log.read_text())
+            with contextlib.suppress(httpx.HTTPError):
+                if httpx.get(f"{self.base}/healthz", timeout=1).status_code == 200:
+                    return self
+            time.sleep(0.2)
+        raise AssertionError("server did not become healthy:\n" + self.log.read_text())
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=20)
+
+    def logs(self) -> str:
+        return self.log.read_text()
+
+    async def query(
+        self, query: str, variables: dict[str, Any] | None = None, token: str | None = None
+    ) -> dict[str, Any]:
+        headers = {"authorization": f"Bearer {token}"} if token else {}
+        async with httpx.AsyncClient(timeout=30) as client:
+            response = await client.post(
+                f"{self.base}/graphql",
+                headers=headers,
+                json={"query": query, "variables": variables or {}},
+            )
+        assert response.status_code == 200, response.text
+        body = response.json()
+        assert "errors" not in body, body
+        return body["data"]
+
+    async def register(self, handle: str) -> str:
+        data = await self.query(
+            """mutation($h: String!) { register(input: {handle: $h, password: "password-123",
+                 displayName: $h}) { ... on RegisterSuccess { token } } }""",
+            {"h": handle},
+        )
+        return data["register"]["token"]
+
+    async def subscribers(self) -> int:
+        async with httpx.AsyncClient(timeout=5) as client:
+            return (await client.get(f"{self.base}/healthz")).json()["subscribers"]
+
+    async def wait_subscribers(
+        self, count: int, timeout: float = 15, stream: Stream | None = None
+    ) -> None:
+        deadline = time.monotonic() + timeout
+        while await self.subscribers() < count:
+            if stream is not None and not stream.queue.empty():
+                raise AssertionError(f"the subscription ended early: {stream.queue.get_nowait()!r}")
+            if time.monotonic() > deadline:
+                raise AssertionError(f"fewer than {count} subscribers registered")
+            await asyncio.sleep(0.05)
+
+    @contextlib.asynccontextmanager
+    async def subscribe(
+        self,
+        query: str,
+        variables: dict[str, Any] | None = None,
+        token: str | None = None,
+        protocol: str = TRANSPORT_WS,
+        ready: bool = True,
+    ) -> AsyncIterator[Stream]:
+        """Runs a subscription in the background; its results (or its error) fill a Stream.
+        With `ready`, waits until the server has registered it (graphql-transport-ws has no
+        acknowledgement of its own)."""
+        stream = Stream()
+        before = await self.subscribers()
+
+        async def run() -> None:
+            transport = WebsocketsTransport(
+                url=self.ws,
+                init_payload={"authToken": token} if token else {},
+                subprotocols=[protocol],
+            )
+            try:
+                request = gql(query)
+                request.variable_values = variables
+                async with Client(transport=transport) as session:
+                    async for result in session.subscribe(request):
+                        await stream.queue.put(result)
+            except Exception as exc:  # the test reads it from the stream
+                await stream.queue.put(exc)
+
+        task = asyncio.create_task(run())
+        try:
+            if ready:
+                await self.wait_subscribers(before + 1, stream=stream)
+            yield stream
+        finally:
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
+
+
+class Stream:
+    def __init__(self) -> None:
+        self.queue: asyncio.Queue[Any] = asyncio.Queue()
+
+    async def next(self, timeout: float = 10) -> Any:
+        item = await asyncio.wait_for(self.queue.get(), timeout)
+        if isinstance(item, Exception):
+            raise item
+        return item
+
+    async def error(self, timeout: float = 10) -> Exception:
+        item = await asyncio.wait_for(self.queue.get(), timeout)
+        assert isinstance(item, Exception), f"expected an error, got {item}"
+        return item
+
+    async def nothing(self, seconds: float = 1.0) -> None:
+        with contextlib.suppress(TimeoutError):
+            item = await asyncio.wait_for(self.queue.get(), seconds)
+            raise AssertionError(f"expected nothing, got {item}")
+
+
+@pytest.fixture
+def live_server(tmp_path: Path) -> Iterator[ServerProcess]:
+    """A server on its embedded defaults, without the demo community."""
+    server = ServerProcess(tmp_path, SEED_DEMO="0").start()
+    try:
+        yield server
+    finally:
+        server.stop()
