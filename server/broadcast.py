@@ -85,40 +85,41 @@ class ReliableRedisBackend(BroadcastBackend):
 
     async def _supervise(self) -> None:
         backoff = 0.1
+        lost = False
         while True:
             await self._wake.wait()
             try:
+                if self._channels and not self._pubsub.subscribed:
+                    # After a drop (or a subscribe that failed): subscribe what is owed.
+                    await self._pubsub.subscribe(*self._channels)
+                if lost:
+                    lost, backoff = False, 0.1
+                    self.reconnects += 1
+                    log.info(
+                        "redis pub/sub reconnected; %d channels resubscribed", len(self._channels)
+                    )
+                    self.on_reconnect()
                 async for message in self._pubsub.listen():
-                    backoff = 0.1
                     if message["type"] == "message":
                         await self._queue.put(
                             Event(message["channel"].decode(), message["data"].decode())
                         )
-                # listen() ends when no channel is left: sleep until the next subscribe.
-                if not self._channels:
-                    self._wake.clear()
+                # listen() ends when redis-py holds no channel. Sleep until the next subscribe,
+                # unless channels are owed: waking on a set event and a listen() that ends at
+                # once never yield, so the sleep(0) keeps this loop from freezing the event loop.
+                self._wake.clear()
+                if self._channels:
+                    self._wake.set()
+                await asyncio.sleep(0)
             except DOWN_ERRORS as exc:
-                log.warning(
-                    "redis pub/sub connection lost (%s); reconnecting in %.1fs", exc, backoff
-                )
+                lost = True
+                log.warning("redis pub/sub unreachable (%s); retrying in %.1fs", exc, backoff)
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, self._max_backoff)
-                await self._reconnect()
-
-    async def _reconnect(self) -> None:
-        with contextlib.suppress(*DOWN_ERRORS):
-            await self._pubsub.aclose()
-        assert self._conn is not None
-        self._pubsub = self._conn.pubsub()
-        if not self._channels:
-            return
-        try:
-            await self._pubsub.subscribe(*self._channels)
-        except DOWN_ERRORS:
-            return  # still down: the supervisor tries again
-        self.reconnects += 1
-        log.info("redis pub/sub reconnected; %d channels resubscribed", len(self._channels))
-        self.on_reconnect()
+                with contextlib.suppress(*DOWN_ERRORS):
+                    await self._pubsub.aclose()
+                assert self._conn is not None
+                self._pubsub = self._conn.pubsub()
 
 
 def create_backend(url: str) -> BroadcastBackend:

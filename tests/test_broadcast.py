@@ -1,0 +1,186 @@
+"""The pub/sub hub over broadcaster: memory and real Redis, and its known defects handled."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import socket
+import subprocess
+import time
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+import redis
+
+from server.broadcast import RESYNC, Hub, Subscription
+from tests.conftest import require_service
+
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+def redis_available() -> None:
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
+    except redis.RedisError as exc:
+        require_service("Redis", exc)
+
+
+@pytest.fixture(params=["memory", "redis"])
+async def hub(request: pytest.FixtureRequest) -> AsyncIterator[Hub]:
+    if request.param == "redis":
+        redis_available()
+    hub = Hub("memory://" if request.param == "memory" else REDIS_URL, queue_size=5)
+    await hub.start()
+    yield hub
+    await hub.stop()
+
+
+def channel(name: str) -> str:
+    return f"test:{name}:{os.getpid()}:{time.monotonic_ns()}"
+
+
+async def test_a_published_message_reaches_every_local_subscriber(hub):
+    name = channel("fanout")
+    async with hub.subscribe(name) as a, hub.subscribe(name) as b:
+        assert await hub.publish(name, "hello")
+        assert await asyncio.wait_for(a.get(), 5) == "hello"
+        assert await asyncio.wait_for(b.get(), 5) == "hello"
+
+
+async def test_concurrent_first_subscribers_all_stay_registered(hub):
+    """broadcaster registers a channel's first subscriber after an await, so concurrent first
+    subscribers replaced each other (1 of 50 stayed) and the rest failed on leaving."""
+    name = channel("concurrent")
+    entered = asyncio.Event()
+    received: list[str] = []
+
+    async def subscriber() -> None:
+        async with hub.subscribe(name) as sub:
+            await entered.wait()
+            received.append(await asyncio.wait_for(sub.get(), 5))
+
+    tasks = [asyncio.create_task(subscriber()) for _ in range(50)]
+    while hub.subscriber_count() < 50:
+        await asyncio.sleep(0.01)
+    await asyncio.sleep(0.2)  # let the backend subscription settle
+    entered.set()
+    await hub.publish(name, "to all")
+    await asyncio.gather(*tasks)
+    assert received == ["to all"] * 50
+    assert hub.subscriber_count() == 0
+
+
+async def test_resubscribing_after_the_last_subscriber_left_still_delivers(hub):
+    name = channel("again")
+    async with hub.subscribe(name):
+        pass
+    async with hub.subscribe(name) as sub:
+        await asyncio.sleep(0.1)
+        await hub.publish(name, "still here")
+        assert await asyncio.wait_for(sub.get(), 5) == "still here"
+
+
+async def test_a_slow_subscriber_gets_a_resync_instead_of_an_unbounded_queue(hub):
+    name = channel("slow")
+    async with hub.subscribe(name) as sub:
+        await asyncio.sleep(0.1)
+        for i in range(50):
+            await hub.publish(name, str(i))
+        await asyncio.sleep(0.3)
+        assert sub._queue.qsize() <= 5
+        assert await asyncio.wait_for(sub.get(), 5) == RESYNC
+        await hub.publish(name, "after")
+        assert await asyncio.wait_for(sub.get(), 5) == "after"
+
+
+def test_subscription_queue_is_bounded_and_resyncs():
+    sub = Subscription(("c",), maxsize=3)
+    for i in range(10):
+        sub.deliver(str(i))
+    assert sub._queue.qsize() == 1 and sub._queue.get_nowait() == RESYNC
+
+
+# --- a private Redis that the tests can stop and start -----------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class PrivateRedis:
+    def __init__(self, workdir: Path) -> None:
+        binary = shutil.which("redis-server")
+        if binary is None:
+            require_service("redis-server binary", FileNotFoundError("redis-server not on PATH"))
+        self.binary = binary
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.workdir = workdir
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [
+                str(self.binary),
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.workdir),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                redis.Redis(port=self.port, socket_connect_timeout=0.2).ping()
+                return
+            except redis.RedisError:
+                time.sleep(0.05)
+        raise AssertionError("private redis did not start")
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.kill()
+            self.process.wait(timeout=10)
+            self.process = None
+
+
+@pytest.fixture
+def private_redis(tmp_path: Path) -> Iterator[PrivateRedis]:
+    server = PrivateRedis(tmp_path)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+async def test_redis_drop_is_survived_subscribers_resync_and_publishing_never_raises(private_redis):
+    hub = Hub(private_redis.url, queue_size=10)
+    await hub.start()
+    try:
+        name = channel("drop")
+        async with hub.subscribe(name) as sub:
+            await asyncio.sleep(0.1)
+            assert await hub.publish(name, "before")
+            assert await asyncio.wait_for(sub.get(), 5) == "before"
+            private_redis.stop()
+            assert await hub.publish(name, "while down") is False
+            await asyncio.sleep(1.5)
+            private_redis.start()
+            assert await asyncio.wait_for(sub.get(), 20) == RESYNC
+            assert await hub.publish(name, "after")
+            assert await asyncio.wait_for(sub.get(), 5) == "after"
+    finally:
+        await hub.stop()
