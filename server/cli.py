@@ -61,7 +61,11 @@ def serve(settings: Settings) -> None:
         create_app(settings),
         host=settings.host,
         port=settings.port,
+        # Compression would more than double each subscription's memory; protocol pings find
+        # dead peers whichever subscription protocol they speak.
         ws_per_message_deflate=False,
+        ws_ping_interval=settings.websocket_keepalive_seconds,
+        ws_ping_timeout=settings.websocket_keepalive_seconds * 2,
         log_level="info",
     )
 

@@ -11,7 +11,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.e2e.conftest import ServerProcess, free_port
+from tests.conftest import free_port
+from tests.e2e.conftest import ServerProcess
 
 SIGN_IN = """mutation($h: String!) { signIn(input: {handle: $h, password: "demo-password"}) {
   __typename ... on SignInSuccess { token viewer { handle role employeeBadge { title } } } } }"""
@@ -31,9 +32,13 @@ async def test_serve_seeds_the_demo_community_and_answers_queries(demo_server):
     assert admin["__typename"] == "SignInSuccess" and admin["viewer"]["role"] == "ADMIN"
     employee = (await demo_server.query(SIGN_IN, {"h": "employee"}))["signIn"]
     assert employee["viewer"]["employeeBadge"] is not None
-    feed = await demo_server.query("{ globalFeed(first: 20) { edges { node { id author { handle } } } } }")
+    feed = await demo_server.query(
+        "{ globalFeed(first: 20) { edges { node { id author { handle } } } } }"
+    )
     assert len(feed["globalFeed"]["edges"]) == 20
-    groups = await demo_server.query("{ groups(first: 100, kind: INDUSTRY, certified: true) { edges { node { slug } } } }")
+    groups = await demo_server.query(
+        "{ groups(first: 100, kind: INDUSTRY, certified: true) { edges { node { slug } } } }"
+    )
     assert len(groups["groups"]["edges"]) == 12
     async with httpx.AsyncClient(timeout=10) as client:
         page = await client.get(f"{demo_server.base}/graphql", headers={"accept": "text/html"})
@@ -42,13 +47,22 @@ async def test_serve_seeds_the_demo_community_and_answers_queries(demo_server):
 
 async def test_scheduled_post_goes_live_in_the_running_server(demo_server):
     token = (await demo_server.query(SIGN_IN, {"h": "fan"}))["signIn"]["token"]
-    created = await demo_server.query('mutation { createPost(input: {kind: MOMENT, body: "定时发布 scheduled", publish: false}) { ... on CreatePostSuccess { post { id } } } }', token=token)
+    created = await demo_server.query(
+        'mutation { createPost(input: {kind: MOMENT, body: "定时发布 scheduled", publish: false}) { ... on CreatePostSuccess { post { id } } } }',
+        token=token,
+    )
     post_id = created["createPost"]["post"]["id"]
     when = time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime(time.time() + 2))
-    await demo_server.query("mutation($id: ID!, $at: DateTime) { schedulePost(input: {postId: $id, publishAt: $at}) { __typename } }", {"id": post_id, "at": when}, token=token)
+    await demo_server.query(
+        "mutation($id: ID!, $at: DateTime) { schedulePost(input: {postId: $id, publishAt: $at}) { __typename } }",
+        {"id": post_id, "at": when},
+        token=token,
+    )
     deadline = time.monotonic() + 15
     while time.monotonic() < deadline:
-        post = (await demo_server.query("query($id: ID!) { post(id: $id) { state } }", {"id": post_id}))["post"]
+        post = (
+            await demo_server.query("query($id: ID!) { post(id: $id) { state } }", {"id": post_id})
+        )["post"]
         if post is not None and post["state"] == "PUBLISHED":
             break
         await asyncio.sleep(0.3)
@@ -61,7 +75,9 @@ async def test_restart_does_not_seed_twice(tmp_path):
     for _ in range(2):
         server = ServerProcess(tmp_path, port=port).start()
         try:
-            assert await server.query('{ user(handle: "admin") { handle } }') == {"user": {"handle": "admin"}}
+            assert await server.query('{ user(handle: "admin") { handle } }') == {
+                "user": {"handle": "admin"}
+            }
         finally:
             server.stop()
     assert "already seeded" in server.logs()

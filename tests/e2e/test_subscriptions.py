@@ -18,7 +18,9 @@ CREATE = """mutation($body: String!, $group: String, $publish: Boolean) { create
 
 
 async def create(server, token, body, group=None, publish=True):
-    data = await server.query(CREATE, {"body": body, "group": group, "publish": publish}, token=token)
+    data = await server.query(
+        CREATE, {"body": body, "group": group, "publish": publish}, token=token
+    )
     return data["createPost"]["post"]["id"]
 
 
@@ -41,14 +43,21 @@ async def test_an_invalid_token_is_refused_with_4403(live_server, protocol):
                 await asyncio.wait_for(ws.recv(), 10)
     assert closed.value.rcvd is not None and closed.value.rcvd.code == 4403
     token = await live_server.register("ann")
-    async with live_server.subscribe(POST_ADDED, {"feed": "HOME"}, token=token, protocol=protocol) as stream:
+    async with live_server.subscribe(
+        POST_ADDED, {"feed": "HOME"}, token=token, protocol=protocol
+    ) as stream:
         await create(live_server, token, "a valid token still works")
         assert (await stream.next())["postAdded"]["post"]["id"]
 
 
 async def test_private_streams_need_a_token(live_server):
-    for query in (POST_ADDED.replace("$feed: FeedKind!", "$feed: FeedKind! = HOME"), "subscription { notificationAdded { cursor } }"):
-        async with live_server.subscribe(query, {"feed": "HOME"} if "feed" in query else None, ready=False) as stream:
+    for query in (
+        POST_ADDED.replace("$feed: FeedKind!", "$feed: FeedKind! = HOME"),
+        "subscription { notificationAdded { cursor } }",
+    ):
+        async with live_server.subscribe(
+            query, {"feed": "HOME"} if "feed" in query else None, ready=False
+        ) as stream:
             error = await stream.error()
         assert "Send authToken" in str(error)
 
@@ -72,8 +81,13 @@ async def test_subscribers_never_see_what_they_could_not_query(live_server):
     owner = await live_server.register("owner")
     member = await live_server.register("member")
     outsider = await live_server.register("outsider")
-    await live_server.query('mutation { createGroup(input: {slug: "secret", name: "Secret", visibility: MEMBERS_ONLY}) { __typename } }', token=owner)
-    await live_server.query('mutation { joinGroup(input: {slug: "secret"}) { __typename } }', token=member)
+    await live_server.query(
+        'mutation { createGroup(input: {slug: "secret", name: "Secret", visibility: MEMBERS_ONLY}) { __typename } }',
+        token=owner,
+    )
+    await live_server.query(
+        'mutation { joinGroup(input: {slug: "secret"}) { __typename } }', token=member
+    )
     async with (
         live_server.subscribe(POST_ADDED, {"feed": "GLOBAL"}, token=outsider) as outsider_stream,
         live_server.subscribe(POST_ADDED, {"feed": "GLOBAL"}, token=member) as member_stream,
@@ -119,7 +133,9 @@ async def test_home_feed_stream_follows_people_and_groups(live_server):
     me = await live_server.register("myself")
     friend = await live_server.register("friend")
     stranger = await live_server.register("stranger")
-    await live_server.query('mutation { followUser(input: {handle: "friend"}) { __typename } }', token=me)
+    await live_server.query(
+        'mutation { followUser(input: {handle: "friend"}) { __typename } }', token=me
+    )
     async with live_server.subscribe(POST_ADDED, {"feed": "HOME"}, token=me) as stream:
         await create(live_server, stranger, "not for me")
         friends = await create(live_server, friend, "from a friend")
@@ -138,13 +154,31 @@ async def test_comments_counts_and_removals_stream_to_the_posts_on_screen(live_s
         live_server.subscribe(updates, {"ids": [post_id]}) as update_stream,
         live_server.subscribe(comments, {"id": post_id}) as comment_stream,
     ):
-        await live_server.query('mutation($id: ID!) { addComment(input: {postId: $id, body: "nice"}) { __typename } }', {"id": post_id}, token=ben)
-        assert (await comment_stream.next())["commentAdded"]["comment"] == {"body": "nice", "author": {"handle": "ben"}}
+        await live_server.query(
+            'mutation($id: ID!) { addComment(input: {postId: $id, body: "nice"}) { __typename } }',
+            {"id": post_id},
+            token=ben,
+        )
+        assert (await comment_stream.next())["commentAdded"]["comment"] == {
+            "body": "nice",
+            "author": {"handle": "ben"},
+        }
         assert (await update_stream.next())["postUpdated"]["post"]["commentCount"] == 1
-        await live_server.query('mutation($id: ID!) { addReaction(input: {subjectId: $id}) { __typename } }', {"id": post_id}, token=ben)
+        await live_server.query(
+            "mutation($id: ID!) { addReaction(input: {subjectId: $id}) { __typename } }",
+            {"id": post_id},
+            token=ben,
+        )
         assert (await update_stream.next())["postUpdated"]["post"]["reactionCount"] == 1
-        await live_server.query('mutation($id: ID!) { deletePost(input: {postId: $id}) { __typename } }', {"id": post_id}, token=ann)
-        assert (await update_stream.next())["postUpdated"]["post"] == {"__typename": "PostTombstone", "id": post_id}
+        await live_server.query(
+            "mutation($id: ID!) { deletePost(input: {postId: $id}) { __typename } }",
+            {"id": post_id},
+            token=ann,
+        )
+        assert (await update_stream.next())["postUpdated"]["post"] == {
+            "__typename": "PostTombstone",
+            "id": post_id,
+        }
 
 
 async def test_notifications_arrive_live_and_reactions_group(live_server):
@@ -154,17 +188,60 @@ async def test_notifications_arrive_live_and_reactions_group(live_server):
     post_id = await create(live_server, ann, "hello @ben")
     query = "subscription { notificationAdded { cursor notification { kind actorCount actor { handle } read } } }"
     async with live_server.subscribe(query, token=ann) as stream:
-        await live_server.query('mutation { followUser(input: {handle: "ann"}) { __typename } }', token=ben)
+        await live_server.query(
+            'mutation { followUser(input: {handle: "ann"}) { __typename } }', token=ben
+        )
         first = (await stream.next())["notificationAdded"]["notification"]
         for token in (ben, cat):
-            await live_server.query('mutation($id: ID!) { addReaction(input: {subjectId: $id}) { __typename } }', {"id": post_id}, token=token)
+            await live_server.query(
+                "mutation($id: ID!) { addReaction(input: {subjectId: $id}) { __typename } }",
+                {"id": post_id},
+                token=token,
+            )
         reactions = [(await stream.next())["notificationAdded"]["notification"] for _ in range(2)]
     assert first == {"kind": "FOLLOW", "actorCount": 1, "actor": {"handle": "ben"}, "read": False}
     assert [(n["kind"], n["actorCount"]) for n in reactions] == [("REACTION", 1), ("REACTION", 2)]
-    mentions = await live_server.query("{ notifications { edges { node { kind actor { handle } } } } unreadNotificationCount }", token=ben)
-    assert mentions["notifications"]["edges"][0]["node"] == {"kind": "MENTION", "actor": {"handle": "ann"}}
-    listed = await live_server.query("{ unreadNotificationCount notifications { edges { node { kind actorCount } } } }", token=ann)
+    mentions = await live_server.query(
+        "{ notifications { edges { node { kind actor { handle } } } } unreadNotificationCount }",
+        token=ben,
+    )
+    assert mentions["notifications"]["edges"][0]["node"] == {
+        "kind": "MENTION",
+        "actor": {"handle": "ann"},
+    }
+    listed = await live_server.query(
+        "{ unreadNotificationCount notifications { edges { node { kind actorCount } } } }",
+        token=ann,
+    )
     assert listed["unreadNotificationCount"] == 2
-    assert [e["node"] for e in listed["notifications"]["edges"]] == [{"kind": "REACTION", "actorCount": 2}, {"kind": "FOLLOW", "actorCount": 1}]
-    marked = await live_server.query("mutation { markAllNotificationsRead { ... on MarkAllNotificationsReadSuccess { marked unreadCount } } }", token=ann)
+    assert [e["node"] for e in listed["notifications"]["edges"]] == [
+        {"kind": "REACTION", "actorCount": 2},
+        {"kind": "FOLLOW", "actorCount": 1},
+    ]
+    marked = await live_server.query(
+        "mutation { markAllNotificationsRead { ... on MarkAllNotificationsReadSuccess { marked unreadCount } } }",
+        token=ann,
+    )
     assert marked["markAllNotificationsRead"] == {"marked": 2, "unreadCount": 0}
+
+
+async def test_subscriptions_per_connection_are_capped_and_idle_connections_pinged(tmp_path):
+    from tests.e2e.conftest import ServerProcess
+
+    server = ServerProcess(tmp_path, SEED_DEMO="0", MAX_SUBSCRIPTIONS_PER_CONNECTION="3",
+                           WEBSOCKET_KEEPALIVE_SECONDS="0.5").start()
+    try:
+        async with websockets.connect(server.ws, subprotocols=[TRANSPORT_WS]) as ws:
+            await ws.send(json.dumps({"type": "connection_init", "payload": {}}))
+            assert json.loads(await ws.recv())["type"] == "connection_ack"
+            for n in range(1, 5):
+                await ws.send(json.dumps({"id": str(n), "type": "subscribe", "payload": {"query": "subscription { postAdded { cursor } }"}}))
+            error = json.loads(await asyncio.wait_for(ws.recv(), 5))
+        assert error["type"] == "error" and error["id"] == "4"
+        assert "limit" in error["payload"][0]["message"]
+        async with websockets.connect(server.ws, subprotocols=[LEGACY_WS]) as ws:
+            await ws.send(json.dumps({"type": "connection_init", "payload": {}}))
+            kinds = [json.loads(await asyncio.wait_for(ws.recv(), 5))["type"] for _ in range(3)]
+        assert kinds[0] == "connection_ack" and "ka" in kinds[1:]
+    finally:
+        server.stop()
