@@ -47,14 +47,14 @@ class Context:
     def sign_in(self, viewer: User) -> None:
         """Make `viewer` the one asking (a WebSocket connection that sent its token)."""
         self.viewer = viewer
-        self.loaders = Loaders(viewer.id)
-        self._member_group_ids = None
+        self.renew()
 
     def token_for(self, user: User) -> str:
         return issue_token(self.settings.secret_key, user.id, self.settings.token_ttl_seconds)
 
-    def fresh(self) -> Context:
-        """A context for the same viewer with empty caches (one per subscription event)."""
-        return Context(
-            settings=self.settings, viewer=self.viewer, request=self.request, hub=self.hub
-        )
+    def renew(self) -> None:
+        """Empty this context's caches: a subscription does so before each event, so the event
+        and the fields resolved for it read fresh rows, and a long-lived connection does not
+        keep every row it ever loaded."""
+        self.loaders = Loaders(self.viewer.id if self.viewer else None)
+        self._member_group_ids = None

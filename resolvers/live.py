@@ -10,9 +10,11 @@ subscriber's own visibility rules, before it is yielded.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+import asyncio
+import json
+from collections.abc import AsyncIterator, Awaitable, Callable, Hashable
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from tortoise.expressions import Q
 
@@ -22,9 +24,19 @@ from resolvers.context import Context
 from resolvers.pagination import decode_cursor, encode_cursor, id_key
 from resolvers.posts import load_visible_post
 from server import topics
-from server.broadcast import Hub
+from server.broadcast import RESYNC, Hub
 from server.errors import NotFound
-from server.models import Comment, Event, EventKind, Group, Notification, Post, PostState
+from server.models import (
+    Comment,
+    EmployeeBadge,
+    Event,
+    EventKind,
+    Group,
+    Notification,
+    Post,
+    PostState,
+    User,
+)
 
 T = TypeVar("T")
 REPLAY_BATCH = 200
@@ -57,13 +69,58 @@ async def _latest_event_id() -> int:
     return latest.id if latest else 0
 
 
+class Shared:
+    """Reads that every subscriber of this process makes alike for the same event, made once.
+
+    Results are kept for a moment after they complete, so the subscribers a message wakes
+    together share one query however the scheduler spreads them."""
+
+    def __init__(self, keep_seconds: float = 2.0) -> None:
+        self._keep = keep_seconds
+        self._tasks: dict[Hashable, asyncio.Task[Any]] = {}
+
+    async def get(self, key: Hashable, read: Callable[[], Awaitable[Any]]) -> Any:
+        task = self._tasks.get(key)
+        if task is None:
+            task = asyncio.ensure_future(read())
+            self._tasks[key] = task
+            loop = asyncio.get_running_loop()
+            task.add_done_callback(
+                lambda _: loop.call_later(self._keep, self._tasks.pop, key, None)
+            )
+        return await asyncio.shield(task)
+
+
+shared = Shared()
+
+
+async def _replay(events: Q, stream: str, last: int, woken_by: int | None) -> list[Event]:
+    async def read() -> list[Event]:
+        return await Event.filter(events, id__gt=last).order_by("id").limit(REPLAY_BATCH)
+
+    if woken_by is None:  # the first read, or a resync: this subscriber's own
+        return await read()
+    return await shared.get(("replay", stream, last, woken_by), read)
+
+
+def _woken_by(message: str) -> int | None:
+    if message == RESYNC:
+        return None
+    try:
+        return int(json.loads(message)["id"])
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
 async def follow(
     ctx: Context,
     channels: tuple[str, ...],
     events: Q,
     load: Callable[[Context, Event], Awaitable[T | None]],
     after: str | None,
+    stream: str,
 ) -> AsyncIterator[Delivery[T]]:
+    """`stream` names what `events` selects, so that subscribers of one stream share reads."""
     hub: Hub | None = ctx.hub
     if hub is None:
         raise RuntimeError("live streams need the server's pub/sub hub")
@@ -71,25 +128,56 @@ async def follow(
     # Read where to start before subscribing: whatever commits in between is in the log, and the
     # first replay finds it.
     last = after_id if after_id is not None else await _latest_event_id()
+    woken_by: int | None = None
     async with hub.subscribe(*channels) as subscription:
         while True:
             while True:
-                batch = await Event.filter(events, id__gt=last).order_by("id").limit(REPLAY_BATCH)
+                batch = await _replay(events, stream, last, woken_by)
+                woken_by = None  # a second batch is this subscriber's own read
                 for event in batch:
                     last = event.id
-                    payload = await load(ctx.fresh(), event)
+                    ctx.renew()
+                    payload = await load(ctx, event)
                     if payload is not None:
                         yield Delivery(cursor=event_cursor(event.id), payload=payload)
                 if len(batch) < REPLAY_BATCH:
                     break
-            await subscription.get()  # a message or a resync: either way, read the log again
+            # A message or a resync: either way, read the log again.
+            woken_by = _woken_by(await subscription.get())
 
 
 # --- the streams ----------------------------------------------------------------------------
 
 
-async def _feed_post(ctx: Context, post_id: int | None) -> Post | None:
-    post = await load_visible_post(ctx, post_id) if post_id is not None else None
+async def _prime_post(ctx: Context, post_id: int, event_id: int) -> None:
+    """Load a post with its author, badge and group once per process for this event, and hand
+    the rows to this subscriber's fresh loaders."""
+
+    async def read() -> tuple[Post | None, User | None, EmployeeBadge | None, Group | None]:
+        post = await Post.get_or_none(id=post_id)
+        if post is None:
+            return None, None, None, None
+        author = await User.get_or_none(id=post.author_id)
+        badge = await EmployeeBadge.get_or_none(user_id=post.author_id)
+        group = await Group.get_or_none(id=post.group_id) if post.group_id else None
+        return post, author, badge, group
+
+    post, author, badge, group = await shared.get(("post", post_id, event_id), read)
+    if post is None:
+        return
+    ctx.loaders.post_by_id.prime(post_id, post)
+    if author is not None:
+        ctx.loaders.user_by_id.prime(author.id, author)
+    ctx.loaders.badge_by_user_id.prime(post.author_id, badge)
+    if group is not None:
+        ctx.loaders.group_by_id.prime(group.id, group)
+
+
+async def _feed_post(ctx: Context, post_id: int | None, event_id: int) -> Post | None:
+    if post_id is None:
+        return None
+    await _prime_post(ctx, post_id, event_id)
+    post = await load_visible_post(ctx, post_id)
     if post is None or post.state != PostState.PUBLISHED:
         return None  # staff may open hidden posts by id, but feeds never carry them
     group = await ctx.loaders.group_by_id.load(post.group_id) if post.group_id else None
@@ -98,16 +186,16 @@ async def _feed_post(ctx: Context, post_id: int | None) -> Post | None:
 
 def global_posts(ctx: Context, after: str | None) -> AsyncIterator[Delivery[Post]]:
     async def load(fresh: Context, event: Event) -> Post | None:
-        return await _feed_post(fresh, event.post_id)
+        return await _feed_post(fresh, event.post_id, event.id)
 
-    return follow(ctx, (topics.posts(),), Q(kind=EventKind.POST_ADDED), load, after)
+    return follow(ctx, (topics.posts(),), Q(kind=EventKind.POST_ADDED), load, after, "posts")
 
 
 def home_posts(ctx: Context, after: str | None) -> AsyncIterator[Delivery[Post]]:
     viewer = policies.require_viewer(ctx.viewer)
 
     async def load(fresh: Context, event: Event) -> Post | None:
-        post = await _feed_post(fresh, event.post_id)
+        post = await _feed_post(fresh, event.post_id, event.id)
         if post is None:
             return None
         mine = post.author_id == viewer.id or (
@@ -117,7 +205,7 @@ def home_posts(ctx: Context, after: str | None) -> AsyncIterator[Delivery[Post]]
             return post
         return None
 
-    return follow(ctx, (topics.posts(),), Q(kind=EventKind.POST_ADDED), load, after)
+    return follow(ctx, (topics.posts(),), Q(kind=EventKind.POST_ADDED), load, after, "posts")
 
 
 async def group_posts(ctx: Context, slug: str, after: str | None) -> AsyncIterator[Delivery[Post]]:
@@ -126,10 +214,11 @@ async def group_posts(ctx: Context, slug: str, after: str | None) -> AsyncIterat
         raise NotFound(f"No group with the slug '{slug}'.")
 
     async def load(fresh: Context, event: Event) -> Post | None:
-        return await _feed_post(fresh, event.post_id)
+        return await _feed_post(fresh, event.post_id, event.id)
 
     events = Q(kind=EventKind.POST_ADDED, group_id=group.id)
-    async for delivery in follow(ctx, (topics.posts(),), events, load, after):
+    stream = f"group:{group.id}"
+    async for delivery in follow(ctx, (topics.posts(),), events, load, after, stream):
         yield delivery
 
 
@@ -144,7 +233,8 @@ async def post_comments(
         return await load_visible_comment(fresh, event.comment_id)
 
     events = Q(kind=EventKind.COMMENT_ADDED, post_id=post_id)
-    async for delivery in follow(ctx, (topics.post(post_id),), events, load, after):
+    stream = f"comments:{post_id}"
+    async for delivery in follow(ctx, (topics.post(post_id),), events, load, after, stream):
         yield delivery
 
 
@@ -162,7 +252,8 @@ def post_updates(
         return post
 
     events = Q(kind__in=[EventKind.POST_UPDATED, EventKind.POST_REMOVED], post_id__in=post_ids)
-    return follow(ctx, tuple(topics.post(i) for i in post_ids), events, load, after)
+    stream = "updates:" + ",".join(map(str, sorted(set(post_ids))))
+    return follow(ctx, tuple(topics.post(i) for i in post_ids), events, load, after, stream)
 
 
 def notifications(ctx: Context, after: str | None) -> AsyncIterator[Delivery[Notification]]:
@@ -172,4 +263,4 @@ def notifications(ctx: Context, after: str | None) -> AsyncIterator[Delivery[Not
         return await Notification.get_or_none(id=event.notification_id, recipient_id=viewer.id)
 
     events = Q(kind=EventKind.NOTIFICATION_ADDED, recipient_id=viewer.id)
-    return follow(ctx, (topics.user(viewer.id),), events, load, after)
+    return follow(ctx, (topics.user(viewer.id),), events, load, after, f"user:{viewer.id}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Sequence
+from functools import cached_property
 from typing import Any, TypeVar
 
 from strawberry.dataloader import DataLoader
@@ -60,22 +61,59 @@ async def load_reaction_summaries(
 
 
 class Loaders:
-    """The loaders of one request (or one subscription event), named after what they load."""
+    """The loaders of one request (or one subscription event), named after what they load.
+    Each is made on first use: an idle subscription holds none."""
 
     def __init__(self, viewer_id: int | None) -> None:
         self.viewer_id = viewer_id
-        self.user_by_id = DataLoader(_by_id(User))
-        self.group_by_id = DataLoader(_by_id(Group))
-        self.post_by_id = DataLoader(_by_id(Post))
-        self.comment_by_id = DataLoader(_by_id(Comment))
-        self.badge_by_user_id = DataLoader(_one_by(EmployeeBadge, "user_id"))
-        self.persona_by_user_id = DataLoader(_one_by(PersonaAccount, "user_id"))
-        self.post_reaction_summary_by_post_id = DataLoader(self._post_summaries)
-        self.comment_reaction_summary_by_comment_id = DataLoader(self._comment_summaries)
-        self.viewer_membership_by_group_id = DataLoader(self._viewer_memberships)
-        self.viewer_follows_by_user_id = DataLoader(self._viewer_follows)
-        self.viewer_reactions_by_post_id = DataLoader(self._viewer_post_reactions)
-        self.viewer_reactions_by_comment_id = DataLoader(self._viewer_comment_reactions)
+
+    @cached_property
+    def user_by_id(self) -> DataLoader[int, User | None]:
+        return DataLoader(_by_id(User))
+
+    @cached_property
+    def group_by_id(self) -> DataLoader[int, Group | None]:
+        return DataLoader(_by_id(Group))
+
+    @cached_property
+    def post_by_id(self) -> DataLoader[int, Post | None]:
+        return DataLoader(_by_id(Post))
+
+    @cached_property
+    def comment_by_id(self) -> DataLoader[int, Comment | None]:
+        return DataLoader(_by_id(Comment))
+
+    @cached_property
+    def badge_by_user_id(self) -> DataLoader[int, EmployeeBadge | None]:
+        return DataLoader(_one_by(EmployeeBadge, "user_id"))
+
+    @cached_property
+    def persona_by_user_id(self) -> DataLoader[int, PersonaAccount | None]:
+        return DataLoader(_one_by(PersonaAccount, "user_id"))
+
+    @cached_property
+    def post_reaction_summary_by_post_id(self) -> DataLoader[int, dict[str, int]]:
+        return DataLoader(self._post_summaries)
+
+    @cached_property
+    def comment_reaction_summary_by_comment_id(self) -> DataLoader[int, dict[str, int]]:
+        return DataLoader(self._comment_summaries)
+
+    @cached_property
+    def viewer_membership_by_group_id(self) -> DataLoader[int, GroupMembership | None]:
+        return DataLoader(self._viewer_memberships)
+
+    @cached_property
+    def viewer_follows_by_user_id(self) -> DataLoader[int, bool]:
+        return DataLoader(self._viewer_follows)
+
+    @cached_property
+    def viewer_reactions_by_post_id(self) -> DataLoader[int, list[str]]:
+        return DataLoader(self._viewer_post_reactions)
+
+    @cached_property
+    def viewer_reactions_by_comment_id(self) -> DataLoader[int, list[str]]:
+        return DataLoader(self._viewer_comment_reactions)
 
     async def _post_summaries(self, ids: list[int]) -> list[dict[str, int]]:
         return await load_reaction_summaries(PostReaction, "post_id", ids)

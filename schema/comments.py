@@ -52,7 +52,8 @@ class Comment(Reactable):
     async def author(self, info: Info[Context, None]) -> User | None:
         if self.deleted:
             return None
-        return User.from_row(await info.context.loaders.user_by_id.load(self.row.author_id))
+        author = await info.context.loaders.user_by_id.load(self.row.author_id)
+        return User.from_row(author) if author else None
 
     @strawberry.field(description="The post it belongs to.")
     async def post(self, info: Info[Context, None]) -> PostType | None:

@@ -31,7 +31,9 @@ class GroupMember:
 
     @strawberry.field(description="The member.")
     async def user(self, info: Info[Context, None]) -> User:
-        return User.from_row(await info.context.loaders.user_by_id.load(self.user_pk))
+        row = await info.context.loaders.user_by_id.load(self.user_pk)
+        assert row is not None, "a membership's user is deleted with it"
+        return User.from_row(row)
 
 
 @strawberry.type(description="A certified industry group or a group owners built themselves.")

@@ -102,7 +102,8 @@ class Post(Reactable):
     async def operator(self, info: Info[Context, None]) -> User | None:
         if self.row.operator_id is None or not policies.is_admin(info.context.viewer):
             return None
-        return User.from_row(await info.context.loaders.user_by_id.load(self.row.operator_id))
+        operator = await info.context.loaders.user_by_id.load(self.row.operator_id)
+        return User.from_row(operator) if operator else None
 
     @strawberry.field(description="The group it was posted in, if any.")
     def group(self, info: Info[Context, None]) -> GroupType | None:
