@@ -32,13 +32,14 @@ class Context:
     async def member_group_ids(self) -> frozenset[int]:
         """The groups the viewer belongs to, read once per request. The read is shared while in
         flight, so fields resolving concurrently do not each start their own."""
+        if self.viewer is None:
+            return frozenset()
         if self._member_group_ids is None:
             self._member_group_ids = asyncio.ensure_future(self._read_member_group_ids())
         return await self._member_group_ids
 
     async def _read_member_group_ids(self) -> frozenset[int]:
-        if self.viewer is None:
-            return frozenset()
+        assert self.viewer is not None
         ids = await GroupMembership.filter(user_id=self.viewer.id).values_list(
             "group_id", flat=True
         )
