@@ -10,11 +10,10 @@ subscriber's own visibility rules, before it is yielded.
 
 from __future__ import annotations
 
-import asyncio
 import json
-from collections.abc import AsyncIterator, Awaitable, Callable, Hashable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Generic, TypeVar
 
 from tortoise.expressions import Q
 
@@ -69,38 +68,13 @@ async def _latest_event_id() -> int:
     return latest.id if latest else 0
 
 
-class Shared:
-    """Reads that every subscriber of this process makes alike for the same event, made once.
-
-    Results are kept for a moment after they complete, so the subscribers a message wakes
-    together share one query however the scheduler spreads them."""
-
-    def __init__(self, keep_seconds: float = 2.0) -> None:
-        self._keep = keep_seconds
-        self._tasks: dict[Hashable, asyncio.Task[Any]] = {}
-
-    async def get(self, key: Hashable, read: Callable[[], Awaitable[Any]]) -> Any:
-        task = self._tasks.get(key)
-        if task is None:
-            task = asyncio.ensure_future(read())
-            self._tasks[key] = task
-            loop = asyncio.get_running_loop()
-            task.add_done_callback(
-                lambda _: loop.call_later(self._keep, self._tasks.pop, key, None)
-            )
-        return await asyncio.shield(task)
-
-
-shared = Shared()
-
-
-async def _replay(events: Q, stream: str, last: int, woken_by: int | None) -> list[Event]:
+async def _replay(hub: Hub, events: Q, stream: str, last: int, woken_by: int | None) -> list[Event]:
     async def read() -> list[Event]:
         return await Event.filter(events, id__gt=last).order_by("id").limit(REPLAY_BATCH)
 
     if woken_by is None:  # the first read, or a resync: this subscriber's own
         return await read()
-    return await shared.get(("replay", stream, last, woken_by), read)
+    return await hub.shared.get(("replay", stream, last, woken_by), read)
 
 
 def _woken_by(message: str) -> int | None:
@@ -132,7 +106,7 @@ async def follow(
     async with hub.subscribe(*channels) as subscription:
         while True:
             while True:
-                batch = await _replay(events, stream, last, woken_by)
+                batch = await _replay(hub, events, stream, last, woken_by)
                 woken_by = None  # a second batch is this subscriber's own read
                 for event in batch:
                     last = event.id
@@ -162,7 +136,8 @@ async def _prime_post(ctx: Context, post_id: int, event_id: int) -> None:
         group = await Group.get_or_none(id=post.group_id) if post.group_id else None
         return post, author, badge, group
 
-    post, author, badge, group = await shared.get(("post", post_id, event_id), read)
+    assert ctx.hub is not None
+    post, author, badge, group = await ctx.hub.shared.get(("post", post_id, event_id), read)
     if post is None:
         return
     ctx.loaders.post_by_id.prime(post_id, post)

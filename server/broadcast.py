@@ -20,7 +20,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Hashable
 from typing import Any
 
 from broadcaster._backends.base import BroadcastBackend
@@ -160,6 +160,28 @@ class Subscription:
         return message
 
 
+class Shared:
+    """Reads that every subscriber of this process makes alike for the same event, made once.
+
+    Results are kept for a moment after they complete, so the subscribers a message wakes
+    together share one query however the scheduler spreads them."""
+
+    def __init__(self, keep_seconds: float = 2.0) -> None:
+        self._keep = keep_seconds
+        self._tasks: dict[Hashable, asyncio.Task[Any]] = {}
+
+    async def get(self, key: Hashable, read: Callable[[], Awaitable[Any]]) -> Any:
+        task = self._tasks.get(key)
+        if task is None:
+            task = asyncio.ensure_future(read())
+            self._tasks[key] = task
+            loop = asyncio.get_running_loop()
+            task.add_done_callback(
+                lambda _: loop.call_later(self._keep, self._tasks.pop, key, None)
+            )
+        return await asyncio.shield(task)
+
+
 class Hub:
     """A process's pub/sub: one backend subscription per channel, fanned out locally."""
 
@@ -169,6 +191,8 @@ class Hub:
         self._subscribers: dict[str, set[Subscription]] = {}
         self._backend_channels: set[str] = set()
         self._sync_lock = asyncio.Lock()
+        # Reads every subscriber here makes alike for one event (see resolvers.live).
+        self.shared = Shared()
         self._dispatcher: asyncio.Task[None] | None = None
         if isinstance(self._backend, ReliableRedisBackend):
             self._backend.on_reconnect = self.resync_all
