@@ -10,6 +10,7 @@ from resolvers import validation
 from resolvers.context import Context
 from resolvers.groups import require_group
 from resolvers.users import require_user
+from search.outbox import mark_changed
 from server.errors import Conflict, InvalidInput, NotFound
 from server.models import (
     EmployeeBadge,
@@ -19,6 +20,7 @@ from server.models import (
     PersonaDomain,
     PersonaOperator,
     PlatformRole,
+    SearchEntity,
     User,
 )
 
@@ -34,18 +36,21 @@ async def grant_employee_badge(
         "executive": executive,
         "granted_by_id": admin.id,
     }
-    await EmployeeBadge.update_or_create(defaults=values, user_id=user.id)
+    async with in_transaction() as connection:
+        await EmployeeBadge.update_or_create(defaults=values, user_id=user.id, using_db=connection)
+        await mark_changed(SearchEntity.USER, user.id, with_posts=True, connection=connection)
     return user
 
 
 async def revoke_employee_badge(ctx: Context, handle: str) -> User:
     policies.require_admin(ctx.viewer)
     user = await require_user(handle)
-    async with in_transaction():
+    async with in_transaction() as connection:
         if not await EmployeeBadge.filter(user_id=user.id).delete():
             raise NotFound(f"@{user.handle} has no employee badge.")
         # An employee who leaves stops operating persona accounts too.
         await PersonaOperator.filter(operator_id=user.id).delete()
+        await mark_changed(SearchEntity.USER, user.id, with_posts=True, connection=connection)
     return user
 
 
@@ -56,7 +61,7 @@ async def create_persona_account(
     clean_handle = validation.handle(handle)
     if await User.filter(handle=clean_handle).exists():
         raise Conflict(f"The handle @{clean_handle} is taken.")
-    async with in_transaction():
+    async with in_transaction() as connection:
         user = await User.create(
             handle=clean_handle,
             display_name=validation.text(
@@ -65,6 +70,7 @@ async def create_persona_account(
             bio=(bio or "").strip()[:500],
         )
         await PersonaAccount.create(user_id=user.id, domain=domain)
+        await mark_changed(SearchEntity.USER, user.id, connection=connection)
     return user
 
 
@@ -105,7 +111,9 @@ async def set_group_certified(ctx: Context, slug: str, certified: bool) -> Group
     policies.require_admin(ctx.viewer)
     group = await require_group(slug)
     group.certified = certified
-    await group.save(update_fields=["certified"])
+    async with in_transaction() as connection:
+        await group.save(update_fields=["certified"], using_db=connection)
+        await mark_changed(SearchEntity.GROUP, group.id, connection=connection)
     return group
 
 
@@ -125,7 +133,11 @@ async def set_user_identity(
             maximum_length=40,
             label="vehicle models",
         )
-    await user.save(update_fields=["identity", "vehicle_models", "updated_at"])
+    async with in_transaction() as connection:
+        await user.save(
+            update_fields=["identity", "vehicle_models", "updated_at"], using_db=connection
+        )
+        await mark_changed(SearchEntity.USER, user.id, with_posts=True, connection=connection)
     return user
 
 

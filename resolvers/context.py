@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any, cast
 
 from resolvers.loaders import Loaders
+from search.engine import SearchEngine
 from server.broadcast import Hub
 from server.models import GroupMembership, User
 from server.security import issue_token
@@ -19,6 +20,8 @@ class Context:
     viewer: User | None = None
     request: Any = None
     hub: Hub | None = None
+    # The search indexes; None when the server runs without search.
+    search: SearchEngine | None = None
     # What a WebSocket client sent in connection_init (Strawberry fills it in).
     connection_params: Any = None
     loaders: Loaders = field(init=False)

@@ -3,6 +3,7 @@
     async with writing(ctx.hub) as log:
         post = await Post.create(...)
         await log.add(EventKind.POST_ADDED, post_id=post.id, group_id=post.group_id)
+        await log.changed(SearchEntity.POST, post.id)      # the search outbox, same transaction
 
 If the block raises, the transaction rolls back and nothing is published. A failed publish is
 logged and never fails the write: subscribers catch up from the Event rows by cursor.
@@ -17,9 +18,10 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
+from search.outbox import mark_changed
 from server import topics
 from server.broadcast import Hub
-from server.models import Event, EventKind
+from server.models import Event, EventKind, SearchEntity
 
 # Any constant: PostgreSQL writers of events take this transaction-level advisory lock, so event
 # ids commit in the order they were issued and a cursor never skips a later-committed row.
@@ -68,6 +70,12 @@ class EventLog:
         event = await Event.create(kind=kind, **ids)
         self.events.append(event)
         return event
+
+    async def changed(
+        self, entity: SearchEntity, entity_id: int, *, with_posts: bool = False
+    ) -> None:
+        """Tell search that an indexed object changed, in this write's transaction."""
+        await mark_changed(entity, entity_id, with_posts=with_posts, connection=self._connection)
 
 
 async def publish(hub: Hub | None, events: list[Event]) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import cast
 
 from tortoise.exceptions import IntegrityError
@@ -14,6 +15,7 @@ from resolvers.context import Context
 from resolvers.events import writing
 from resolvers.notifications import notify
 from resolvers.pagination import Key, Page, id_key, keyset_page, time_key
+from search.outbox import mark_changed
 from server.errors import Conflict, Forbidden, InvalidInput, NotFound
 from server.models import (
     Group,
@@ -22,6 +24,7 @@ from server.models import (
     GroupRole,
     GroupVisibility,
     NotificationKind,
+    SearchEntity,
 )
 
 
@@ -49,19 +52,17 @@ async def create_group(
     viewer = policies.require_writer(ctx.viewer)
     clean_slug = validation.slug(slug)
     clean_name = validation.text(name, "name", minimum=2, maximum=80, label="A group name")
-    clean_description = (description or "").strip()
-    if len(clean_description) > 2000:
-        raise InvalidInput("A description has at most 2000 characters.", field="description")
+    described = clean_description(description)
     if kind == GroupKind.INDUSTRY and not policies.is_admin(viewer):
         raise Forbidden("Industry groups are created by admins.")
     if await Group.filter(slug=clean_slug).exists():
         raise Conflict(f"The slug '{clean_slug}' is taken.")
     try:
-        async with in_transaction():
+        async with in_transaction() as connection:
             group = await Group.create(
                 slug=clean_slug,
                 name=clean_name,
-                description=clean_description,
+                description=described,
                 kind=kind,
                 visibility=visibility,
                 created_by_id=viewer.id,
@@ -71,8 +72,54 @@ async def create_group(
                 ),
             )
             await GroupMembership.create(group_id=group.id, user_id=viewer.id, role=GroupRole.OWNER)
+            await mark_changed(SearchEntity.GROUP, group.id, connection=connection)
     except IntegrityError:
         raise Conflict(f"The slug '{clean_slug}' is taken.") from None
+    return group
+
+
+@dataclass
+class GroupChanges:
+    name: str | None = None
+    description: str | None = None
+    visibility: GroupVisibility | None = None
+
+
+def clean_description(description: str | None) -> str:
+    cleaned = (description or "").strip()
+    if len(cleaned) > 2000:
+        raise InvalidInput("A description has at most 2000 characters.", field="description")
+    return cleaned
+
+
+async def update_group(ctx: Context, slug: str, changes: GroupChanges) -> Group:
+    """Rename, describe or change who sees a group's posts: its owners and admins, or a
+    platform admin. Search follows: a group turning members-only takes its posts out."""
+    viewer = policies.require_writer(ctx.viewer)
+    group = await require_group(slug)
+    membership = await GroupMembership.get_or_none(group_id=group.id, user_id=viewer.id)
+    if not policies.can_manage_group(viewer, membership):
+        raise Forbidden("Only the group's owners and admins can change it.")
+    new = {
+        "name": group.name
+        if changes.name is None
+        else validation.text(changes.name, "name", minimum=2, maximum=80, label="A group name"),
+        "description": group.description
+        if changes.description is None
+        else clean_description(changes.description),
+        "visibility": changes.visibility or group.visibility,
+    }
+    if all(getattr(group, key) == value for key, value in new.items()):
+        return group
+    # Posts carry the group's name and depend on its visibility.
+    posts_change = new["name"] != group.name or new["visibility"] != group.visibility
+    for key, value in new.items():
+        setattr(group, key, value)
+    async with in_transaction() as connection:
+        await group.save(update_fields=list(new), using_db=connection)
+        await mark_changed(
+            SearchEntity.GROUP, group.id, with_posts=posts_change, connection=connection
+        )
     return group
 
 

@@ -27,6 +27,7 @@ from server.models import (
     PostKind,
     PostRevision,
     PostState,
+    SearchEntity,
 )
 from server.models.groups import Group
 from server.models.users import User
@@ -173,6 +174,7 @@ async def create_post(ctx: Context, draft: PostDraft, *, publish: bool) -> Post:
 async def went_live(log: EventLog, post: Post) -> None:
     """What a post going live tells the world: the feeds, and the people it mentions."""
     await log.add(EventKind.POST_ADDED, post_id=post.id, group_id=post.group_id)
+    await log.changed(SearchEntity.POST, post.id)
     text = f"{post.title or ''} {post.body}"
     await notify_mentions(log, text, post.author_id, post_id=post.id, group_id=post.group_id)
 
@@ -215,6 +217,7 @@ async def update_post(ctx: Context, post_id: int, changes: PostChanges) -> Post:
         await post.save()
         if post.state == PostState.PUBLISHED:
             await log.add(EventKind.POST_UPDATED, post_id=post.id)
+            await log.changed(SearchEntity.POST, post.id)
     return post
 
 
@@ -281,6 +284,7 @@ async def delete_post(ctx: Context, post_id: int) -> int:
         await post.delete()
         if post.state == PostState.PUBLISHED:
             await log.add(EventKind.POST_REMOVED, post_id=post_id, group_id=post.group_id)
+            await log.changed(SearchEntity.POST, post_id)
     return post_id
 
 

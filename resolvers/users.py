@@ -14,8 +14,9 @@ from resolvers.context import Context
 from resolvers.events import writing
 from resolvers.notifications import notify
 from resolvers.pagination import Page, id_key, keyset_page
+from search.outbox import mark_changed
 from server.errors import Conflict, InvalidCredentials, InvalidInput, NotFound
-from server.models import Follow, IdentityKind, NotificationKind, User
+from server.models import Follow, IdentityKind, NotificationKind, SearchEntity, User
 from server.security import hash_password, verify_password
 
 
@@ -41,9 +42,11 @@ async def register(ctx: Context, handle: str, password: str, display_name: str) 
     if await User.filter(handle=clean_handle).exists():
         raise Conflict(f"The handle @{clean_handle} is taken.")
     try:
-        user = await User.create(
-            handle=clean_handle, display_name=name, password_hash=hash_password(password)
-        )
+        async with in_transaction() as connection:
+            user = await User.create(
+                handle=clean_handle, display_name=name, password_hash=hash_password(password)
+            )
+            await mark_changed(SearchEntity.USER, user.id, connection=connection)
     except IntegrityError:
         raise Conflict(f"The handle @{clean_handle} is taken.") from None
     return SignedIn(token=ctx.token_for(user), user=user)
@@ -75,7 +78,9 @@ async def require_user(handle: str, field: str = "handle") -> User:
 
 async def update_profile(ctx: Context, changes: ProfileChanges) -> User:
     viewer = policies.require_writer(ctx.viewer)
+    renamed = False
     if changes.display_name is not None:
+        renamed = True
         viewer.display_name = validation.text(
             changes.display_name, "displayName", maximum=64, label="Display name"
         )
@@ -99,7 +104,10 @@ async def update_profile(ctx: Context, changes: ProfileChanges) -> User:
             maximum_length=40,
             label="vehicle models",
         )
-    await viewer.save()
+    async with in_transaction() as connection:
+        await viewer.save(using_db=connection)
+        # Posts show their author's name: they change with it.
+        await mark_changed(SearchEntity.USER, viewer.id, with_posts=renamed, connection=connection)
     return viewer
 
 

@@ -120,6 +120,26 @@ CreateGroupResult = Annotated[
 ]
 
 
+@strawberry.input(description="Changes to a group; fields left out stay as they are.")
+class UpdateGroupInput:
+    slug: str = strawberry.field(description="The group to change.")
+    name: str | None = strawberry.field(default=None, description="A new display name.")
+    description: str | None = strawberry.field(default=None, description="A new description.")
+    visibility: GroupVisibility | None = strawberry.field(
+        default=None, description="Who sees the group's posts from now on."
+    )
+
+
+@strawberry.type(description="The group as it is after the change.")
+class UpdateGroupSuccess:
+    group: Group = strawberry.field(description="The changed group.")
+
+
+UpdateGroupResult = Annotated[
+    UpdateGroupSuccess | ValidationError | NotFoundError, strawberry.union("UpdateGroupResult")
+]
+
+
 @strawberry.input(description="The group to join or leave.")
 class GroupSlugInput:
     slug: str = strawberry.field(description="The group's slug.")
@@ -184,6 +204,19 @@ class GroupMutations:
             industry=input.industry,
         )
         return CreateGroupSuccess(group=Group.from_row(row))
+
+    @strawberry.mutation(
+        description="Rename a group, describe it, or change who sees its posts. Owners and "
+        "admins of the group, or platform admins."
+    )
+    async def update_group(
+        self, info: Info[Context, None], input: UpdateGroupInput
+    ) -> UpdateGroupResult:
+        changes = cases.GroupChanges(
+            name=input.name, description=input.description, visibility=input.visibility
+        )
+        row = await cases.update_group(info.context, input.slug, changes)
+        return UpdateGroupSuccess(group=Group.from_row(row))
 
     @strawberry.mutation(description="Join a group.")
     async def join_group(self, info: Info[Context, None], input: GroupSlugInput) -> JoinGroupResult:

@@ -29,6 +29,7 @@ from schema.nodes import NodeQueries
 from schema.notifications import NotificationMutations, NotificationQueries
 from schema.posts import PostMutations, PostQueries
 from schema.reactions import ReactionMutations
+from schema.search import SearchQueries
 from schema.users import UserMutations, UserQueries
 from server.errors import DomainError
 from server.request_ids import current_request_id
@@ -38,7 +39,9 @@ log = logging.getLogger(__name__)
 
 
 @strawberry.type(description="Everything a client can read.")
-class Query(NodeQueries, UserQueries, GroupQueries, PostQueries, NotificationQueries):
+class Query(
+    NodeQueries, UserQueries, GroupQueries, PostQueries, NotificationQueries, SearchQueries
+):
     pass
 
 

@@ -7,8 +7,9 @@
      ├── InvalidCredentials   wrong handle or password        → InvalidCredentialsError
      ├── RateLimited          too many writes; retry later    → RateLimitedError
      ├── NotAuthenticated     no valid token                  → top-level error UNAUTHENTICATED
-     └── Forbidden            signed in, but not allowed      → top-level error FORBIDDEN
-          └── AccountSuspended  suspended users cannot write
+     ├── Forbidden            signed in, but not allowed      → top-level error FORBIDDEN
+     │    └── AccountSuspended  suspended users cannot write
+     └── ServiceUnavailable   a service a read needs is away  → top-level error SERVICE_UNAVAILABLE
 
 The top-level ones carry `extensions` so GraphQL reports their code; the others are turned
 into the mutation's own result type by the schema's exception handlers.
@@ -38,6 +39,10 @@ class InvalidInput(DomainError):
     def __init__(self, message: str, field: str | None = None) -> None:
         super().__init__(message)
         self.field = field
+
+    @property
+    def extensions(self) -> dict[str, object]:
+        return {"code": self.code, "field": self.field}
 
 
 class NotFound(DomainError):
@@ -90,3 +95,9 @@ class AccountSuspended(Forbidden):
             "reason": "ACCOUNT_SUSPENDED",
             "until": self.until.isoformat() if self.until else None,
         }
+
+
+class ServiceUnavailable(DomainError):
+    """A read that needs a service (search) while it is unreachable. Writes never raise it."""
+
+    code = "SERVICE_UNAVAILABLE"

@@ -13,6 +13,7 @@ from strawberry.subscriptions.protocols.graphql_ws.handlers import BaseGraphQLWS
 from strawberry.types.unset import UNSET, UnsetType
 
 from resolvers.context import Context
+from search.engine import SearchEngine
 from server.auth import InvalidToken, viewer_for_request, viewer_for_token
 from server.broadcast import Hub
 from server.settings import Settings
@@ -59,13 +60,16 @@ class CommunityGraphQL(GraphQL[Context, None]):
         )
         self.settings = settings
         self.hub: Hub | None = None  # set by the app's lifespan
+        self.search: SearchEngine | None = None  # set by the app's lifespan when search runs
 
     async def get_context(self, request: Any, response: Any = None) -> Context:
         try:
             viewer = await viewer_for_request(self.settings, request.headers.get("authorization"))
         except InvalidToken as exc:
             raise HTTPException(401, str(exc)) from None
-        return Context(settings=self.settings, viewer=viewer, request=request, hub=self.hub)
+        return Context(
+            settings=self.settings, viewer=viewer, request=request, hub=self.hub, search=self.search
+        )
 
     async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
         if context.viewer is None:  # the legacy handler has signed the connection in already

@@ -1,10 +1,12 @@
-"""The background task that publishes scheduled posts when they fall due."""
+"""The background task that publishes scheduled posts when they fall due, and ends
+suspensions whose term is over."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 
+from resolvers.moderation import end_due_suspensions
 from resolvers.posts import publish_due_posts
 from server.broadcast import Hub
 
@@ -17,6 +19,9 @@ async def run_scheduler(interval_seconds: float, hub: Hub | None = None) -> None
             published = await publish_due_posts(hub=hub)
             if published:
                 log.info("published %d scheduled posts", len(published))
+            ended = await end_due_suspensions(hub=hub)
+            if ended:
+                log.info("ended %d suspensions", len(ended))
         except Exception:  # keep the loop alive through a database hiccup
-            log.exception("publishing scheduled posts failed; retrying")
+            log.exception("scheduled work failed; retrying")
         await asyncio.sleep(interval_seconds)

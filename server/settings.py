@@ -9,6 +9,7 @@ from pathlib import Path
 
 DEV_SECRET = "development-secret-change-me-0123456789"  # noqa: S105 - refused in production
 ENVIRONMENTS = ("development", "test", "production")
+FALSE = ("0", "false", "no", "off")
 
 
 class SettingsError(ValueError):
@@ -49,6 +50,14 @@ class Settings:
     max_subscriptions_per_connection: int = 20
     websocket_keepalive_seconds: float = 15.0
     subscriber_queue_size: int = 100
+    # Search: a Meilisearch server (MEILI_URL), or a child process the server starts itself
+    # (MEILI_URL unset; `from_env` turns it on). Neither: search answers SERVICE_UNAVAILABLE.
+    meili_url: str | None = None
+    meili_api_key: str = ""
+    meili_embedded: bool = False
+    meili_data_dir: str = "var/meilisearch"
+    search_index_prefix: str = ""
+    search_sync_interval_seconds: float = 0.5
 
     @property
     def development(self) -> bool:
@@ -83,7 +92,7 @@ class Settings:
             scheduler_interval_seconds=float(
                 get("SCHEDULER_INTERVAL_SECONDS", str(d.scheduler_interval_seconds))
             ),
-            seed_demo=get("SEED_DEMO", "1") not in ("0", "false", "no"),
+            seed_demo=get("SEED_DEMO", "1") not in FALSE,
             max_subscriptions_per_connection=int(
                 get("MAX_SUBSCRIPTIONS_PER_CONNECTION", str(d.max_subscriptions_per_connection))
             ),
@@ -91,6 +100,14 @@ class Settings:
                 get("WEBSOCKET_KEEPALIVE_SECONDS", str(d.websocket_keepalive_seconds))
             ),
             subscriber_queue_size=int(get("SUBSCRIBER_QUEUE_SIZE", str(d.subscriber_queue_size))),
+            meili_url=get("MEILI_URL", "") or None,
+            meili_api_key=get("MEILI_API_KEY", ""),
+            meili_embedded=not get("MEILI_URL", "") and get("MEILI_EMBEDDED", "1") not in FALSE,
+            meili_data_dir=get("MEILI_DATA_DIR", d.meili_data_dir),
+            search_index_prefix=get("SEARCH_INDEX_PREFIX", d.search_index_prefix),
+            search_sync_interval_seconds=float(
+                get("SEARCH_SYNC_INTERVAL_SECONDS", str(d.search_sync_interval_seconds))
+            ),
         )
         settings.check()
         return settings
@@ -98,6 +115,8 @@ class Settings:
     def check(self) -> None:
         if not self.broadcast_url.startswith(("memory://", "redis://", "rediss://")):
             raise SettingsError("BROADCAST_URL must be memory:// or redis://host:port")
+        if self.meili_url and not self.meili_url.startswith(("http://", "https://")):
+            raise SettingsError("MEILI_URL must be an http:// or https:// URL")
         if self.environment not in ENVIRONMENTS:
             raise SettingsError(f"APP_ENV must be one of {', '.join(ENVIRONMENTS)}")
         if self.production and (self.secret_key == DEV_SECRET or len(self.secret_key) < 32):

@@ -28,6 +28,7 @@ from server.settings import Settings
 TEST_SECRET = "test-secret-0123456789-0123456789-abcdef"
 DEFAULT_POSTGRES = "postgres://postgres@127.0.0.1:5432/test"
 TABLES = [
+    "search_outbox",
     "events",
     "notifications",
     "comment_reactions",

@@ -20,10 +20,12 @@ from server.models.enums import (
     PostKind,
     PostState,
     ReactionKind,
+    SearchEntity,
 )
 from server.models.events import Event, Notification
 from server.models.groups import Group, GroupMembership
 from server.models.posts import Post, PostReaction, PostRevision
+from server.models.search import SearchOutbox
 from server.models.users import EmployeeBadge, Follow, PersonaAccount, PersonaOperator, User
 
 __all__ = [
@@ -55,5 +57,7 @@ __all__ = [
     "PostRevision",
     "PostState",
     "ReactionKind",
+    "SearchEntity",
+    "SearchOutbox",
     "User",
 ]

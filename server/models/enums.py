@@ -96,3 +96,11 @@ class NotificationKind(StrEnum):
     REACTION = "REACTION"
     FOLLOW = "FOLLOW"
     GROUP_JOIN = "GROUP_JOIN"
+
+
+class SearchEntity(StrEnum):
+    """What a search outbox row asks to bring up to date in the index."""
+
+    POST = "POST"
+    GROUP = "GROUP"
+    USER = "USER"

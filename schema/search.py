@@ -1,0 +1,196 @@
+"""Search over posts, groups and people, and typeahead suggestions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Annotated, Any
+
+import strawberry
+from strawberry import Info
+
+from resolvers import search as cases
+from resolvers.context import Context
+from schema.groups import Group
+from schema.relay import PageInfo
+from schema.users import User
+from search.documents import AuthorKind as AuthorKindEnum
+from search.query import SearchFilters as Filters
+from search.query import SearchSort as SortEnum
+from search.query import SearchType as TypeEnum
+from server import models
+
+if TYPE_CHECKING:
+    from schema.posts import Post
+
+SearchType = strawberry.enum(TypeEnum, description="What kind of object a search looks for.")
+SearchSort = strawberry.enum(SortEnum, description="How search results are ordered.")
+AuthorKind = strawberry.enum(
+    AuthorKindEnum,
+    description="Who wrote or who is: their identity (fan, deposit holder, owner), or a badge "
+    "(employee, persona account).",
+)
+
+SearchResult = Annotated[
+    Annotated["Post", strawberry.lazy("schema.posts")] | Group | User,
+    strawberry.union("SearchResult", description="A post, a group or a person."),
+]
+
+
+@strawberry.input(description="Narrow a search. Types without the filtered field drop out.")
+class SearchFilters:
+    group_slug: str | None = strawberry.field(default=None, description="Posts in this group only.")
+    tags: list[str] | None = strawberry.field(
+        default=None, description="Posts with any of these tags (at most 10)."
+    )
+    author_kinds: list[AuthorKind] | None = strawberry.field(  # type: ignore[valid-type]
+        default=None, description="Posts by, and people who are, any of these kinds."
+    )
+    created_after: datetime | None = strawberry.field(
+        default=None, description="Published (or created) at or after this time."
+    )
+    created_before: datetime | None = strawberry.field(
+        default=None, description="Published (or created) at or before this time."
+    )
+
+
+@strawberry.type(description="A field of a hit with the words that matched marked.")
+class SearchHighlight:
+    field: str = strawberry.field(description="The field: title, body, name, bio…")
+    snippet: str = strawberry.field(
+        description="HTML-escaped text (cropped for long fields) with the matches in <mark>."
+    )
+
+
+@strawberry.type(description="One search hit.")
+class SearchEdge:
+    cursor: str = strawberry.field(description="Pass as `after` to continue after this hit.")
+    node: SearchResult = strawberry.field(description="What was found.")
+    highlights: list[SearchHighlight] = strawberry.field(
+        description="Where the query matched; empty when it matched a field not shown."
+    )
+
+
+@strawberry.type(description="How many results carry one value of a facet.")
+class FacetCount:
+    value: str = strawberry.field(description="The value (a tag, a group slug, a kind…).")
+    count: int = strawberry.field(description="How many results have it (an estimate).")
+
+
+@strawberry.type(description="Counts of the results by type, tag, group and author kind.")
+class SearchFacets:
+    types: list[FacetCount] = strawberry.field(description="By type: POST, GROUP, USER.")
+    tags: list[FacetCount] = strawberry.field(description="Posts by tag.")
+    groups: list[FacetCount] = strawberry.field(description="Posts by group slug.")
+    author_kinds: list[FacetCount] = strawberry.field(
+        description="Posts and people by author kind."
+    )
+
+
+@strawberry.type(description="A page of search results, best first (or by time, if sorted).")
+class SearchConnection:
+    edges: list[SearchEdge] = strawberry.field(description="The hits of this page.")
+    page_info: PageInfo = strawberry.field(description="Where this page lies in the results.")
+    estimated_total: int = strawberry.field(
+        description="About how many results there are in all (capped at 1,000 to page through)."
+    )
+    facets: SearchFacets = strawberry.field(description="Counts to refine the search by.")
+
+
+@strawberry.type(description="A typeahead suggestion.")
+class SearchSuggestion:
+    text: str = strawberry.field(description="What to show: a title, a group name or a handle.")
+    type: SearchType = strawberry.field(description="What it leads to.")  # type: ignore[valid-type]
+    node: SearchResult = strawberry.field(description="The object itself.")
+
+
+TYPE_NAMES = {"post": "POST", "group": "GROUP", "user": "USER"}
+
+
+def _counts(
+    distribution: dict[str, int] | None, rename: dict[str, str] | None = None
+) -> list[FacetCount]:
+    items = sorted((distribution or {}).items(), key=lambda kv: (-kv[1], kv[0]))
+    return [FacetCount(value=(rename or {}).get(k, k), count=v) for k, v in items]
+
+
+def wrap(row: Any) -> Any:
+    from schema.posts import Post
+
+    if isinstance(row, models.Post):
+        return Post.from_row(row)
+    if isinstance(row, models.Group):
+        return Group.from_row(row)
+    return User.from_row(row)
+
+
+def to_search_connection(page: cases.SearchPage) -> SearchConnection:
+    facets = page.answer.facets
+    return SearchConnection(
+        edges=[
+            SearchEdge(
+                cursor=f.cursor,
+                node=wrap(f.row),
+                highlights=[
+                    SearchHighlight(field=h.field, snippet=h.snippet) for h in f.hit.highlights
+                ],
+            )
+            for f in page.found
+        ],
+        page_info=PageInfo(
+            has_next_page=page.has_next_page,
+            has_previous_page=page.answer.offset > 0,
+            start_cursor=page.found[0].cursor if page.found else None,
+            end_cursor=page.end_cursor,
+        ),
+        estimated_total=page.answer.estimated_total,
+        facets=SearchFacets(
+            types=_counts(facets.get("type"), TYPE_NAMES),
+            tags=_counts(facets.get("tags")),
+            groups=_counts(facets.get("group_slug")),
+            author_kinds=_counts(facets.get("author_kinds")),
+        ),
+    )
+
+
+@strawberry.type
+class SearchQueries:
+    @strawberry.field(
+        description="Search posts, groups and people by what you remember, in Chinese or "
+        "English, typos forgiven. Only what you may see comes back."
+    )
+    async def search(
+        self,
+        info: Info[Context, None],
+        query: str,
+        types: list[SearchType] | None = None,  # type: ignore[valid-type]
+        filters: SearchFilters | None = None,
+        sort: SearchSort = SortEnum.RELEVANCE,  # type: ignore[valid-type]
+        first: int | None = 20,
+        after: str | None = None,
+    ) -> SearchConnection:
+        given = filters or SearchFilters()
+        page = await cases.search(
+            info.context,
+            query,
+            types,
+            Filters(
+                group_slug=given.group_slug,
+                tags=tuple(given.tags or ()),
+                author_kinds=tuple(given.author_kinds or ()),
+                created_after=given.created_after,
+                created_before=given.created_before,
+            ),
+            sort,
+            first,
+            after,
+        )
+        return to_search_connection(page)
+
+    @strawberry.field(
+        description="Typeahead: titles, group names and handles that start like `prefix`."
+    )
+    async def search_suggestions(
+        self, info: Info[Context, None], prefix: str, first: int | None = 5
+    ) -> list[SearchSuggestion]:
+        found = await cases.suggest(info.context, prefix, first)
+        return [SearchSuggestion(text=s.text, type=s.type, node=wrap(s.row)) for s in found]

@@ -1,0 +1,131 @@
+"""What goes into the index: one document per public object, built from its rows.
+
+Only what an anonymous visitor may see is indexed. The rule mirrors
+`moderation.policies.can_see_post` for a viewer who is not signed in (tests hold the two
+together), and adds one of its own: a suspended author's content leaves search until the term
+ends.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+from server.models import (
+    AccountState,
+    EmployeeBadge,
+    Group,
+    GroupVisibility,
+    PersonaAccount,
+    Post,
+    PostState,
+    User,
+)
+
+
+class AuthorKind(StrEnum):
+    """What search can filter and count authors by: their identity, and two badges."""
+
+    FAN = "FAN"
+    DEPOSIT_HOLDER = "DEPOSIT_HOLDER"
+    OWNER = "OWNER"
+    EMPLOYEE = "EMPLOYEE"
+    PERSONA = "PERSONA"
+
+
+MAX_BODY_INDEXED = 20_000  # long articles: the opening is what people remember
+
+
+def timestamp(moment: datetime | None) -> int:
+    """Milliseconds since the epoch: what filters and sorting by time compare."""
+    return int(moment.timestamp() * 1000) if moment else 0
+
+
+def author_is_listed(author: User | None, now: datetime | None = None) -> bool:
+    if author is None:
+        return False
+    if author.state != AccountState.SUSPENDED:
+        return True
+    return author.suspended_until is not None and author.suspended_until <= (
+        now or datetime.now(UTC)
+    )
+
+
+def group_is_public(group: Group | None) -> bool:
+    return group is not None and group.visibility == GroupVisibility.PUBLIC
+
+
+def post_is_public(post: Post, group: Group | None, author: User | None) -> bool:
+    if post.state != PostState.PUBLISHED:
+        return False
+    if post.group_id is not None and not group_is_public(group):
+        return False
+    return author_is_listed(author)
+
+
+def author_kinds(
+    user: User, badge: EmployeeBadge | None, persona: PersonaAccount | None
+) -> list[str]:
+    kinds = [str(user.identity)]
+    if badge is not None:
+        kinds.append(AuthorKind.EMPLOYEE)
+    if persona is not None:
+        kinds.append(AuthorKind.PERSONA)
+    return kinds
+
+
+def post_document(
+    post: Post,
+    group: Group | None,
+    author: User,
+    badge: EmployeeBadge | None,
+    persona: PersonaAccount | None,
+) -> dict[str, Any]:
+    return {
+        "id": post.id,
+        "type": "post",
+        "title": post.title or "",
+        "body": post.body[:MAX_BODY_INDEXED],
+        "tags": list(post.tags),
+        "kind": str(post.kind),
+        "group_id": group.id if group else None,
+        "group_slug": group.slug if group else None,
+        "group_name": group.name if group else "",
+        "author_id": author.id,
+        "author_handle": author.handle,
+        "author_name": author.display_name,
+        "author_kinds": author_kinds(author, badge, persona),
+        "created_at": timestamp(post.published_at or post.created_at),
+    }
+
+
+def group_document(group: Group) -> dict[str, Any]:
+    return {
+        "id": group.id,
+        "type": "group",
+        "name": group.name,
+        "slug": group.slug,
+        "description": group.description,
+        "kind": str(group.kind),
+        "industry": group.industry or "",
+        "certified": group.certified,
+        "created_at": timestamp(group.created_at),
+    }
+
+
+def user_document(
+    user: User, badge: EmployeeBadge | None, persona: PersonaAccount | None
+) -> dict[str, Any]:
+    return {
+        "id": user.id,
+        "type": "user",
+        "handle": user.handle,
+        "display_name": user.display_name,
+        "bio": user.bio,
+        "region": user.region or "",
+        "vehicle_models": list(user.vehicle_models),
+        "badge": f"{badge.department} {badge.title}" if badge else "",
+        "author_kinds": author_kinds(user, badge, persona),
+        "created_at": timestamp(user.created_at),
+    }

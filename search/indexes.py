@@ -1,0 +1,116 @@
+"""The indexes and their settings, defined here and applied idempotently at start-up.
+
+One `IndexSpec` per kind of document. A new kind (radio episodes, events) is a new spec here, a
+document builder in search.documents and a source in search.sources; the sync, the reindex and
+the search query take it from the registry without other changes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+# Chinese first, English second: every text attribute may hold either.
+LOCALES = ["cmn", "eng"]
+
+# Car models and community terms people write in several ways. Each line is one set of words
+# that mean the same thing; a query for any finds the others.
+SYNONYM_SETS: list[list[str]] = [
+    ["换电", "换电站", "battery swap", "power swap", "powerswap"],
+    ["充电", "充电桩", "charging", "charger"],
+    ["车主", "owner", "owners"],
+    ["粉丝", "fan", "fans"],
+    ["用户共创", "co-creation", "cocreation"],
+    ["电台", "radio"],
+    ["活动", "event", "events"],
+    ["积分", "points"],
+    ["志愿者", "车主志愿者", "volunteer"],
+    ["es6", "es 6"],
+    ["es8", "es 8"],
+    ["et5", "et 5"],
+    ["et7", "et 7"],
+    ["ec6", "ec 6"],
+    ["自动驾驶", "autonomous driving", "nad"],
+]
+
+# "sort" first: a search sorted by time lists every match by time (without a sort, the rule
+# does nothing and relevance decides).
+RANKING_RULES = ["sort", "words", "typo", "proximity", "attribute", "exactness"]
+
+
+def synonyms() -> dict[str, list[str]]:
+    """Meilisearch's synonym map: every word of a set points at the others."""
+    mapping: dict[str, list[str]] = {}
+    for words in SYNONYM_SETS:
+        for word in words:
+            mapping[word] = [other for other in words if other != word]
+    return mapping
+
+
+@dataclass(frozen=True)
+class IndexSpec:
+    """One index: its name (without the deployment's prefix) and its settings."""
+
+    name: str
+    searchable: list[str]
+    filterable: list[str]
+    sortable: list[str]
+    facets: list[str]
+    highlighted: list[str]
+    suggest: list[str]  # attributes offered as typeahead suggestions, best first
+    localized: list[str] = field(default_factory=list)
+
+    def settings(self) -> dict[str, Any]:
+        return {
+            "searchableAttributes": self.searchable,
+            "filterableAttributes": self.filterable,
+            "sortableAttributes": self.sortable,
+            "displayedAttributes": ["*"],
+            "rankingRules": RANKING_RULES,
+            "synonyms": synonyms(),
+            "localizedAttributes": [{"attributePatterns": self.localized, "locales": LOCALES}]
+            if self.localized
+            else [],
+            "typoTolerance": {
+                "enabled": True,
+                "minWordSizeForTypos": {"oneTypo": 4, "twoTypos": 8},
+                # Handles are typed exactly or found by prefix; a typo there finds strangers.
+                "disableOnAttributes": ["author_handle", "handle", "slug"],
+            },
+            "faceting": {"maxValuesPerFacet": 100},
+            "pagination": {"maxTotalHits": 1000},
+        }
+
+
+POSTS = IndexSpec(
+    name="posts",
+    searchable=["title", "tags", "body", "group_name", "author_name", "author_handle"],
+    filterable=["id", "type", "group_slug", "tags", "author_kinds", "kind", "created_at"],
+    sortable=["created_at", "id"],
+    facets=["tags", "group_slug", "author_kinds"],
+    highlighted=["title", "body"],
+    suggest=["title"],
+    localized=["title", "body", "group_name", "author_name", "tags"],
+)
+GROUPS = IndexSpec(
+    name="groups",
+    searchable=["name", "slug", "industry", "description"],
+    filterable=["id", "type", "kind", "certified", "created_at"],
+    sortable=["created_at", "id"],
+    facets=[],
+    highlighted=["name", "description"],
+    suggest=["name"],
+    localized=["name", "industry", "description"],
+)
+USERS = IndexSpec(
+    name="users",
+    searchable=["handle", "display_name", "badge", "vehicle_models", "region", "bio"],
+    filterable=["id", "type", "author_kinds", "created_at"],
+    sortable=["created_at", "id"],
+    facets=["author_kinds"],
+    highlighted=["display_name", "bio"],
+    suggest=["handle", "display_name"],
+    localized=["display_name", "badge", "region", "bio"],
+)
+
+SPECS: dict[str, IndexSpec] = {spec.name: spec for spec in (POSTS, GROUPS, USERS)}

@@ -1,0 +1,248 @@
+"""Turning a search request into one federated Meilisearch request, and its answer into hits.
+
+Everything a client sends is checked here and becomes typed filter expressions built by this
+module (values quoted, never pasted): a bad request is an `InvalidInput` naming the field, and
+Meilisearch's own error texts never reach a client.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import html
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from search.documents import timestamp
+from search.engine import SearchEngine, SearchRejected
+from search.indexes import LOCALES, SPECS, IndexSpec
+from server.errors import InvalidInput
+
+MAX_QUERY = 200
+MAX_PAGE = 50
+MAX_DEPTH = 1_000  # how far a client may page into one result list
+MAX_FILTER_VALUES = 10
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,49}$")
+PRE, POST = "\ue000", "\ue001"  # private-use marks: cannot clash with what people write
+CROPPED = {"body", "description", "bio"}
+SUGGESTIONS_PER_TYPE = 5
+
+
+class SearchType(StrEnum):
+    POST = "posts"
+    GROUP = "groups"
+    USER = "users"
+
+
+class SearchSort(StrEnum):
+    RELEVANCE = "RELEVANCE"
+    NEWEST = "NEWEST"
+    OLDEST = "OLDEST"
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    group_slug: str | None = None
+    tags: tuple[str, ...] = ()
+    author_kinds: tuple[str, ...] = ()
+    created_after: datetime | None = None
+    created_before: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Highlight:
+    field: str
+    snippet: str  # HTML-escaped text with the matched words in <mark>…</mark>
+
+
+@dataclass(frozen=True)
+class Hit:
+    type: SearchType
+    id: int
+    highlights: list[Highlight]
+
+
+@dataclass
+class SearchAnswer:
+    hits: list[Hit]
+    offset: int
+    estimated_total: int
+    facets: dict[str, dict[str, int]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    type: SearchType
+    id: int
+    text: str
+
+
+def clean_query(query: str, name: str = "query") -> str:
+    text = " ".join("".join(ch for ch in query if ch.isprintable()).split())
+    if not text:
+        raise InvalidInput("Type something to search for.", field=name)
+    if len(text) > MAX_QUERY:
+        raise InvalidInput(f"Search for at most {MAX_QUERY} characters.", field=name)
+    return text
+
+
+def _quoted(value: str) -> str:
+    return json.dumps(value, ensure_ascii=False)  # a double-quoted string Meilisearch accepts
+
+
+def clean_filters(filters: SearchFilters) -> SearchFilters:
+    slug = filters.group_slug.strip().lower() if filters.group_slug else None
+    if slug is not None and not SLUG.match(slug):
+        raise InvalidInput("No group has a slug like that.", field="filters.groupSlug")
+    tags = tuple(dict.fromkeys(t.strip().lstrip("#").lower() for t in filters.tags if t.strip()))
+    if len(tags) > MAX_FILTER_VALUES or any(len(t) > 30 for t in tags):
+        raise InvalidInput(
+            f"Filter by at most {MAX_FILTER_VALUES} tags of 30 characters.", field="filters.tags"
+        )
+    after, before = filters.created_after, filters.created_before
+    for moment, name in ((after, "createdAfter"), (before, "createdBefore")):
+        if moment is not None and moment.tzinfo is None:
+            raise InvalidInput("Give the time with its time zone.", field=f"filters.{name}")
+    if after and before and after > before:
+        raise InvalidInput("createdAfter is later than createdBefore.", field="filters")
+    return SearchFilters(slug, tags, tuple(dict.fromkeys(filters.author_kinds)), after, before)
+
+
+def filter_expressions(spec: IndexSpec, filters: SearchFilters) -> list[str | list[str]] | None:
+    """The filter of one index, or None when the filters exclude the whole index (a group
+    filter excludes people and groups)."""
+    wanted: list[tuple[str, str | list[str]]] = []
+    if filters.group_slug:
+        wanted.append(("group_slug", f"group_slug = {_quoted(filters.group_slug)}"))
+    if filters.tags:
+        wanted.append(("tags", [f"tags = {_quoted(t)}" for t in filters.tags]))
+    if filters.author_kinds:
+        wanted.append(
+            ("author_kinds", [f"author_kinds = {_quoted(k)}" for k in filters.author_kinds])
+        )
+    if filters.created_after:
+        wanted.append(("created_at", f"created_at >= {timestamp(filters.created_after)}"))
+    if filters.created_before:
+        wanted.append(("created_at", f"created_at <= {timestamp(filters.created_before)}"))
+    if any(attribute not in spec.filterable for attribute, _ in wanted):
+        return None
+    return [expression for _, expression in wanted]
+
+
+def encode_offset(offset: int) -> str:
+    return base64.urlsafe_b64encode(json.dumps({"o": offset}).encode()).decode().rstrip("=")
+
+
+def decode_offset(cursor: str | None) -> int:
+    if cursor is None:
+        return 0
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        offset = json.loads(base64.urlsafe_b64decode(padded.encode()))["o"]
+    except (binascii.Error, ValueError, KeyError, TypeError):
+        raise InvalidInput("This cursor is not from a search.", field="after") from None
+    if not isinstance(offset, int) or not 0 <= offset <= MAX_DEPTH:
+        raise InvalidInput("This cursor is not from a search.", field="after")
+    return offset
+
+
+def highlights(hit: dict[str, Any], spec: IndexSpec) -> list[Highlight]:
+    formatted = hit.get("_formatted") or {}
+    found = []
+    for name in spec.highlighted:
+        value = formatted.get(name)
+        if isinstance(value, str) and PRE in value:
+            # Adjacent matches (a Chinese word split in two) read as one.
+            marked = html.escape(value.replace(POST + PRE, ""), quote=False)
+            found.append(Highlight(name, marked.replace(PRE, "<mark>").replace(POST, "</mark>")))
+    return found
+
+
+async def run_search(
+    engine: SearchEngine,
+    query: str,
+    types: list[SearchType],
+    filters: SearchFilters,
+    sort: SearchSort,
+    first: int,
+    offset: int,
+) -> SearchAnswer:
+    queries = []
+    facets_by_index: dict[str, list[str]] = {}
+    for search_type in dict.fromkeys(types):
+        spec = SPECS[search_type.value]
+        expressions = filter_expressions(spec, filters)
+        if expressions is None:
+            continue
+        uid = engine.uid(spec.name)
+        request: dict[str, Any] = {
+            "indexUid": uid,
+            "q": query,
+            "filter": expressions,
+            "locales": LOCALES,
+            "attributesToRetrieve": ["id"],
+            "attributesToHighlight": spec.highlighted,
+            "attributesToCrop": [a for a in spec.highlighted if a in CROPPED],
+            "cropLength": 40,
+            "highlightPreTag": PRE,
+            "highlightPostTag": POST,
+        }
+        if sort != SearchSort.RELEVANCE:
+            order = "desc" if sort == SearchSort.NEWEST else "asc"
+            request["sort"] = [f"created_at:{order}", f"id:{order}"]
+        queries.append(request)
+        facets_by_index[uid] = ["type", *spec.facets]
+    if not queries:
+        return SearchAnswer(hits=[], offset=offset, estimated_total=0)
+    federation = {
+        "offset": offset,
+        "limit": first,
+        "facetsByIndex": facets_by_index,
+        "mergeFacets": {"maxValuesPerFacet": 20},
+    }
+    try:
+        answer = await engine.multi_search(queries, federation)
+    except SearchRejected as exc:
+        # What we send is built here; a refusal is our bug, not the client's input.
+        raise RuntimeError(f"search request refused: {exc}") from exc
+    by_uid = {engine.uid(t.value): t for t in SearchType}
+    hits = []
+    for hit in answer.get("hits", []):
+        search_type = by_uid[hit["_federation"]["indexUid"]]
+        hits.append(Hit(search_type, int(hit["id"]), highlights(hit, SPECS[search_type.value])))
+    return SearchAnswer(
+        hits=hits,
+        offset=offset,
+        estimated_total=int(answer.get("estimatedTotalHits", len(hits))),
+        facets=answer.get("facetDistribution") or {},
+    )
+
+
+async def run_suggestions(engine: SearchEngine, prefix: str, limit: int) -> list[Suggestion]:
+    queries = [
+        {
+            "indexUid": engine.uid(spec.name),
+            "q": prefix,
+            "limit": limit,
+            "locales": LOCALES,
+            "attributesToRetrieve": ["id", *spec.suggest],
+            "attributesToSearchOn": spec.suggest,
+        }
+        for spec in (SPECS[t.value] for t in SearchType)
+    ]
+    try:
+        answer = await engine.multi_search(queries)
+    except SearchRejected as exc:
+        raise RuntimeError(f"suggestion request refused: {exc}") from exc
+    found = []
+    for search_type, result in zip(SearchType, answer["results"], strict=True):
+        spec = SPECS[search_type.value]
+        for hit in result["hits"]:
+            text = next((str(hit[a]) for a in spec.suggest if hit.get(a)), "")
+            if text:
+                found.append(Suggestion(search_type, int(hit["id"]), text))
+    return found

@@ -1,0 +1,121 @@
+"""Reading documents from the database: for a set of ids (the sync) or all of them (reindex).
+
+`documents(entity, ids)` answers, for each id, its document or None when the object is gone or
+no longer public, so that the sync deletes it from the index.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any, cast
+
+from search import documents as docs
+from server.models import (
+    EmployeeBadge,
+    Group,
+    PersonaAccount,
+    Post,
+    PostState,
+    SearchEntity,
+    User,
+)
+
+Document = dict[str, Any]
+
+
+async def _people(user_ids: set[int]) -> tuple[dict[int, User], dict[int, Any], dict[int, Any]]:
+    if not user_ids:
+        return {}, {}, {}
+    ids = list(user_ids)
+    users = {u.id: u for u in await User.filter(id__in=ids)}
+    badges = {b.user_id: b for b in await EmployeeBadge.filter(user_id__in=ids)}
+    personas = {p.user_id: p for p in await PersonaAccount.filter(user_id__in=ids)}
+    return users, badges, personas
+
+
+async def post_documents(posts: list[Post]) -> dict[int, Document | None]:
+    group_ids = {p.group_id for p in posts if p.group_id is not None}
+    groups = {g.id: g for g in await Group.filter(id__in=list(group_ids))} if group_ids else {}
+    users, badges, personas = await _people({p.author_id for p in posts})
+    found: dict[int, Document | None] = {}
+    for post in posts:
+        group = groups.get(post.group_id) if post.group_id is not None else None
+        author = users.get(post.author_id)
+        if author is None or not docs.post_is_public(post, group, author):
+            found[post.id] = None
+            continue
+        found[post.id] = docs.post_document(
+            post, group, author, badges.get(author.id), personas.get(author.id)
+        )
+    return found
+
+
+async def group_documents(groups: list[Group]) -> dict[int, Document | None]:
+    return {g.id: docs.group_document(g) if docs.group_is_public(g) else None for g in groups}
+
+
+async def user_documents(users: list[User]) -> dict[int, Document | None]:
+    _, badges, personas = await _people({u.id for u in users})
+    return {
+        u.id: docs.user_document(u, badges.get(u.id), personas.get(u.id))
+        if docs.author_is_listed(u)
+        else None
+        for u in users
+    }
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where the documents of one index come from."""
+
+    index: str
+    model: Any
+    build: Callable[[list[Any]], Awaitable[dict[int, Document | None]]]
+    listed: dict[str, Any]  # the rows worth reading when rebuilding (the rest are never public)
+
+
+SOURCES: dict[SearchEntity, Source] = {
+    SearchEntity.POST: Source("posts", Post, post_documents, {"state": PostState.PUBLISHED}),
+    SearchEntity.GROUP: Source("groups", Group, group_documents, {}),
+    SearchEntity.USER: Source("users", User, user_documents, {}),
+}
+
+
+async def documents(entity: SearchEntity, ids: list[int]) -> dict[int, Document | None]:
+    """The current document of each id; None for what is gone or not public."""
+    source = SOURCES[entity]
+    found = await source.build(await source.model.filter(id__in=ids))
+    return {i: found.get(i) for i in ids}
+
+
+async def post_ids_of(*, group_id: int | None = None, author_id: int | None = None) -> list[int]:
+    """The posts whose documents depend on a group or an author."""
+    query = Post.filter(state=PostState.PUBLISHED)
+    if group_id is not None:
+        query = query.filter(group_id=group_id)
+    if author_id is not None:
+        query = query.filter(author_id=author_id)
+    return cast(list[int], await query.values_list("id", flat=True))
+
+
+async def all_documents(
+    entity: SearchEntity, batch: int = 2_000
+) -> AsyncIterator[tuple[list[Document], int]]:
+    """Every public document of a kind, in batches by id, with the rows read for each batch
+    (for reindex and its progress)."""
+    source = SOURCES[entity]
+    last = 0
+    while True:
+        rows = await source.model.filter(id__gt=last, **source.listed).order_by("id").limit(batch)
+        if not rows:
+            return
+        last = rows[-1].id
+        found = await source.build(rows)
+        yield [doc for doc in found.values() if doc is not None], len(rows)
+
+
+async def count_rows(entity: SearchEntity) -> int:
+    """How many rows reindex will read (for its progress bar)."""
+    source = SOURCES[entity]
+    return int(await source.model.filter(**source.listed).count())
