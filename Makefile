@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install meilisearch schema migrations bench lint
+.PHONY: run test install meilisearch reindex schema migrations bench lint
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,10 @@ run: install meilisearch
 ## the whole suite (SQLite and PostgreSQL)
 test: install meilisearch
 	$(PY) -m pytest
+
+## rebuild every search index from the database (uses the running server's Meilisearch if any)
+reindex: install meilisearch
+	$(PY) -m server reindex
 
 ## rewrite schema.graphql from the code
 schema: install

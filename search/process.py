@@ -7,6 +7,7 @@ It owns one data directory::
     meilisearch.log                the child's output, appended to
     lock                           held while a child runs there: two engines on one
                                    data.ms would corrupt it
+    endpoint                       the running child's URL (for commands such as reindex)
 
 `EmbeddedMeilisearch` has a blocking `start()`/`stop()` (and `with`) for pytest fixtures and
 benchmarks, and `async with` (or `embedded_meilisearch()`) for a Starlette lifespan, where the
@@ -90,12 +91,14 @@ class EmbeddedMeilisearch:
             raise
         _record_holder(self._lock, self._process.pid)
         self._endpoint = MeilisearchEndpoint(f"http://127.0.0.1:{self.port}", key)
+        (self.data_dir / "endpoint").write_text(self._endpoint.url + "\n")
         return self._endpoint
 
     def stop(self, timeout: float = 10.0) -> None:
         """SIGTERM, wait up to `timeout` seconds, then SIGKILL. Idempotent."""
         process, self._process, self._endpoint = self._process, None, None
         if process is not None:
+            (self.data_dir / "endpoint").unlink(missing_ok=True)
             _terminate(process, timeout)
         self._release_lock()
 
@@ -206,6 +209,17 @@ async def embedded_meilisearch(
     """Run Meilisearch over `data_dir` for the duration of the block (e.g. a lifespan)."""
     async with EmbeddedMeilisearch(data_dir, port=port, binary=binary) as endpoint:
         yield endpoint
+
+
+def running_endpoint(data_dir: Path) -> MeilisearchEndpoint | None:
+    """The endpoint of a Meilisearch already running over `data_dir` (a server's embedded
+    one), so that a command can use it rather than start a second."""
+    try:
+        url = (data_dir / "endpoint").read_text().strip()
+        key = (data_dir / "master-key").read_text().strip()
+    except OSError:
+        return None
+    return MeilisearchEndpoint(url, key) if url and is_healthy(url) else None
 
 
 def master_key(data_dir: Path) -> str:

@@ -162,7 +162,7 @@ def highlights(hit: dict[str, Any], spec: IndexSpec) -> list[Highlight]:
     return found
 
 
-async def run_search(
+def search_request(
     engine: SearchEngine,
     query: str,
     types: list[SearchType],
@@ -170,7 +170,9 @@ async def run_search(
     sort: SearchSort,
     first: int,
     offset: int,
-) -> SearchAnswer:
+) -> tuple[list[dict[str, Any]], dict[str, Any]] | None:
+    """The federated multi-search body (queries, federation); None if the filters exclude
+    every requested type."""
     queries = []
     facets_by_index: dict[str, list[str]] = {}
     for search_type in dict.fromkeys(types):
@@ -197,13 +199,29 @@ async def run_search(
         queries.append(request)
         facets_by_index[uid] = ["type", *spec.facets]
     if not queries:
-        return SearchAnswer(hits=[], offset=offset, estimated_total=0)
+        return None
     federation = {
         "offset": offset,
         "limit": first,
         "facetsByIndex": facets_by_index,
         "mergeFacets": {"maxValuesPerFacet": 20},
     }
+    return queries, federation
+
+
+async def run_search(
+    engine: SearchEngine,
+    query: str,
+    types: list[SearchType],
+    filters: SearchFilters,
+    sort: SearchSort,
+    first: int,
+    offset: int,
+) -> SearchAnswer:
+    body = search_request(engine, query, types, filters, sort, first, offset)
+    if body is None:
+        return SearchAnswer(hits=[], offset=offset, estimated_total=0)
+    queries, federation = body
     try:
         answer = await engine.multi_search(queries, federation)
     except SearchRejected as exc:

@@ -47,7 +47,9 @@ def create_app(settings: Settings, database: Database | None = None) -> Starlett
 
     async def healthz(_: Request) -> JSONResponse:
         subscribers = graphql.hub.subscriber_count() if graphql.hub else 0
-        return JSONResponse({"status": "ok", "subscribers": subscribers})
+        engine = graphql.search
+        search = "off" if engine is None else "ready" if engine.ready else "starting"
+        return JSONResponse({"status": "ok", "subscribers": subscribers, "search": search})
 
     async def schema_sdl(_: Request) -> PlainTextResponse:
         return PlainTextResponse(sdl)

@@ -4,6 +4,7 @@ serve          apply migrations, seed the demo community the first time (develop
                and serve the API (honours HOST and PORT)
 migrate        apply database migrations
 seed-demo      seed the demo community into an empty database (never in production)
+reindex        rebuild every search index from the database, swapping each in when complete
 print-schema   print the GraphQL SDL
 """
 
@@ -13,6 +14,7 @@ import argparse
 import asyncio
 import logging
 import sys
+import time
 
 from server.db import Database
 from server.settings import Settings
@@ -70,6 +72,34 @@ def serve(settings: Settings) -> None:
     )
 
 
+async def reindex(settings: Settings) -> None:
+    from tqdm import tqdm
+
+    from search.service import reindex_all
+
+    db = Database(settings.database_url)
+    await db.open()
+    bars: dict[str, tqdm] = {}
+
+    def progress(index: str, done: int, total: int) -> None:
+        if index not in bars:  # one index at a time: the previous one is complete
+            for bar in bars.values():
+                bar.close()
+            bars[index] = tqdm(total=total, desc=f"{index:>6}", unit=" rows")
+        bars[index].update(done - bars[index].n)
+
+    started = time.monotonic()
+    try:
+        counts = await reindex_all(settings, progress)
+    finally:
+        for bar in bars.values():
+            bar.close()
+        await db.close()
+    seconds = time.monotonic() - started
+    summary = ", ".join(f"{n:,} {index}" for index, n in counts.items())
+    print(f"reindexed {sum(counts.values()):,} documents ({summary}) in {seconds:.1f}s")
+
+
 def print_schema(settings: Settings) -> None:
     from schema.schema import build_schema
 
@@ -82,7 +112,9 @@ def main(argv: list[str] | None = None) -> None:
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("command", choices=["serve", "migrate", "seed-demo", "print-schema"])
+    parser.add_argument(
+        "command", choices=["serve", "migrate", "seed-demo", "reindex", "print-schema"]
+    )
     args = parser.parse_args(argv)
     settings = Settings.from_env()
     if args.command == "serve":
@@ -91,5 +123,11 @@ def main(argv: list[str] | None = None) -> None:
         asyncio.run(migrate(settings))
     elif args.command == "seed-demo":
         print(asyncio.run(seed_demo(settings)))
+    elif args.command == "reindex":
+        logging.basicConfig(level=logging.WARNING)
+        try:
+            asyncio.run(reindex(settings))
+        except RuntimeError as exc:
+            raise SystemExit(f"reindex: {exc}") from None
     else:
         print_schema(settings)

@@ -12,7 +12,8 @@ from tests.conftest import TEST_SECRET, running
 
 async def test_healthz_and_the_schema_are_served(api):
     health = await api.client.get("/healthz")
-    assert health.status_code == 200 and health.json() == {"status": "ok", "subscribers": 0}
+    assert health.status_code == 200
+    assert health.json() == {"status": "ok", "subscribers": 0, "search": "off"}
     sdl = await api.client.get("/schema.graphql")
     assert sdl.status_code == 200
     assert sdl.text == build_schema().as_str() + "\n"

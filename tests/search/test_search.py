@@ -60,9 +60,13 @@ async def search_api(search_settings: Settings, db: Database) -> AsyncIterator[A
         yield Api(client)
 
 
-async def settled(engine: SearchEngine, within: float = 30) -> None:
-    """Wait until every change is drained from the outbox and indexed."""
+async def settled(api: Api, engine: SearchEngine, within: float = 30) -> None:
+    """Wait until the server's search is ready, every change is drained from the outbox, and
+    Meilisearch has indexed it."""
     deadline = time.monotonic() + within
+    while (await api.client.get("/healthz")).json()["search"] != "ready":
+        assert time.monotonic() < deadline, "search did not get ready"
+        await asyncio.sleep(0.05)
     while await SearchOutbox.filter(drained_at=None).exists():
         assert time.monotonic() < deadline, "the outbox was not drained"
         await asyncio.sleep(0.05)
@@ -89,7 +93,7 @@ async def test_search_finds_chinese_posts_by_a_word_inside_a_longer_one(
     token = await search_api.register("li_lei")
     station = await post_id(search_api, token, body="今天去了新开的换电站，三分钟就换好了")
     await post_id(search_api, token, body="周末带孩子去公园野餐")
-    await settled(engine)
+    await settled(search_api, engine)
 
     result = await search(search_api, "换电")
 
@@ -108,7 +112,7 @@ async def test_search_forgives_typos_and_knows_synonyms(
     )
     swap = await post_id(search_api, token, body="换电站排队五分钟")
     es8 = await post_id(search_api, token, body="ES8 的座椅很舒服")
-    await settled(engine)
+    await settled(search_api, engine)
 
     assert ids(await search(search_api, "chargng")) == [english]
     assert ids(await search(search_api, "highwya")) == [english]
@@ -126,7 +130,7 @@ async def test_search_filters_by_group_tag_and_kind_and_counts_facets(
         search_api, token, body="charging stops on the road", groupSlug="road-trips", tags=["trip"]
     )
     outside = await post_id(search_api, token, body="charging at home", tags=["home"])
-    await settled(engine)
+    await settled(search_api, engine)
 
     everything = await search(search_api, "charging")
     assert sorted(ids(everything)) == sorted([in_group, outside])
@@ -149,7 +153,7 @@ async def test_search_returns_groups_and_people_as_a_union(
 ) -> None:
     token = await search_api.register("wang_fang")
     await create_group(search_api, token, "photography")
-    await settled(engine)
+    await settled(search_api, engine)
 
     result = await search(search_api, "photography")
     assert [e["node"]["__typename"] for e in result["edges"]] == ["Group"]
@@ -162,7 +166,7 @@ async def test_search_pages_through_results_with_cursors(
 ) -> None:
     token = await search_api.register("pager")
     made = {await post_id(search_api, token, body=f"battery report number {i}") for i in range(5)}
-    await settled(engine)
+    await settled(search_api, engine)
 
     first = await search(search_api, "battery", first=3, sort="NEWEST")
     second = await search(
@@ -184,7 +188,7 @@ async def test_hidden_removed_and_deleted_posts_leave_the_index(
     hidden, removed, deleted, kept = [
         await post_id(search_api, token, body=f"supercharger review {n}") for n in range(4)
     ]
-    await settled(engine)
+    await settled(search_api, engine)
     assert len(ids(await search(search_api, "supercharger"))) == 4
 
     moderator = await staff(search_settings, "mod")
@@ -195,7 +199,7 @@ async def test_hidden_removed_and_deleted_posts_leave_the_index(
         {"id": deleted},
         token=token,
     )
-    await settled(engine)
+    await settled(search_api, engine)
 
     assert ids(await search(search_api, "supercharger")) == [kept]
     assert await engine.document_ids(engine.uid("posts")) == {decode_pk(kept, "Post")}
@@ -207,7 +211,7 @@ async def test_a_post_hidden_before_the_index_catches_up_is_not_returned(
     token = await search_api.register("quick")
     await search_api.register("mod")
     post = await post_id(search_api, token, body="odometer milestone")
-    await settled(engine)
+    await settled(search_api, engine)
     # Hidden in the database only, as if the sync had not run yet.
     await Post.filter(id=decode_pk(post, "Post")).update(state="HIDDEN")
 
@@ -222,7 +226,7 @@ async def test_members_only_group_posts_are_never_indexed(
     await create_group(search_api, owner, "inner-circle", visibility="MEMBERS_ONLY")
     await join_group(search_api, member, "inner-circle")
     secret = await post_id(search_api, owner, body="secret meetup", groupSlug="inner-circle")
-    await settled(engine)
+    await settled(search_api, engine)
 
     assert ids(await search(search_api, "meetup")) == []
     assert ids(await search(search_api, "meetup", token=member)) == []
@@ -235,7 +239,7 @@ async def test_a_group_turning_members_only_takes_its_posts_out(
     owner = await search_api.register("turner")
     await create_group(search_api, owner, "open-house")
     await post_id(search_api, owner, body="open house schedule", groupSlug="open-house")
-    await settled(engine)
+    await settled(search_api, engine)
     assert len(ids(await search(search_api, "schedule"))) == 1
 
     result = await search_api.data(
@@ -244,7 +248,7 @@ async def test_a_group_turning_members_only_takes_its_posts_out(
         token=owner,
     )
     assert result["updateGroup"]["__typename"] == "UpdateGroupSuccess"
-    await settled(engine)
+    await settled(search_api, engine)
 
     assert ids(await search(search_api, "schedule")) == []
     assert ids(await search(search_api, "open-house", types=["GROUP"])) == []
@@ -256,13 +260,13 @@ async def test_a_suspended_authors_posts_and_profile_leave_search(
     token = await search_api.register("troll")
     await search_api.register("mod")
     await post_id(search_api, token, body="spam spam lovely spam")
-    await settled(engine)
+    await settled(search_api, engine)
     assert len(ids(await search(search_api, "lovely"))) == 1
 
     moderator = await staff(search_settings, "mod")
     troll = await User.get(handle="troll")
     await suspend_user(moderator, troll.id, None)
-    await settled(engine)
+    await settled(search_api, engine)
 
     assert ids(await search(search_api, "lovely")) == []
     assert ids(await search(search_api, "troll", types=["USER"])) == []
@@ -274,7 +278,7 @@ async def test_search_suggestions_offer_titles_groups_and_handles(
     token = await search_api.register("roadie")
     await create_group(search_api, token, "roadsters")
     await post_id(search_api, token, kind="ARTICLE", title="Road trip to Xinjiang", body="...")
-    await settled(engine)
+    await settled(search_api, engine)
 
     data = await search_api.data(
         """{ searchSuggestions(prefix: "road") { text type
