@@ -240,6 +240,20 @@ async def run_search(
     )
 
 
+# Meilisearch knows an index's fields from its documents: searching named attributes of an
+# index with no documents yet is refused with this code.
+EMPTY_INDEX = "invalid_search_attributes_to_search_on"
+
+
+async def _results_unless_empty(engine: SearchEngine, query: dict[str, Any]) -> dict[str, Any]:
+    try:
+        return (await engine.multi_search([query]))["results"][0]
+    except SearchRejected as exc:
+        if exc.code != EMPTY_INDEX:
+            raise RuntimeError(f"suggestion request refused: {exc}") from exc
+        return {"hits": []}
+
+
 async def run_suggestions(engine: SearchEngine, prefix: str, limit: int) -> list[Suggestion]:
     queries = [
         {
@@ -253,11 +267,13 @@ async def run_suggestions(engine: SearchEngine, prefix: str, limit: int) -> list
         for spec in (SPECS[t.value] for t in SearchType)
     ]
     try:
-        answer = await engine.multi_search(queries)
+        results = (await engine.multi_search(queries))["results"]
     except SearchRejected as exc:
-        raise RuntimeError(f"suggestion request refused: {exc}") from exc
+        if exc.code != EMPTY_INDEX:
+            raise RuntimeError(f"suggestion request refused: {exc}") from exc
+        results = [await _results_unless_empty(engine, query) for query in queries]
     found = []
-    for search_type, result in zip(SearchType, answer["results"], strict=True):
+    for search_type, result in zip(SearchType, results, strict=True):
         spec = SPECS[search_type.value]
         for hit in result["hits"]:
             text = next((str(hit[a]) for a in spec.suggest if hit.get(a)), "")

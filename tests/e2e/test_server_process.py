@@ -81,3 +81,31 @@ async def test_restart_does_not_seed_twice(tmp_path):
         finally:
             server.stop()
     assert "already seeded" in server.logs()
+
+
+async def wait_for_search(server: ServerProcess, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    async with httpx.AsyncClient(timeout=5) as client:
+        while (await client.get(f"{server.base}/healthz")).json()["search"] != "ready":
+            assert time.monotonic() < deadline, server.logs()
+            await asyncio.sleep(0.2)
+
+
+async def test_serve_runs_its_own_meilisearch_and_the_demo_is_searchable(demo_server, tmp_path):
+    await wait_for_search(demo_server)
+    endpoint = (tmp_path / "var" / "meilisearch" / "endpoint").read_text().strip()
+    query = """{ search(query: "充电", first: 5) { estimatedTotal edges { node { __typename } } }
+                 searchSuggestions(prefix: "char") { text type } }"""
+    deadline = time.monotonic() + 30
+    while True:  # the demo is indexed in the background once the server is up
+        found = await demo_server.query(query)
+        persona = {"text": "charging_assistant", "type": "USER"}
+        if persona in found["searchSuggestions"] or time.monotonic() > deadline:
+            break
+        await asyncio.sleep(0.3)
+    assert found["search"]["estimatedTotal"] > 0 and found["search"]["edges"]
+    assert persona in found["searchSuggestions"]
+
+    demo_server.stop()
+    with pytest.raises(httpx.HTTPError):  # the child went with the server
+        httpx.get(f"{endpoint}/health", timeout=2)
