@@ -31,8 +31,7 @@ from redis.exceptions import RedisError
 
 log = logging.getLogger(__name__)
 
-# The mention syntax of resolvers/notifications.py (a handle starts with a letter), spelled again
-# here because moderation/ may not import resolvers/.
+# How an @mention is written (a handle starts with a letter); notifications use it too.
 MENTION_RE = re.compile(r"(?<![\w@])@([A-Za-z][A-Za-z0-9_]{2,29})")
 
 _LABEL = r"[^\W_](?:[\w-]{0,61}[^\W_])?"

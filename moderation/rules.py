@@ -27,9 +27,9 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from enum import StrEnum
 
 from server.errors import InvalidInput
+from server.models import MatchKind, RuleAction
 
 log = logging.getLogger(__name__)
 
@@ -39,22 +39,8 @@ MAX_WILDCARD_SPAN = 20
 WILDCARD = "*"
 
 
-class RuleAction(StrEnum):
-    """What a watched word does to a text that contains it."""
-
-    BLOCK = "BLOCK"  # refuse the text
-    HOLD = "HOLD"  # store it, invisible until a moderator approves
-    FLAG = "FLAG"  # publish it and open a review item
-    REPLACE = "REPLACE"  # mask the matched characters
-
-
 # Most severe first: `Screening.strongest` and the order of the compiled expressions.
 SEVERITY = (RuleAction.BLOCK, RuleAction.HOLD, RuleAction.FLAG, RuleAction.REPLACE)
-
-
-class MatchKind(StrEnum):
-    WORD = "WORD"  # whole words, `*` a wildcard for letters or digits
-    SUBSTRING = "SUBSTRING"  # anywhere, even inside a word
 
 
 @dataclass(frozen=True)

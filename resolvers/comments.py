@@ -7,12 +7,22 @@ from tortoise.expressions import F
 from moderation import policies
 from resolvers import validation
 from resolvers.context import Context
-from resolvers.events import writing
+from resolvers.events import EventLog, writing
+from resolvers.moderation import Target
 from resolvers.notifications import notify, notify_mentions
 from resolvers.pagination import Page, id_key, keyset_page, time_key
 from resolvers.posts import load_visible_post
+from resolvers.screening import review_if_needed, screen
 from server.errors import Conflict, Forbidden, NotFound
-from server.models import Comment, CommentState, EventKind, NotificationKind, Post, PostState
+from server.models import (
+    Comment,
+    CommentState,
+    EventKind,
+    ModerationTarget,
+    NotificationKind,
+    Post,
+    PostState,
+)
 
 MAX_COMMENT = 2_000
 THREAD_KEYS = [time_key("created_at", descending=False), id_key(descending=False)]
@@ -27,42 +37,62 @@ async def add_comment(ctx: Context, post_id: int, body: str, parent_id: int | No
         raise NotFound("No such post.")
     if post.state != PostState.PUBLISHED:
         raise Conflict("Comments open when the post is published.")
+    if post.comments_locked:
+        raise Conflict("Comments on this post are closed.")
     parent = None
     if parent_id is not None:
         parent = await Comment.get_or_none(id=parent_id, post_id=post.id)
         if parent is None or parent.state not in LISTED_STATES:
             raise NotFound("No such comment to reply to on this post.")
+    verdict = await screen(ctx, viewer, "comment", {"body": text})
     async with writing(ctx.hub) as log:
         comment = await Comment.create(
-            post_id=post.id, author_id=viewer.id, parent_id=parent_id, body=text
-        )
-        await Post.filter(id=post.id).update(comment_count=F("comment_count") + 1)
-        if parent is not None:
-            await Comment.filter(id=parent.id).update(reply_count=F("reply_count") + 1)
-        await log.add(EventKind.COMMENT_ADDED, post_id=post.id, comment_id=comment.id)
-        await log.add(EventKind.POST_UPDATED, post_id=post.id)
-        told = {viewer.id}
-        for recipient in (post.author_id, parent.author_id if parent else None):
-            if recipient is not None and recipient not in told:
-                told.add(recipient)
-                await notify(
-                    log,
-                    recipient,
-                    NotificationKind.REPLY,
-                    viewer.id,
-                    post_id=post.id,
-                    comment_id=comment.id,
-                )
-        await notify_mentions(
-            log,
-            text,
-            viewer.id,
             post_id=post.id,
-            group_id=post.group_id,
-            comment_id=comment.id,
-            skip=frozenset(told),
+            author_id=viewer.id,
+            parent_id=parent_id,
+            body=verdict.fields["body"],
+            state=CommentState.HELD if verdict.held else CommentState.PUBLISHED,
         )
+        if not verdict.held:
+            await comment_went_live(log, comment, post, parent)
+        target = Target(ModerationTarget.COMMENT, comment.id, viewer.id, post.group_id)
+        await review_if_needed(log, verdict, target, viewer.id)
     return comment
+
+
+async def comment_went_live(
+    log: EventLog, comment: Comment, post: Post, parent: Comment | None = None
+) -> None:
+    """What a comment appearing tells the world: counts, the thread's live streams, and the
+    people it replies to or mentions (at writing, or when a moderator approves it)."""
+    if parent is None and comment.parent_id is not None:
+        parent = await Comment.get_or_none(id=comment.parent_id)
+    await Post.filter(id=post.id).update(comment_count=F("comment_count") + 1)
+    if parent is not None:
+        await Comment.filter(id=parent.id).update(reply_count=F("reply_count") + 1)
+    await log.add(EventKind.COMMENT_ADDED, post_id=post.id, comment_id=comment.id)
+    await log.add(EventKind.POST_UPDATED, post_id=post.id)
+    told = {comment.author_id}
+    for recipient in (post.author_id, parent.author_id if parent else None):
+        if recipient is not None and recipient not in told:
+            told.add(recipient)
+            await notify(
+                log,
+                recipient,
+                NotificationKind.REPLY,
+                comment.author_id,
+                post_id=post.id,
+                comment_id=comment.id,
+            )
+    await notify_mentions(
+        log,
+        comment.body,
+        comment.author_id,
+        post_id=post.id,
+        group_id=post.group_id,
+        comment_id=comment.id,
+        skip=frozenset(told),
+    )
 
 
 async def delete_comment(ctx: Context, comment_id: int) -> Comment:
@@ -91,7 +121,7 @@ async def load_visible_comment(ctx: Context, comment_id: int) -> Comment | None:
     if comment is None:
         return None
     post_visible = await load_visible_post(ctx, comment.post_id) is not None
-    return comment if policies.can_see_comment(comment, post_visible) else None
+    return comment if policies.can_see_comment(comment, post_visible, ctx.viewer) else None
 
 
 async def list_comments(post: Post, first: int, after: str | None) -> Page[Comment]:

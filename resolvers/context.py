@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from resolvers.loaders import Loaders
 from search.engine import SearchEngine
@@ -12,6 +12,9 @@ from server.broadcast import Hub
 from server.models import GroupMembership, User
 from server.security import issue_token
 from server.settings import Settings
+
+if TYPE_CHECKING:
+    from resolvers.screening import ModerationServices
 
 
 @dataclass
@@ -22,6 +25,8 @@ class Context:
     hub: Hub | None = None
     # The search indexes; None when the server runs without search.
     search: SearchEngine | None = None
+    # Screening rules, rate limits, duplicates; None: rules read afresh, no limits.
+    moderation: ModerationServices | None = None
     # What a WebSocket client sent in connection_init (Strawberry fills it in).
     connection_params: Any = None
     loaders: Loaders = field(init=False)

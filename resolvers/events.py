@@ -34,6 +34,8 @@ def channel_for(event: Event) -> str:
     if event.kind == EventKind.NOTIFICATION_ADDED:
         assert event.recipient_id is not None
         return topics.user(event.recipient_id)
+    if event.kind == EventKind.QUEUE_CHANGED:
+        return topics.moderation()
     assert event.post_id is not None
     return topics.post(event.post_id)
 
@@ -48,6 +50,7 @@ def message_for(event: Event) -> str:
             "group_id": event.group_id,
             "notification_id": event.notification_id,
             "recipient_id": event.recipient_id,
+            "queue_item_id": event.queue_item_id,
         }
     )
 
@@ -61,6 +64,11 @@ class EventLog:
     def __init__(self, connection: Any) -> None:
         self._connection = connection
         self.events: list[Event] = []
+
+    @property
+    def connection(self) -> Any:
+        """The write's transaction (for statements the ORM does not express)."""
+        return self._connection
 
     async def add(self, kind: EventKind, **ids: Any) -> Event:
         if not self.events and self._connection.capabilities.dialect == "postgres":

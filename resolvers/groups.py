@@ -12,9 +12,11 @@ from tortoise.transactions import in_transaction
 from moderation import policies
 from resolvers import validation
 from resolvers.context import Context
-from resolvers.events import writing
+from resolvers.events import EventLog, writing
+from resolvers.moderation import Target
 from resolvers.notifications import notify
 from resolvers.pagination import Key, Page, id_key, keyset_page, time_key
+from resolvers.screening import Verdict, review_if_needed, screen
 from search.outbox import mark_changed
 from server.errors import Conflict, Forbidden, InvalidInput, NotFound
 from server.models import (
@@ -23,6 +25,7 @@ from server.models import (
     GroupMembership,
     GroupRole,
     GroupVisibility,
+    ModerationTarget,
     NotificationKind,
     SearchEntity,
 )
@@ -52,13 +55,17 @@ async def create_group(
     viewer = policies.require_writer(ctx.viewer)
     clean_slug = validation.slug(slug)
     clean_name = validation.text(name, "name", minimum=2, maximum=80, label="A group name")
-    described = clean_description(description)
+    verdict = await screen(
+        ctx, viewer, "group", {"name": clean_name, "description": clean_description(description)}
+    )
+    clean_name, described = verdict.fields["name"], verdict.fields["description"]
     if kind == GroupKind.INDUSTRY and not policies.is_admin(viewer):
         raise Forbidden("Industry groups are created by admins.")
     if await Group.filter(slug=clean_slug).exists():
         raise Conflict(f"The slug '{clean_slug}' is taken.")
     try:
-        async with in_transaction() as connection:
+        async with writing(ctx.hub) as log:
+            connection = log.connection
             group = await Group.create(
                 slug=clean_slug,
                 name=clean_name,
@@ -73,6 +80,7 @@ async def create_group(
             )
             await GroupMembership.create(group_id=group.id, user_id=viewer.id, role=GroupRole.OWNER)
             await mark_changed(SearchEntity.GROUP, group.id, connection=connection)
+            await _review(log, verdict, group, viewer.id)
     except IntegrityError:
         raise Conflict(f"The slug '{clean_slug}' is taken.") from None
     return group
@@ -111,16 +119,29 @@ async def update_group(ctx: Context, slug: str, changes: GroupChanges) -> Group:
     }
     if all(getattr(group, key) == value for key, value in new.items()):
         return group
+    verdict = await screen(
+        ctx, viewer, "group", {"name": str(new["name"]), "description": str(new["description"])}
+    )
+    new["name"], new["description"] = verdict.fields["name"], verdict.fields["description"]
     # Posts carry the group's name and depend on its visibility.
     posts_change = new["name"] != group.name or new["visibility"] != group.visibility
     for key, value in new.items():
         setattr(group, key, value)
-    async with in_transaction() as connection:
+    async with writing(ctx.hub) as log:
+        connection = log.connection
         await group.save(update_fields=list(new), using_db=connection)
         await mark_changed(
             SearchEntity.GROUP, group.id, with_posts=posts_change, connection=connection
         )
+        await _review(log, verdict, group, viewer.id)
     return group
+
+
+async def _review(log: EventLog, verdict: Verdict, group: Group, actor_id: int) -> None:
+    """A group's name or description that trips a rule goes to the queue (the group stays)."""
+    verdict.hold_reasons.clear()
+    target = Target(ModerationTarget.GROUP, group.id, actor_id, group.id)
+    await review_if_needed(log, verdict, target, actor_id)
 
 
 async def join_group(ctx: Context, slug: str) -> Group:

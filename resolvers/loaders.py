@@ -12,6 +12,9 @@ from tortoise.functions import Count
 from tortoise.models import Model
 
 from server.models import (
+    Appeal,
+    AppealState,
+    AuditEntry,
     Comment,
     CommentReaction,
     EmployeeBadge,
@@ -21,6 +24,8 @@ from server.models import (
     PersonaAccount,
     Post,
     PostReaction,
+    QueueItemEvent,
+    Report,
     User,
 )
 
@@ -41,6 +46,16 @@ def _one_by(model: type[M], key: str, **extra: Any) -> Callable[[list[int]], Any
             getattr(row, key): row for row in await model.filter(**{f"{key}__in": keys}, **extra)
         }
         return [rows.get(k) for k in keys]
+
+    return load
+
+
+def _many_by(model: type[M], key: str, order: str) -> Callable[[list[int]], Any]:
+    async def load(keys: list[int]) -> Sequence[list[M]]:
+        found: dict[int, list[M]] = defaultdict(list)
+        for row in await model.filter(**{f"{key}__in": keys}).order_by(order):
+            found[getattr(row, key)].append(row)
+        return [found.get(k, []) for k in keys]
 
     return load
 
@@ -90,6 +105,26 @@ class Loaders:
     @cached_property
     def persona_by_user_id(self) -> DataLoader[int, PersonaAccount | None]:
         return DataLoader(_one_by(PersonaAccount, "user_id"))
+
+    @cached_property
+    def reports_by_item_id(self) -> DataLoader[int, list[Report]]:
+        return DataLoader(_many_by(Report, "item_id", "id"))
+
+    @cached_property
+    def item_events_by_item_id(self) -> DataLoader[int, list[QueueItemEvent]]:
+        return DataLoader(_many_by(QueueItemEvent, "item_id", "id"))
+
+    @cached_property
+    def pending_appeal_by_item_id(self) -> DataLoader[int, Appeal | None]:
+        return DataLoader(_one_by(Appeal, "item_id", state=AppealState.PENDING))
+
+    @cached_property
+    def appeal_by_decision_id(self) -> DataLoader[int, Appeal | None]:
+        return DataLoader(_one_by(Appeal, "decision_id"))
+
+    @cached_property
+    def audit_entry_by_id(self) -> DataLoader[int, AuditEntry | None]:
+        return DataLoader(_by_id(AuditEntry))
 
     @cached_property
     def post_reaction_summary_by_post_id(self) -> DataLoader[int, dict[str, int]]:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime
 from typing import cast
 
 from tortoise.expressions import Q
 
 from moderation import policies
+from moderation.limits import MENTION_RE
 from resolvers.context import Context
 from resolvers.events import EventLog
 from resolvers.pagination import Page, id_key, keyset_page, time_key
@@ -24,7 +24,6 @@ from server.models import (
     User,
 )
 
-MENTION_RE = re.compile(r"(?<![\w@])@([A-Za-z][A-Za-z0-9_]{2,29})")
 MAX_MENTIONS = 10
 GROUPED = (NotificationKind.REACTION,)
 
@@ -65,6 +64,30 @@ async def notify(
         notification.actor_id = actor_id
         notification.actor_count = await _reactor_count(recipient_id, post_id, comment_id)
         await notification.save(update_fields=["actor_id", "actor_count", "updated_at"])
+    await log.add(
+        EventKind.NOTIFICATION_ADDED, notification_id=notification.id, recipient_id=recipient_id
+    )
+    return notification
+
+
+async def notify_moderation(
+    log: EventLog,
+    recipient_id: int,
+    text: str,
+    *,
+    post_id: int | None = None,
+    comment_id: int | None = None,
+) -> Notification:
+    """Tell a user what moderators decided about them or what they wrote, and why. The
+    moderator is not named: decisions are the community's, not a person's."""
+    notification = await Notification.create(
+        recipient_id=recipient_id,
+        kind=NotificationKind.MODERATION,
+        actor_id=None,
+        text=text[:500],
+        post_id=post_id,
+        comment_id=comment_id,
+    )
     await log.add(
         EventKind.NOTIFICATION_ADDED, notification_id=notification.id, recipient_id=recipient_id
     )

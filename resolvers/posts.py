@@ -13,8 +13,10 @@ from moderation import policies
 from resolvers import validation
 from resolvers.context import Context
 from resolvers.events import EventLog, writing
+from resolvers.moderation import Target
 from resolvers.notifications import notify_mentions
 from resolvers.pagination import Page, id_key, keyset_page, time_key
+from resolvers.screening import review_if_needed, screen
 from server.broadcast import Hub
 from server.errors import Conflict, Forbidden, InvalidInput, NotFound
 from server.models import (
@@ -22,6 +24,7 @@ from server.models import (
     Follow,
     GroupMembership,
     MediaKind,
+    ModerationTarget,
     PersonaOperator,
     Post,
     PostKind,
@@ -152,6 +155,9 @@ async def create_post(ctx: Context, draft: PostDraft, *, publish: bool) -> Post:
             raise Forbidden("Join the group to post in it.")
         group_id = group.id
     author_id, operator_id = await _acting_author(viewer, draft.as_persona)
+    verdict = await screen(ctx, viewer, "post", {"title": title or "", "body": body})
+    title, body = verdict.fields["title"] or None, verdict.fields["body"]
+    held = publish and verdict.held
     now = datetime.now(UTC)
     async with writing(ctx.hub) as log:
         post = await Post.create(
@@ -163,12 +169,18 @@ async def create_post(ctx: Context, draft: PostDraft, *, publish: bool) -> Post:
             body=body,
             tags=tags,
             media=media,
-            state=PostState.PUBLISHED if publish else PostState.DRAFT,
-            published_at=now if publish else None,
+            state=PostState.HELD if held else PostState.PUBLISHED if publish else PostState.DRAFT,
+            published_at=now if publish and not held else None,
         )
-        if publish:
+        if publish and not held:
             await went_live(log, post)
+        if publish:
+            await review_if_needed(log, verdict, _target(post), viewer.id)
     return post
+
+
+def _target(post: Post) -> Target:
+    return Target(ModerationTarget.POST, post.id, post.author_id, post.group_id)
 
 
 async def went_live(log: EventLog, post: Post) -> None:
@@ -207,6 +219,10 @@ async def update_post(ctx: Context, post_id: int, changes: PostChanges) -> Post:
     }
     if new == old:
         return post
+    viewer = policies.require_writer(ctx.viewer)
+    texts = {"title": str(new["title"] or ""), "body": str(new["body"])}
+    verdict = await screen(ctx, viewer, "post", texts)
+    new["title"], new["body"] = verdict.fields["title"] or None, verdict.fields["body"]
     async with writing(ctx.hub) as log:
         await PostRevision.create(
             post_id=post.id, editor_id=ctx.viewer.id if ctx.viewer else None, **old
@@ -218,6 +234,9 @@ async def update_post(ctx: Context, post_id: int, changes: PostChanges) -> Post:
         if post.state == PostState.PUBLISHED:
             await log.add(EventKind.POST_UPDATED, post_id=post.id)
             await log.changed(SearchEntity.POST, post.id)
+            # An edit that trips a rule goes to the queue; the post stays up meanwhile.
+            verdict.hold_reasons.clear()
+            await review_if_needed(log, verdict, _target(post), viewer.id)
     return post
 
 
@@ -225,12 +244,19 @@ async def publish_post(ctx: Context, post_id: int) -> Post:
     post = await _own_post(ctx, post_id)
     if post.state != PostState.DRAFT:
         raise Conflict("Only drafts can be published.")
-    post.state = PostState.PUBLISHED
-    post.published_at = datetime.now(UTC)
+    viewer = policies.require_writer(ctx.viewer)
+    verdict = await screen(ctx, viewer, "post", {"title": post.title or "", "body": post.body})
+    post.title, post.body = verdict.fields["title"] or None, verdict.fields["body"]
+    post.state = PostState.HELD if verdict.held else PostState.PUBLISHED
+    post.published_at = None if verdict.held else datetime.now(UTC)
     post.scheduled_at = None
     async with writing(ctx.hub) as log:
-        await post.save(update_fields=["state", "published_at", "scheduled_at", "updated_at"])
-        await went_live(log, post)
+        await post.save(
+            update_fields=["title", "body", "state", "published_at", "scheduled_at", "updated_at"]
+        )
+        if not verdict.held:
+            await went_live(log, post)
+        await review_if_needed(log, verdict, _target(post), viewer.id)
     return post
 
 

@@ -12,11 +12,20 @@ from moderation import policies
 from resolvers import validation
 from resolvers.context import Context
 from resolvers.events import writing
+from resolvers.moderation import Target
 from resolvers.notifications import notify
 from resolvers.pagination import Page, id_key, keyset_page
+from resolvers.screening import review_if_needed, screen
 from search.outbox import mark_changed
 from server.errors import Conflict, InvalidCredentials, InvalidInput, NotFound
-from server.models import Follow, IdentityKind, NotificationKind, SearchEntity, User
+from server.models import (
+    Follow,
+    IdentityKind,
+    ModerationTarget,
+    NotificationKind,
+    SearchEntity,
+    User,
+)
 from server.security import hash_password, verify_password
 
 
@@ -104,8 +113,16 @@ async def update_profile(ctx: Context, changes: ProfileChanges) -> User:
             maximum_length=40,
             label="vehicle models",
         )
-    async with in_transaction() as connection:
+    verdict = await screen(
+        ctx, viewer, "profile", {"displayName": viewer.display_name, "bio": viewer.bio}
+    )
+    viewer.display_name, viewer.bio = verdict.fields["displayName"], verdict.fields["bio"]
+    async with writing(ctx.hub) as log:
+        connection = log.connection
         await viewer.save(using_db=connection)
+        target = Target(ModerationTarget.USER, viewer.id, viewer.id, None)
+        verdict.hold_reasons.clear()  # a profile is not held back; a flagged one is reviewed
+        await review_if_needed(log, verdict, target, viewer.id)
         # Posts show their author's name: they change with it.
         await mark_changed(SearchEntity.USER, viewer.id, with_posts=renamed, connection=connection)
     return viewer

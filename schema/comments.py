@@ -11,7 +11,13 @@ from strawberry import Info
 from resolvers import comments as cases
 from resolvers.context import Context
 from schema.enums import ReactionKind
-from schema.errors import ConflictError, NotFoundError, ValidationError
+from schema.errors import (
+    ConflictError,
+    ContentRejectedError,
+    NotFoundError,
+    RateLimitedError,
+    ValidationError,
+)
 from schema.reactions import Reactable, ReactionCount, summary
 from schema.relay import Connection, decode_id, decode_pk, encode_id, page_size, to_connection
 from schema.users import User
@@ -103,7 +109,12 @@ class AddCommentSuccess:
 
 
 AddCommentResult = Annotated[
-    AddCommentSuccess | ValidationError | NotFoundError | ConflictError,
+    AddCommentSuccess
+    | ValidationError
+    | NotFoundError
+    | ConflictError
+    | RateLimitedError
+    | ContentRejectedError,
     strawberry.union("AddCommentResult"),
 ]
 

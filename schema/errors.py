@@ -22,6 +22,7 @@ class ErrorCode(Enum):
     CONFLICT = "CONFLICT"
     INVALID_CREDENTIALS = "INVALID_CREDENTIALS"
     RATE_LIMITED = "RATE_LIMITED"
+    CONTENT_REJECTED = "CONTENT_REJECTED"
 
 
 @strawberry.interface(description="What every error of a mutation result has.")
@@ -53,6 +54,12 @@ class InvalidCredentialsError(Error):
 @strawberry.type(description="Too many writes in a short time; try again later.")
 class RateLimitedError(Error):
     retry_after_seconds: float = strawberry.field(description="Seconds to wait before retrying.")
+
+
+@strawberry.type(description="A screening rule does not allow this text; nothing was stored.")
+class ContentRejectedError(Error):
+    reasons: list[str] = strawberry.field(description="Why, as the rules name it.")
+    field: str | None = strawberry.field(description="The input field at fault, if one is.")
 
 
 class ValidationHandler(strawberry.ExceptionHandler[domain.InvalidInput, ValidationError]):
@@ -90,12 +97,25 @@ class RateLimitedHandler(strawberry.ExceptionHandler[domain.RateLimited, RateLim
         )
 
 
+class ContentRejectedHandler(
+    strawberry.ExceptionHandler[domain.ContentRejected, ContentRejectedError]
+):
+    def handle(self, exception: domain.ContentRejected, **_: Any) -> ContentRejectedError:
+        return ContentRejectedError(
+            message=exception.message,
+            code=ErrorCode.CONTENT_REJECTED,
+            reasons=exception.reasons,
+            field=exception.field,
+        )
+
+
 EXCEPTION_HANDLERS = (
     ValidationHandler(),
     NotFoundHandler(),
     ConflictHandler(),
     InvalidCredentialsHandler(),
     RateLimitedHandler(),
+    ContentRejectedHandler(),
 )
 ERROR_TYPES = (
     ValidationError,
@@ -103,4 +123,5 @@ ERROR_TYPES = (
     ConflictError,
     InvalidCredentialsError,
     RateLimitedError,
+    ContentRejectedError,
 )

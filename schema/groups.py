@@ -12,7 +12,13 @@ from resolvers import groups as cases
 from resolvers import posts as post_cases
 from resolvers.context import Context
 from schema.enums import GroupKind, GroupRole, GroupVisibility, JoinPolicy
-from schema.errors import ConflictError, NotFoundError, ValidationError
+from schema.errors import (
+    ConflictError,
+    ContentRejectedError,
+    NotFoundError,
+    RateLimitedError,
+    ValidationError,
+)
 from schema.relay import Connection, Node, encode_id, page_size, to_connection
 from schema.users import User
 from server import models
@@ -116,7 +122,8 @@ class CreateGroupSuccess:
 
 
 CreateGroupResult = Annotated[
-    CreateGroupSuccess | ValidationError | ConflictError, strawberry.union("CreateGroupResult")
+    CreateGroupSuccess | ValidationError | ConflictError | RateLimitedError | ContentRejectedError,
+    strawberry.union("CreateGroupResult"),
 ]
 
 
@@ -136,7 +143,8 @@ class UpdateGroupSuccess:
 
 
 UpdateGroupResult = Annotated[
-    UpdateGroupSuccess | ValidationError | NotFoundError, strawberry.union("UpdateGroupResult")
+    UpdateGroupSuccess | ValidationError | NotFoundError | RateLimitedError | ContentRejectedError,
+    strawberry.union("UpdateGroupResult"),
 ]
 
 

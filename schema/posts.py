@@ -14,7 +14,13 @@ from resolvers import posts as cases
 from resolvers.context import Context
 from resolvers.pagination import Page
 from schema.enums import MediaKind, PostKind, PostState, ReactionKind
-from schema.errors import ConflictError, NotFoundError, ValidationError
+from schema.errors import (
+    ConflictError,
+    ContentRejectedError,
+    NotFoundError,
+    RateLimitedError,
+    ValidationError,
+)
 from schema.loading import now_or_later, selected_paths
 from schema.reactions import Reactable, ReactionCount, summary
 from schema.relay import Connection, decode_pk, encode_id, page_size, to_connection
@@ -205,7 +211,8 @@ class CreatePostSuccess:
 
 
 CreatePostResult = Annotated[
-    CreatePostSuccess | ValidationError | NotFoundError, strawberry.union("CreatePostResult")
+    CreatePostSuccess | ValidationError | NotFoundError | RateLimitedError | ContentRejectedError,
+    strawberry.union("CreatePostResult"),
 ]
 
 
@@ -224,7 +231,12 @@ class UpdatePostSuccess:
 
 
 UpdatePostResult = Annotated[
-    UpdatePostSuccess | ValidationError | NotFoundError | ConflictError,
+    UpdatePostSuccess
+    | ValidationError
+    | NotFoundError
+    | ConflictError
+    | RateLimitedError
+    | ContentRejectedError,
     strawberry.union("UpdatePostResult"),
 ]
 
@@ -250,7 +262,13 @@ class PublishPostSuccess:
 
 
 PublishPostResult = Annotated[
-    PublishPostSuccess | NotFoundError | ConflictError, strawberry.union("PublishPostResult")
+    PublishPostSuccess
+    | NotFoundError
+    | ConflictError
+    | ValidationError
+    | RateLimitedError
+    | ContentRejectedError,
+    strawberry.union("PublishPostResult"),
 ]
 
 

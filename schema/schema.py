@@ -25,6 +25,8 @@ from schema.comments import Comment, CommentMutations
 from schema.errors import ERROR_TYPES, EXCEPTION_HANDLERS
 from schema.groups import GroupMutations, GroupQueries
 from schema.live import Subscription
+from schema.moderation import ModerationQueries
+from schema.moderation_actions import ModerationMutations
 from schema.nodes import NodeQueries
 from schema.notifications import NotificationMutations, NotificationQueries
 from schema.posts import PostMutations, PostQueries
@@ -40,7 +42,13 @@ log = logging.getLogger(__name__)
 
 @strawberry.type(description="Everything a client can read.")
 class Query(
-    NodeQueries, UserQueries, GroupQueries, PostQueries, NotificationQueries, SearchQueries
+    NodeQueries,
+    UserQueries,
+    GroupQueries,
+    PostQueries,
+    NotificationQueries,
+    SearchQueries,
+    ModerationQueries,
 ):
     pass
 
@@ -54,6 +62,7 @@ class Mutation(
     ReactionMutations,
     NotificationMutations,
     AdminMutations,
+    ModerationMutations,
 ):
     pass
 

@@ -15,7 +15,14 @@ from resolvers.admin import list_persona_operators
 from resolvers.context import Context
 from resolvers.pagination import Page
 from schema.enums import AccountState, IdentityKind, PersonaDomain, PlatformRole
-from schema.errors import ConflictError, InvalidCredentialsError, NotFoundError, ValidationError
+from schema.errors import (
+    ConflictError,
+    ContentRejectedError,
+    InvalidCredentialsError,
+    NotFoundError,
+    RateLimitedError,
+    ValidationError,
+)
 from schema.loading import now_or_later
 from schema.relay import Connection, Node, encode_id, page_size, to_connection
 from server import models
@@ -220,7 +227,8 @@ class UpdateProfileSuccess:
 
 
 UpdateProfileResult = Annotated[
-    UpdateProfileSuccess | ValidationError, strawberry.union("UpdateProfileResult")
+    UpdateProfileSuccess | ValidationError | RateLimitedError | ContentRejectedError,
+    strawberry.union("UpdateProfileResult"),
 ]
 
 

@@ -43,7 +43,7 @@ def timestamp(moment: datetime | None) -> int:
 
 
 def author_is_listed(author: User | None, now: datetime | None = None) -> bool:
-    if author is None:
+    if author is None or author.state == AccountState.BANNED:
         return False
     if author.state != AccountState.SUSPENDED:
         return True

@@ -13,6 +13,7 @@ from starlette.responses import JSONResponse, PlainTextResponse
 from starlette.routing import Route, WebSocketRoute
 
 from schema.schema import build_schema
+from resolvers.screening import ModerationServices
 from search.service import running_search
 from server.broadcast import Hub
 from server.db import Database
@@ -41,6 +42,8 @@ def create_app(settings: Settings, database: Database | None = None) -> Starlett
             stack.push_async_callback(hub.stop)
             graphql.hub = hub
             graphql.search = await stack.enter_async_context(running_search(settings))
+            graphql.moderation = ModerationServices(settings, settings.redis_url)
+            stack.push_async_callback(graphql.moderation.close)
             scheduler = asyncio.create_task(run_scheduler(settings.scheduler_interval_seconds, hub))
             stack.callback(scheduler.cancel)
             yield

@@ -6,6 +6,7 @@
      ├── Conflict             clashes with existing state     → ConflictError
      ├── InvalidCredentials   wrong handle or password        → InvalidCredentialsError
      ├── RateLimited          too many writes; retry later    → RateLimitedError
+     ├── ContentRejected      a screening rule blocks the text → ContentRejectedError
      ├── NotAuthenticated     no valid token                  → top-level error UNAUTHENTICATED
      ├── Forbidden            signed in, but not allowed      → top-level error FORBIDDEN
      │    └── AccountSuspended  suspended users cannot write
@@ -68,6 +69,17 @@ class RateLimited(DomainError):
         self.retry_after_seconds = retry_after_seconds
 
 
+class ContentRejected(DomainError):
+    """A screening rule blocks what was written; nothing was stored."""
+
+    code = "CONTENT_REJECTED"
+
+    def __init__(self, message: str, reasons: list[str], field: str | None = None) -> None:
+        super().__init__(message)
+        self.reasons = reasons
+        self.field = field
+
+
 class NotAuthenticated(DomainError):
     code = "UNAUTHENTICATED"
 
@@ -83,16 +95,18 @@ class Forbidden(DomainError):
 
 
 class AccountSuspended(Forbidden):
-    def __init__(self, until: datetime | None) -> None:
+    def __init__(self, until: datetime | None, *, banned: bool = False) -> None:
         when = f" until {until.isoformat()}" if until else ""
-        super().__init__(f"Your account is suspended{when}; you cannot write.")
+        what = "banned" if banned else f"suspended{when}"
+        super().__init__(f"Your account is {what}; you cannot write.")
         self.until = until
+        self.banned = banned
 
     @property
     def extensions(self) -> dict[str, object]:
         return {
             "code": self.code,
-            "reason": "ACCOUNT_SUSPENDED",
+            "reason": "ACCOUNT_BANNED" if self.banned else "ACCOUNT_SUSPENDED",
             "until": self.until.isoformat() if self.until else None,
         }
 

@@ -13,6 +13,7 @@ from strawberry.subscriptions.protocols.graphql_ws.handlers import BaseGraphQLWS
 from strawberry.types.unset import UNSET, UnsetType
 
 from resolvers.context import Context
+from resolvers.screening import ModerationServices
 from search.engine import SearchEngine
 from server.auth import InvalidToken, viewer_for_request, viewer_for_token
 from server.broadcast import Hub
@@ -61,6 +62,7 @@ class CommunityGraphQL(GraphQL[Context, None]):
         self.settings = settings
         self.hub: Hub | None = None  # set by the app's lifespan
         self.search: SearchEngine | None = None  # set by the app's lifespan when search runs
+        self.moderation: ModerationServices | None = None  # set by the app's lifespan
 
     async def get_context(self, request: Any, response: Any = None) -> Context:
         try:
@@ -68,7 +70,12 @@ class CommunityGraphQL(GraphQL[Context, None]):
         except InvalidToken as exc:
             raise HTTPException(401, str(exc)) from None
         return Context(
-            settings=self.settings, viewer=viewer, request=request, hub=self.hub, search=self.search
+            settings=self.settings,
+            viewer=viewer,
+            request=request,
+            hub=self.hub,
+            search=self.search,
+            moderation=self.moderation,
         )
 
     async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+# Writes per user per action: (how many, within so many seconds).
+RATE_LIMITS = "post=10/60,comment=30/60,report=20/3600,group=5/3600,profile=20/3600"
 DEV_SECRET = "development-secret-change-me-0123456789"  # noqa: S105 - refused in production
 ENVIRONMENTS = ("development", "test", "production")
 FALSE = ("0", "false", "no", "off")
@@ -58,6 +60,26 @@ class Settings:
     meili_data_dir: str = "var/meilisearch"
     search_index_prefix: str = ""
     search_sync_interval_seconds: float = 0.5
+    # Moderation
+    report_hide_threshold: float = 5.0
+    claim_minutes: int = 30
+    appeal_days: int = 20
+    # Rate limits and duplicate counts are shared through this Redis (unset: per process).
+    redis_url: str | None = None
+    rate_limits: tuple[tuple[str, int, float], ...] = field(
+        default_factory=lambda: parse_rate_limits(RATE_LIMITS)
+    )
+    new_account_days: int = 3
+    new_account_max_links: int = 2
+    new_account_max_mentions: int = 5
+    # A new account's first posts wait for approval (0: none do).
+    new_account_held_posts: int = 0
+    duplicate_window_seconds: float = 600
+    duplicate_threshold: int = 3
+
+    def rate_limit(self, action: str) -> tuple[int, float] | None:
+        """How many writes of a kind a user may make, and within how many seconds."""
+        return next(((n, s) for a, n, s in self.rate_limits if a == action), None)
 
     @property
     def development(self) -> bool:
@@ -108,6 +130,23 @@ class Settings:
             search_sync_interval_seconds=float(
                 get("SEARCH_SYNC_INTERVAL_SECONDS", str(d.search_sync_interval_seconds))
             ),
+            report_hide_threshold=float(get("REPORT_HIDE_THRESHOLD", str(d.report_hide_threshold))),
+            claim_minutes=int(get("CLAIM_MINUTES", str(d.claim_minutes))),
+            appeal_days=int(get("APPEAL_DAYS", str(d.appeal_days))),
+            redis_url=get("REDIS_URL", "") or None,
+            rate_limits=parse_rate_limits(get("RATE_LIMITS", RATE_LIMITS)),
+            new_account_days=int(get("NEW_ACCOUNT_DAYS", str(d.new_account_days))),
+            new_account_max_links=int(get("NEW_ACCOUNT_MAX_LINKS", str(d.new_account_max_links))),
+            new_account_max_mentions=int(
+                get("NEW_ACCOUNT_MAX_MENTIONS", str(d.new_account_max_mentions))
+            ),
+            new_account_held_posts=int(
+                get("NEW_ACCOUNT_HELD_POSTS", str(d.new_account_held_posts))
+            ),
+            duplicate_window_seconds=float(
+                get("DUPLICATE_WINDOW_SECONDS", str(d.duplicate_window_seconds))
+            ),
+            duplicate_threshold=int(get("DUPLICATE_THRESHOLD", str(d.duplicate_threshold))),
         )
         settings.check()
         return settings
@@ -123,3 +162,18 @@ class Settings:
             raise SettingsError(
                 "production mode needs SECRET_KEY: a random string of at least 32 characters"
             )
+
+
+def parse_rate_limits(text: str) -> tuple[tuple[str, int, float], ...]:
+    """`post=10/60,comment=30/60` → (("post", 10, 60.0), ...); an empty text sets none."""
+    limits = []
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        try:
+            action, _, rule = part.partition("=")
+            count, _, seconds = rule.partition("/")
+            limits.append((action.strip(), int(count), float(seconds)))
+        except ValueError:
+            raise SettingsError(
+                f"RATE_LIMITS: '{part}' is not action=count/seconds, as in post=10/60"
+            ) from None
+    return tuple(limits)

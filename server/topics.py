@@ -16,3 +16,8 @@ def post(post_id: int) -> str:
 def user(user_id: int) -> str:
     """One user's notifications."""
     return f"user:{user_id}"
+
+
+def moderation() -> str:
+    """Changes to the moderation queue (moderators filter by what they may see)."""
+    return "moderation"

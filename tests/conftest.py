@@ -28,6 +28,13 @@ from server.settings import Settings
 TEST_SECRET = "test-secret-0123456789-0123456789-abcdef"
 DEFAULT_POSTGRES = "postgres://postgres@127.0.0.1:5432/test"
 TABLES = [
+    "appeals",
+    "reports",
+    "moderation_item_events",
+    "audit_log",
+    "moderation_items",
+    "moderation_rules",
+    "moderation_rule_versions",
     "search_outbox",
     "events",
     "notifications",

@@ -63,3 +63,41 @@ async def feed_ids(
         token=token,
     )
     return [edge["node"]["id"] for edge in data[field]["edges"]]
+
+
+async def moderate(
+    api: Any,
+    moderator_token: str,
+    reporter_token: str,
+    target_id: str,
+    actions: list[str],
+    reason: str = "breaks the rules",
+    days: int | None = None,
+) -> dict[str, Any]:
+    """Report a target and have a moderator decide its queue item; the decided item."""
+    report = await api.data(
+        """mutation($id: ID!) { reportContent(input: {targetId: $id, reason: SPAM}) {
+             __typename ... on Error { message } } }""",
+        {"id": target_id},
+        token=reporter_token,
+    )
+    assert report["reportContent"]["__typename"] == "ReportContentSuccess", report
+    queue = await api.data(
+        "{ moderationQueue(first: 100) { edges { node { id target { __typename "
+        "... on Post { id } ... on Comment { id } ... on User { id } ... on Group { id } } } } } }",
+        token=moderator_token,
+    )
+    [item] = [
+        e["node"]["id"]
+        for e in queue["moderationQueue"]["edges"]
+        if e["node"]["target"] and e["node"]["target"]["id"] == target_id
+    ]
+    decided = await api.data(
+        """mutation($input: ResolveQueueItemInput!) { resolveQueueItem(input: $input) {
+             __typename ... on ResolveQueueItemSuccess { item { id state } }
+             ... on Error { message } } }""",
+        {"input": {"itemId": item, "actions": actions, "reason": reason, "days": days}},
+        token=moderator_token,
+    )
+    assert decided["resolveQueueItem"]["__typename"] == "ResolveQueueItemSuccess", decided
+    return decided["resolveQueueItem"]["item"]

@@ -17,8 +17,10 @@ class PlatformRole(StrEnum):
 
 class AccountState(StrEnum):
     ACTIVE = "ACTIVE"
+    # Silenced: what they write waits for a moderator's approval until the term ends.
     SILENCED = "SILENCED"
     SUSPENDED = "SUSPENDED"
+    BANNED = "BANNED"
 
 
 class PersonaDomain(StrEnum):
@@ -56,12 +58,15 @@ class PostKind(StrEnum):
 
 class PostState(StrEnum):
     DRAFT = "DRAFT"
+    # Written and submitted, waiting for a moderator (a screening rule, a new account, a repeat).
+    HELD = "HELD"
     PUBLISHED = "PUBLISHED"
     HIDDEN = "HIDDEN"
     REMOVED = "REMOVED"
 
 
 class CommentState(StrEnum):
+    HELD = "HELD"
     PUBLISHED = "PUBLISHED"
     HIDDEN = "HIDDEN"
     REMOVED = "REMOVED"
@@ -88,6 +93,8 @@ class EventKind(StrEnum):
     POST_REMOVED = "POST_REMOVED"
     COMMENT_ADDED = "COMMENT_ADDED"
     NOTIFICATION_ADDED = "NOTIFICATION_ADDED"
+    # A moderation queue item was opened, grew, was claimed or decided.
+    QUEUE_CHANGED = "QUEUE_CHANGED"
 
 
 class NotificationKind(StrEnum):
@@ -96,6 +103,8 @@ class NotificationKind(StrEnum):
     REACTION = "REACTION"
     FOLLOW = "FOLLOW"
     GROUP_JOIN = "GROUP_JOIN"
+    # A moderator's decision about the recipient or what they wrote; the text says what and why.
+    MODERATION = "MODERATION"
 
 
 class SearchEntity(StrEnum):
@@ -104,3 +113,96 @@ class SearchEntity(StrEnum):
     POST = "POST"
     GROUP = "GROUP"
     USER = "USER"
+
+
+class ModerationTarget(StrEnum):
+    POST = "POST"
+    COMMENT = "COMMENT"
+    USER = "USER"
+    GROUP = "GROUP"
+
+
+class ReportReason(StrEnum):
+    SPAM = "SPAM"
+    HARASSMENT = "HARASSMENT"
+    HATE = "HATE"
+    MISINFORMATION = "MISINFORMATION"
+    ILLEGAL = "ILLEGAL"
+    PRIVACY = "PRIVACY"
+    OTHER = "OTHER"
+
+
+class QueueState(StrEnum):
+    PENDING = "PENDING"
+    RESOLVED = "RESOLVED"
+    IGNORED = "IGNORED"
+    ESCALATED = "ESCALATED"
+
+
+class ReportOutcome(StrEnum):
+    OPEN = "OPEN"
+    UPHELD = "UPHELD"
+    REJECTED = "REJECTED"
+
+
+class ModerationAction(StrEnum):
+    """What a moderator can do about a queue item's target (several per decision)."""
+
+    APPROVE = "APPROVE"
+    HIDE = "HIDE"
+    REMOVE = "REMOVE"
+    LOCK_COMMENTS = "LOCK_COMMENTS"
+    WARN = "WARN"
+    SILENCE = "SILENCE"
+    SUSPEND = "SUSPEND"
+    BAN = "BAN"
+    IGNORE = "IGNORE"
+    ESCALATE = "ESCALATE"
+    # Undoing a decision on appeal.
+    RESTORE = "RESTORE"
+    LIFT_SANCTION = "LIFT_SANCTION"
+
+
+class AuditKind(StrEnum):
+    """What the audit log records: moderators' actions, and changes to the rules."""
+
+    ACTION = "ACTION"
+    RULE_CREATED = "RULE_CREATED"
+    RULE_UPDATED = "RULE_UPDATED"
+    RULE_DELETED = "RULE_DELETED"
+    APPEAL_UPHELD = "APPEAL_UPHELD"
+    APPEAL_OVERTURNED = "APPEAL_OVERTURNED"
+
+
+class AppealState(StrEnum):
+    PENDING = "PENDING"
+    UPHELD = "UPHELD"
+    OVERTURNED = "OVERTURNED"
+
+
+class ItemEventKind(StrEnum):
+    """The timeline of a queue item."""
+
+    OPENED = "OPENED"
+    REPORTED = "REPORTED"
+    SCREENED = "SCREENED"
+    CLAIMED = "CLAIMED"
+    RELEASED = "RELEASED"
+    NOTE = "NOTE"
+    ACTION = "ACTION"
+    APPEALED = "APPEALED"
+    APPEAL_DECIDED = "APPEAL_DECIDED"
+
+
+class RuleAction(StrEnum):
+    """What a watched word does to a text that contains it."""
+
+    BLOCK = "BLOCK"
+    HOLD = "HOLD"
+    FLAG = "FLAG"
+    REPLACE = "REPLACE"
+
+
+class MatchKind(StrEnum):
+    WORD = "WORD"
+    SUBSTRING = "SUBSTRING"

@@ -21,6 +21,7 @@ class Event(Model):
     group_id = fields.IntField(null=True)
     notification_id = fields.IntField(null=True)
     recipient_id = fields.IntField(null=True)
+    queue_item_id = fields.IntField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:
@@ -45,6 +46,8 @@ class Notification(Model):
     comment_id = fields.IntField(null=True)
     group_id = fields.IntField(null=True)
     read_at = fields.DatetimeField(null=True)
+    # What a MODERATION notification says (what was decided, and why).
+    text = fields.CharField(max_length=500, default="", db_default="")
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
 

@@ -36,6 +36,8 @@ class Post(Model):
     edited_at = fields.DatetimeField(null=True)
     comment_count = fields.IntField(default=0)
     reaction_count = fields.IntField(default=0)
+    # Locked by a moderator: no new comments.
+    comments_locked = fields.BooleanField(default=False, db_default=False)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
 

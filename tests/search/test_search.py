@@ -14,9 +14,7 @@ from typing import Any
 
 import pytest
 
-from resolvers.context import Context
-from resolvers.moderation import hide_post, remove_post, suspend_user
-from schema.relay import decode_pk
+from schema.relay import decode_pk, encode_id
 from search.engine import SearchEngine
 from search.process import MeilisearchEndpoint
 from server.app import create_app
@@ -24,7 +22,7 @@ from server.db import Database
 from server.models import PlatformRole, Post, SearchOutbox, User
 from server.settings import Settings
 from tests.conftest import Api, running
-from tests.helpers import create_group, join_group, make_role, post_id
+from tests.helpers import create_group, join_group, make_role, moderate, post_id
 
 SEARCH = """query($q: String!, $types: [SearchType!], $filters: SearchFilters, $sort: SearchSort!,
                   $first: Int, $after: String) {
@@ -80,11 +78,6 @@ async def search(api: Api, q: str, token: str | None = None, **variables: Any) -
 
 def ids(result: dict[str, Any]) -> list[str]:
     return [edge["node"].get("id") or edge["node"].get("slug") for edge in result["edges"]]
-
-
-async def staff(settings: Settings, handle: str) -> Context:
-    await make_role(handle, PlatformRole.MODERATOR)
-    return Context(settings=settings, viewer=await User.get(handle=handle))
 
 
 async def test_search_finds_chinese_posts_by_a_word_inside_a_longer_one(
@@ -184,16 +177,17 @@ async def test_hidden_removed_and_deleted_posts_leave_the_index(
     search_api: Api, engine: SearchEngine, search_settings: Settings
 ) -> None:
     token = await search_api.register("author")
-    await search_api.register("mod")
+    moderator = await search_api.register("mod")
+    await make_role("mod", PlatformRole.MODERATOR)
+    reporter = await search_api.register("reporter")
     hidden, removed, deleted, kept = [
         await post_id(search_api, token, body=f"supercharger review {n}") for n in range(4)
     ]
     await settled(search_api, engine)
     assert len(ids(await search(search_api, "supercharger"))) == 4
 
-    moderator = await staff(search_settings, "mod")
-    await hide_post(moderator, decode_pk(hidden, "Post"))
-    await remove_post(moderator, decode_pk(removed, "Post"))
+    await moderate(search_api, moderator, reporter, hidden, ["HIDE"])
+    await moderate(search_api, moderator, reporter, removed, ["REMOVE"])
     await search_api.data(
         "mutation($id: ID!) { deletePost(input: {postId: $id}) { __typename } }",
         {"id": deleted},
@@ -258,14 +252,15 @@ async def test_a_suspended_authors_posts_and_profile_leave_search(
     search_api: Api, engine: SearchEngine, search_settings: Settings
 ) -> None:
     token = await search_api.register("troll")
-    await search_api.register("mod")
+    moderator = await search_api.register("mod")
+    await make_role("mod", PlatformRole.MODERATOR)
+    reporter = await search_api.register("reporter")
     await post_id(search_api, token, body="spam spam lovely spam")
     await settled(search_api, engine)
     assert len(ids(await search(search_api, "lovely"))) == 1
 
-    moderator = await staff(search_settings, "mod")
     troll = await User.get(handle="troll")
-    await suspend_user(moderator, troll.id, None)
+    await moderate(search_api, moderator, reporter, encode_id("User", troll.id), ["SUSPEND"], days=3)
     await settled(search_api, engine)
 
     assert ids(await search(search_api, "lovely")) == []

@@ -12,7 +12,8 @@ import pytest
 
 from moderation import policies
 from resolvers.context import Context
-from resolvers.moderation import end_due_suspensions, suspend_user
+from resolvers.moderation import end_due_suspensions
+from resolvers.queue import Decision, report_content, resolve_item
 from schema.relay import decode_pk
 from search import documents
 from search.engine import SearchEngine
@@ -26,10 +27,13 @@ from server.models import (
     AccountState,
     Group,
     GroupVisibility,
+    ModerationAction,
+    ModerationTarget,
     PlatformRole,
     Post,
     PostKind,
     PostState,
+    ReportReason,
     User,
 )
 from server.settings import Settings
@@ -179,15 +183,25 @@ async def test_a_suspension_that_ends_brings_the_authors_posts_back(
         state=PostState.PUBLISHED,
         published_at=datetime.now(UTC),
     )
-    ctx = Context(settings=settings, viewer=moderator)
-    until = datetime.now(UTC) + timedelta(seconds=1)
-    await suspend_user(ctx, author.id, until)
+    reporter = await User.create(handle="reporter", display_name="Reporter")
+    report = await report_content(
+        Context(settings=settings, viewer=reporter),
+        ModerationTarget.USER,
+        author.id,
+        ReportReason.SPAM,
+        "",
+        visible=True,
+    )
+    decision = Decision([ModerationAction.SUSPEND], reason="cooling off", days=1)
+    await resolve_item(Context(settings=settings, viewer=moderator), report.item_id, decision)
     while await sync.drain_once():
         pass
     await engine.wait_idle()
     assert post.id not in await engine.document_ids(engine.uid("posts"))
 
-    assert await end_due_suspensions(until + timedelta(seconds=1)) == [author.id]
+    assert await end_due_suspensions(datetime.now(UTC) + timedelta(days=1, seconds=1)) == [
+        author.id
+    ]
     while await sync.drain_once():
         pass
     await engine.wait_idle()

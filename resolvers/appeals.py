@@ -1,0 +1,143 @@
+"""Appeals: the affected user asks, once per decision and within the appeal window, for a
+decision to be looked at again; a different moderator upholds or overturns it.
+
+The decision's queue item returns to the queue while the appeal waits. Overturning undoes what
+can be undone (the post or comment is restored, the sanction lifted, comments unlocked).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from moderation import policies
+from resolvers.audit import admin_group_ids, record
+from resolvers.context import Context
+from resolvers.events import writing
+from resolvers.moderation import Target, apply_action, load_target
+from resolvers.notifications import notify_moderation
+from resolvers.pagination import Page, id_key, keyset_page
+from resolvers.queue import open_key, timeline
+from server.errors import Conflict, Forbidden, InvalidInput, NotFound
+from server.models import (
+    Appeal,
+    AppealState,
+    AuditEntry,
+    AuditKind,
+    ItemEventKind,
+    ModerationAction,
+    Post,
+    QueueItem,
+    QueueState,
+)
+
+A = ModerationAction
+APPEALABLE = {A.HIDE, A.REMOVE, A.LOCK_COMMENTS, A.WARN, A.SILENCE, A.SUSPEND, A.BAN}
+UNDO = {
+    A.HIDE: A.RESTORE,
+    A.REMOVE: A.RESTORE,
+    A.SILENCE: A.LIFT_SANCTION,
+    A.SUSPEND: A.LIFT_SANCTION,
+    A.BAN: A.LIFT_SANCTION,
+}
+MAX_APPEAL = 2_000
+
+
+async def appeal_decision(ctx: Context, decision_id: int, text: str) -> Appeal:
+    # Suspended and banned users appeal too: it is how they ask to come back.
+    viewer = policies.require_viewer(ctx.viewer)
+    entry = await AuditEntry.get_or_none(id=decision_id, kind=AuditKind.ACTION)
+    if entry is None or entry.affected_user_id != viewer.id or entry.action not in APPEALABLE:
+        raise NotFound("No decision of yours to appeal there.")
+    body = (text or "").strip()
+    if not body or len(body) > MAX_APPEAL:
+        raise InvalidInput(f"Explain in 1 to {MAX_APPEAL} characters.", field="text")
+    window = timedelta(days=ctx.settings.appeal_days)
+    if datetime.now(UTC) - entry.created_at > window:
+        raise Conflict(f"Decisions can be appealed within {ctx.settings.appeal_days} days.")
+    if entry.item_id is None:
+        raise Conflict("This decision was not made in the queue and cannot be appealed.")
+    if await Appeal.filter(decision_id=entry.id).exists():
+        raise Conflict("You have appealed this decision already.")
+    item = await QueueItem.get(id=entry.item_id)
+    async with writing(ctx.hub) as log:
+        appeal = await Appeal.create(
+            decision_id=entry.id, item_id=item.id, appellant_id=viewer.id, text=body
+        )
+        key = open_key(item.target_type, item.target_id)
+        taken = await QueueItem.filter(open_key=key).exclude(id=item.id).exists()
+        item.state = QueueState.PENDING
+        item.open_key = None if taken else key
+        item.resolved_at = item.resolved_by_id = None  # type: ignore[assignment]
+        if "APPEAL" not in item.reasons:
+            item.reasons = [*item.reasons, "APPEAL"]
+        await item.save()
+        await timeline(log, item, ItemEventKind.APPEALED, viewer.id, body, appeal=appeal.id)
+    return appeal
+
+
+async def decide_appeal(ctx: Context, appeal_id: int, overturn: bool, reason: str) -> Appeal:
+    viewer = policies.require_viewer(ctx.viewer)
+    appeal = await Appeal.get_or_none(id=appeal_id)
+    item = await QueueItem.get_or_none(id=appeal.item_id) if appeal else None
+    if appeal is None or item is None:
+        raise NotFound("No such appeal.")
+    if not policies.can_moderate_group(viewer, item.group_id, await admin_group_ids(ctx)):
+        raise Forbidden("Only moderators and group admins can decide appeals.")
+    entry = await AuditEntry.get(id=appeal.decision_id)
+    if entry.actor_id == viewer.id:
+        raise Conflict("A different moderator decides an appeal.")
+    if (
+        overturn
+        and entry.action in UNDO
+        and not policies.can_take_action(viewer, UNDO[entry.action])
+    ):
+        raise Forbidden("Lifting a sanction on an account is for platform moderators.")
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput("Say why: the appellant is told.", field="reason")
+    now = datetime.now(UTC)
+    state = AppealState.OVERTURNED if overturn else AppealState.UPHELD
+    async with writing(ctx.hub) as log:
+        decided = await Appeal.filter(id=appeal.id, state=AppealState.PENDING).update(
+            state=state, decided_by_id=viewer.id, decided_at=now
+        )
+        if not decided:
+            raise Conflict("This appeal is decided already.")
+        await appeal.refresh_from_db()
+        target = await load_target(item.target_type, item.target_id) or Target(
+            item.target_type, item.target_id, item.author_id, item.group_id
+        )
+        if overturn and entry.action in UNDO:
+            await apply_action(log, viewer.id, UNDO[entry.action], target, reason=reason, item=item)
+        elif overturn and entry.action == A.LOCK_COMMENTS:
+            await Post.filter(id=target.id).update(comments_locked=False)
+        kind = AuditKind.APPEAL_OVERTURNED if overturn else AuditKind.APPEAL_UPHELD
+        await record(
+            kind,
+            viewer.id,
+            action=entry.action,
+            item=item,
+            affected_user_id=appeal.appellant_id,
+            reason=reason,
+            detail={"appeal": appeal.id, "decision": entry.id},
+        )
+        verdict = "overturned" if overturn else "upheld"
+        await notify_moderation(log, appeal.appellant_id, f"Your appeal was {verdict}: {reason}")
+        await QueueItem.filter(id=item.id).update(
+            state=QueueState.RESOLVED, open_key=None, resolved_by_id=viewer.id, resolved_at=now
+        )
+        await timeline(log, item, ItemEventKind.APPEAL_DECIDED, viewer.id, reason, state=str(state))
+    return appeal
+
+
+async def pending_appeal(item_id: int) -> Appeal | None:
+    return await Appeal.filter(item_id=item_id, state=AppealState.PENDING).first()
+
+
+async def list_own_decisions(ctx: Context, first: int, after: str | None) -> Page[AuditEntry]:
+    """The decisions about the viewer or what they wrote, newest first."""
+    viewer = policies.require_viewer(ctx.viewer)
+    query = AuditEntry.filter(
+        affected_user_id=viewer.id, kind=AuditKind.ACTION, action__in=list(APPEALABLE)
+    )
+    return await keyset_page(query, [id_key()], first=first, after=after)

@@ -1,0 +1,136 @@
+"""Watched-word rules as data that moderators edit. Every change bumps one version number in
+the same transaction; each process compares it before screening and recompiles its rules when
+it moved, so a change applies at once in every process without a restart."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from tortoise.exceptions import IntegrityError
+from tortoise.expressions import F
+from tortoise.transactions import in_transaction
+
+from moderation import policies
+from moderation.rules import Rule, RuleSet, validate_pattern
+from resolvers.audit import record
+from resolvers.context import Context
+from server.errors import Conflict, InvalidInput, NotFound
+from server.models import AuditKind, MatchKind, ModerationRule, RuleAction, RuleSetVersion
+
+MAX_REASON = 200
+
+
+@dataclass
+class RuleInput:
+    pattern: str
+    match: MatchKind
+    action: RuleAction
+    reason: str = ""
+
+
+def _clean(rule: RuleInput) -> RuleInput:
+    reason = (rule.reason or "").strip()
+    if len(reason) > MAX_REASON:
+        raise InvalidInput(f"A reason has at most {MAX_REASON} characters.", field="reason")
+    pattern = validate_pattern(rule.pattern, rule.match)
+    return RuleInput(pattern, rule.match, rule.action, reason)
+
+
+async def _bump(connection: Any) -> None:
+    updated = (
+        await RuleSetVersion.filter(id=1).using_db(connection).update(version=F("version") + 1)
+    )
+    if not updated:
+        await RuleSetVersion.create(id=1, version=1, using_db=connection)
+
+
+async def list_rules(ctx: Context) -> list[ModerationRule]:
+    policies.require_staff(ctx.viewer)
+    return await ModerationRule.all().order_by("action", "pattern")
+
+
+async def create_rule(ctx: Context, rule: RuleInput) -> ModerationRule:
+    viewer = policies.require_staff(ctx.viewer)
+    clean = _clean(rule)
+    try:
+        async with in_transaction() as connection:
+            row = await ModerationRule.create(
+                pattern=clean.pattern,
+                match=clean.match,
+                action=clean.action,
+                reason=clean.reason,
+                created_by_id=viewer.id,
+                using_db=connection,
+            )
+            await _bump(connection)
+            await record(
+                AuditKind.RULE_CREATED, viewer.id, reason=clean.reason, detail=_detail(row)
+            )
+    except IntegrityError:
+        raise Conflict(f"There is a rule for '{clean.pattern}' already.") from None
+    return row
+
+
+async def update_rule(ctx: Context, rule_id: int, rule: RuleInput) -> ModerationRule:
+    viewer = policies.require_staff(ctx.viewer)
+    clean = _clean(rule)
+    row = await ModerationRule.get_or_none(id=rule_id)
+    if row is None:
+        raise NotFound("No such rule.")
+    row.pattern, row.match, row.action, row.reason = (
+        clean.pattern,
+        clean.match,
+        clean.action,
+        clean.reason,
+    )
+    try:
+        async with in_transaction() as connection:
+            await row.save(using_db=connection)
+            await _bump(connection)
+            await record(
+                AuditKind.RULE_UPDATED, viewer.id, reason=clean.reason, detail=_detail(row)
+            )
+    except IntegrityError:
+        raise Conflict(f"There is a rule for '{clean.pattern}' already.") from None
+    return row
+
+
+async def delete_rule(ctx: Context, rule_id: int) -> int:
+    viewer = policies.require_staff(ctx.viewer)
+    row = await ModerationRule.get_or_none(id=rule_id)
+    if row is None:
+        raise NotFound("No such rule.")
+    async with in_transaction() as connection:
+        await row.delete(using_db=connection)
+        await _bump(connection)
+        await record(AuditKind.RULE_DELETED, viewer.id, reason=row.reason, detail=_detail(row))
+    return rule_id
+
+
+def _detail(row: ModerationRule) -> dict[str, object]:
+    return {
+        "rule": row.id,
+        "pattern": row.pattern,
+        "match": str(row.match),
+        "action": str(row.action),
+    }
+
+
+class RuleCache:
+    """A process's compiled rules, recompiled when the version in the database moves."""
+
+    def __init__(self) -> None:
+        self._version = -1
+        self._rules = RuleSet([])
+
+    async def current(self) -> RuleSet:
+        row = await RuleSetVersion.get_or_none(id=1)
+        version = row.version if row else 0
+        if version != self._version:
+            rows = await ModerationRule.all()
+            self._rules = RuleSet(
+                [Rule(r.id, r.pattern, r.match, r.action, r.reason) for r in rows]
+            )
+            self._version = version
+        return self._rules

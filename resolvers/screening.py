@@ -1,0 +1,161 @@
+"""One screening step for every text users write, before it is stored.
+
+    verdict = await screen(ctx, author, "post", {"title": title, "body": body})
+
+In order: the per-user rate limit for the action (RateLimited), the watched words (BLOCK raises
+ContentRejected; REPLACE masks; HOLD and FLAG are returned), the new-account limits on links
+and mentions (InvalidInput), and then what makes a post wait for a moderator: a HOLD rule, a
+silenced author, a new account's first posts, or the same text sent again and again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from moderation import limits, policies
+from moderation.rules import Hit
+from resolvers.context import Context
+from resolvers.events import EventLog
+from resolvers.moderation import Target
+from resolvers.queue import open_item, timeline
+from resolvers.rules import RuleCache
+from server.errors import ContentRejected, InvalidInput, RateLimited
+from server.models import ItemEventKind, Post, PostState, QueueItem, RuleAction, User
+from server.settings import Settings
+
+# What each kind of write is, for rate limits (settings name the limits by these keys).
+ACTIONS = ("post", "comment", "report", "group", "profile")
+
+
+@dataclass
+class Verdict:
+    fields: dict[str, str]
+    hits: tuple[Hit, ...] = ()
+    hold_reasons: list[str] = field(default_factory=list)
+
+    @property
+    def held(self) -> bool:
+        return bool(self.hold_reasons)
+
+    @property
+    def flags(self) -> list[Hit]:
+        return [h for h in self.hits if h.action in (RuleAction.FLAG, RuleAction.HOLD)]
+
+
+class ModerationServices:
+    """A process's screening state: compiled rules, rate limits and duplicate detection
+    (Redis-backed when `redis_url` is given, so every process shares the counts)."""
+
+    def __init__(self, settings: Settings, redis_url: str | None = None) -> None:
+        self.settings = settings
+        self.rules = RuleCache()
+        self.limiter = limits.RateLimiter(redis_url)
+        self.duplicates = limits.DuplicateDetector(redis_url)
+
+    async def close(self) -> None:
+        await self.limiter.close()
+        await self.duplicates.close()
+
+
+def is_new(user: User, settings: Settings, now: datetime | None = None) -> bool:
+    age = (now or datetime.now(UTC)) - user.created_at
+    return age < timedelta(days=settings.new_account_days)
+
+
+async def rate_limit(ctx: Context, author: User, action: str) -> None:
+    limit = ctx.settings.rate_limit(action)
+    if limit is None or ctx.moderation is None:
+        return
+    count, window = limit
+    wait = await ctx.moderation.limiter.hit(f"{action}:{author.id}", count, window)
+    if wait is not None:
+        raise RateLimited(
+            f"You are doing that too often; try again in {max(1, round(wait))} seconds.",
+            retry_after_seconds=round(wait, 1),
+        )
+
+
+async def screen(ctx: Context, author: User, action: str, fields: dict[str, str]) -> Verdict:
+    """Screen the texts of one write by `author`; raises what refuses it, returns the rest."""
+    settings = ctx.settings
+    await rate_limit(ctx, author, action)
+    services = ctx.moderation
+    rules = await (services.rules if services else RuleCache()).current()
+    masked, hits = rules.screen_fields(fields)
+    blocking = [h for h in hits if h.action == RuleAction.BLOCK]
+    if blocking:
+        reasons = sorted({h.reason or "a watched word" for h in blocking})
+        raise ContentRejected(
+            f"This cannot be posted: it contains {', '.join(reasons)}.",
+            reasons=reasons,
+            field=next(iter(fields)),
+        )
+    verdict = Verdict(fields=masked, hits=tuple(hits))
+    if any(h.action == RuleAction.HOLD for h in hits):
+        verdict.hold_reasons.append("SCREENING")
+    text = " ".join(masked.values())
+    if is_new(author, settings) and not policies.is_staff(author):
+        if limits.count_links(text) > settings.new_account_max_links:
+            raise InvalidInput(
+                f"New accounts can include at most {settings.new_account_max_links} links.",
+                field=next(iter(fields)),
+            )
+        if limits.count_mentions(text) > settings.new_account_max_mentions:
+            raise InvalidInput(
+                f"New accounts can mention at most {settings.new_account_max_mentions} people.",
+                field=next(iter(fields)),
+            )
+    if action in ("post", "comment"):
+        if policies.is_silenced(author):
+            verdict.hold_reasons.append("SILENCED")
+        if action == "post" and await _first_posts(author, settings):
+            verdict.hold_reasons.append("NEW_ACCOUNT")
+        if services is not None and await services.duplicates.seen_recently(
+            author.id, text, settings.duplicate_window_seconds, settings.duplicate_threshold
+        ):
+            verdict.hold_reasons.append("DUPLICATE")
+    return verdict
+
+
+async def _first_posts(author: User, settings: Settings) -> bool:
+    """Whether this is among the author's first posts, which wait for approval."""
+    if settings.new_account_held_posts <= 0 or policies.is_staff(author):
+        return False
+    live = await Post.filter(author_id=author.id, state=PostState.PUBLISHED).count()
+    return live < settings.new_account_held_posts
+
+
+async def review_if_needed(
+    log: EventLog, verdict: Verdict, target: Target, actor_id: int
+) -> QueueItem | None:
+    """Open (or grow) the queue item for a written text that is held or flagged, in the
+    write's own transaction."""
+    if not verdict.held and not verdict.flags:
+        return None
+    item = None
+    for reason in verdict.hold_reasons or ["SCREENING"]:
+        item = await open_item(
+            log, target, reason=reason, score=1.0, actor_id=actor_id, hide=verdict.held
+        )
+    assert item is not None
+    for hit in verdict.flags:
+        item.auto_hits = [
+            *item.auto_hits,
+            {
+                "rule": hit.rule_id,
+                "action": str(hit.action),
+                "matched": hit.matched,
+                "reason": hit.reason,
+            },
+        ]
+    await item.save(update_fields=["auto_hits", "updated_at"])
+    await timeline(
+        log,
+        item,
+        ItemEventKind.SCREENED,
+        None,
+        ", ".join(verdict.hold_reasons) or "flagged",
+        hits=[h.rule_id for h in verdict.flags],
+    )
+    return item

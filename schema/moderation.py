@@ -1,0 +1,428 @@
+"""Moderation as clients see it: queue items with their target, reports, hits, notes and
+timeline; the audit log; appeals; watched-word rules; and the queries that read them."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Annotated, Any
+
+import strawberry
+from strawberry import Info
+
+from resolvers import appeals as appeal_cases
+from resolvers import audit as audit_cases
+from resolvers import queue as cases
+from resolvers import rules as rule_cases
+from resolvers.context import Context
+from resolvers.groups import require_group
+from resolvers.users import require_user
+from schema.comments import Comment
+from schema.groups import Group
+from schema.relay import Connection, Node, decode_pk, encode_id, page_size, to_connection
+from schema.users import User
+from server import models
+
+if TYPE_CHECKING:
+    from schema.posts import Post
+
+ModerationTarget = strawberry.enum(
+    models.ModerationTarget, description="What can be reported and moderated."
+)
+ReportReason = strawberry.enum(models.ReportReason, description="Why something is reported.")
+QueueState = strawberry.enum(
+    models.QueueState,
+    description="PENDING: waiting; RESOLVED: decided; IGNORED: closed without action; "
+    "ESCALATED: handed to platform moderators.",
+)
+ReportOutcome = strawberry.enum(
+    models.ReportOutcome, description="Whether the moderators agreed with a report."
+)
+ModerationAction = strawberry.enum(
+    models.ModerationAction,
+    description="What a moderator does: APPROVE (keep or restore), HIDE, REMOVE, LOCK_COMMENTS, "
+    "WARN, SILENCE and SUSPEND (for `days`), BAN, IGNORE, ESCALATE; RESTORE and LIFT_SANCTION "
+    "undo on appeal.",
+)
+AuditKind = strawberry.enum(models.AuditKind, description="What an audit entry records.")
+AppealState = strawberry.enum(models.AppealState, description="Where an appeal stands.")
+ItemEventKind = strawberry.enum(models.ItemEventKind, description="A step of an item's history.")
+RuleAction = strawberry.enum(
+    models.RuleAction,
+    description="BLOCK: refuse the text; HOLD: keep it from others until approved; FLAG: "
+    "publish and open a queue item; REPLACE: mask the word.",
+)
+MatchKind = strawberry.enum(
+    models.MatchKind,
+    description="WORD: a whole word (`*` is a wildcard); SUBSTRING: anywhere in the text.",
+)
+
+ModerationTargetNode = Annotated[
+    Annotated["Post", strawberry.lazy("schema.posts")] | Comment | User | Group,
+    strawberry.union("ModerationTargetNode", description="What a queue item is about."),
+]
+
+
+async def _user(info: Info[Context, None], user_id: int | None) -> User | None:
+    if user_id is None:
+        return None
+    row = await info.context.loaders.user_by_id.load(user_id)
+    return User.from_row(row) if row else None
+
+
+async def _group(info: Info[Context, None], group_id: int | None) -> Group | None:
+    if group_id is None:
+        return None
+    row = await info.context.loaders.group_by_id.load(group_id)
+    return Group.from_row(row) if row else None
+
+
+async def load_target_node(
+    info: Info[Context, None], target_type: models.ModerationTarget, target_id: int
+) -> Any:
+    """The target as it is, whatever its state: moderators see hidden and held content."""
+    from schema.posts import Post
+
+    loaders = info.context.loaders
+    if target_type == models.ModerationTarget.POST:
+        post = await loaders.post_by_id.load(target_id)
+        return Post.from_row(post) if post else None
+    if target_type == models.ModerationTarget.COMMENT:
+        comment = await loaders.comment_by_id.load(target_id)
+        return Comment.from_row(comment) if comment else None
+    if target_type == models.ModerationTarget.USER:
+        return await _user(info, target_id)
+    return await _group(info, target_id)
+
+
+@strawberry.type(description="One user's report of something.")
+class Report:
+    row: strawberry.Private[models.Report]
+    id: strawberry.ID = strawberry.field(description="The report's id.")
+    reason: ReportReason = strawberry.field(description="Why it was reported.")  # type: ignore[valid-type]
+    note: str = strawberry.field(description="What the reporter wrote.")
+    weight: float = strawberry.field(
+        description="What the report added to the item's score (the reporter's standing)."
+    )
+    outcome: ReportOutcome = strawberry.field(description="Whether moderators agreed.")  # type: ignore[valid-type]
+    created_at: datetime = strawberry.field(description="When it was made.")
+
+    @classmethod
+    def from_row(cls, row: models.Report) -> Report:
+        return cls(
+            row=row,
+            id=encode_id("Report", row.id),
+            reason=row.reason,
+            note=row.note,
+            weight=row.weight,
+            outcome=row.outcome,
+            created_at=row.created_at,
+        )
+
+    @strawberry.field(description="Who reported it.")
+    async def reporter(self, info: Info[Context, None]) -> User | None:
+        return await _user(info, self.row.reporter_id)
+
+
+@strawberry.type(description="A watched word that matched, and what it asked for.")
+class ScreeningHit:
+    rule_id: strawberry.ID = strawberry.field(description="The rule's id.")
+    action: str = strawberry.field(description="The rule's action.")
+    matched: str = strawberry.field(description="The text that matched.")
+    reason: str = strawberry.field(description="The rule's reason.")
+
+
+@strawberry.type(description="A step of a queue item's history.")
+class QueueItemEvent:
+    row: strawberry.Private[models.QueueItemEvent]
+    kind: ItemEventKind = strawberry.field(description="What happened.")  # type: ignore[valid-type]
+    text: str = strawberry.field(description="A note, a reason, or what was decided.")
+    created_at: datetime = strawberry.field(description="When.")
+
+    @classmethod
+    def from_row(cls, row: models.QueueItemEvent) -> QueueItemEvent:
+        return cls(row=row, kind=row.kind, text=row.text, created_at=row.created_at)
+
+    @strawberry.field(description="Who did it; null for automatic steps.")
+    async def actor(self, info: Info[Context, None]) -> User | None:
+        return await _user(info, self.row.actor_id)
+
+    @strawberry.field(description="The actions taken, for a decision.")
+    def actions(self) -> list[ModerationAction]:  # type: ignore[valid-type]
+        return [models.ModerationAction(a) for a in self.row.detail.get("actions", [])]
+
+
+@strawberry.type(description="An appeal of a decision by the user it affected.")
+class Appeal(Node):
+    row: strawberry.Private[models.Appeal]
+    text: str = strawberry.field(description="What the user wrote.")
+    state: AppealState = strawberry.field(description="PENDING, UPHELD or OVERTURNED.")  # type: ignore[valid-type]
+    created_at: datetime = strawberry.field(description="When it was made.")
+    decided_at: datetime | None = strawberry.field(description="When it was decided.")
+
+    @classmethod
+    def from_row(cls, row: models.Appeal) -> Appeal:
+        return cls(
+            id=encode_id("Appeal", row.id),
+            row=row,
+            text=row.text,
+            state=row.state,
+            created_at=row.created_at,
+            decided_at=row.decided_at,
+        )
+
+    @strawberry.field(description="The decision appealed.")
+    async def decision(self, info: Info[Context, None]) -> AuditEntry | None:
+        row = await info.context.loaders.audit_entry_by_id.load(self.row.decision_id)
+        return AuditEntry.from_row(row) if row else None
+
+
+@strawberry.type(description="Who did what to what, why and when.")
+class AuditEntry(Node):
+    row: strawberry.Private[models.AuditEntry]
+    kind: AuditKind = strawberry.field(description="An action, a rule change, an appeal.")  # type: ignore[valid-type]
+    action: ModerationAction | None = strawberry.field(description="The action taken.")  # type: ignore[valid-type]
+    target_type: ModerationTarget | None = strawberry.field(description="What it was about.")  # type: ignore[valid-type]
+    reason: str = strawberry.field(description="Why, as the moderator said.")
+    created_at: datetime = strawberry.field(description="When.")
+
+    @classmethod
+    def from_row(cls, row: models.AuditEntry) -> AuditEntry:
+        return cls(
+            id=encode_id("AuditEntry", row.id),
+            row=row,
+            kind=row.kind,
+            action=row.action,
+            target_type=row.target_type,
+            reason=row.reason,
+            created_at=row.created_at,
+        )
+
+    @strawberry.field(description="Who did it; null for automatic steps.")
+    async def actor(self, info: Info[Context, None]) -> User | None:
+        return await _user(info, self.row.actor_id)
+
+    @strawberry.field(description="The user it affected.")
+    async def affected_user(self, info: Info[Context, None]) -> User | None:
+        return await _user(info, self.row.affected_user_id)
+
+    @strawberry.field(description="The group it happened in.")
+    async def group(self, info: Info[Context, None]) -> Group | None:
+        return await _group(info, self.row.group_id)
+
+    @strawberry.field(description="The target's id (global), when it had one.")
+    def target_id(self) -> strawberry.ID | None:
+        row = self.row
+        if row.target_type is None or row.target_id is None:
+            return None
+        return encode_id(str(row.target_type).title(), row.target_id)
+
+    @strawberry.field(description="The term's end, for a silence or suspension.")
+    def until(self) -> datetime | None:
+        value = self.row.detail.get("until")
+        return datetime.fromisoformat(value) if value else None
+
+    @strawberry.field(description="The appeal made against this decision, if any.")
+    async def appeal(self, info: Info[Context, None]) -> Appeal | None:
+        row = await info.context.loaders.appeal_by_decision_id.load(self.row.id)
+        return Appeal.from_row(row) if row else None
+
+
+@strawberry.type(description="Everything about one target waiting for (or given) a decision.")
+class ModerationItem(Node):
+    row: strawberry.Private[models.QueueItem]
+    target_type: ModerationTarget = strawberry.field(description="What kind of thing it is.")  # type: ignore[valid-type]
+    state: QueueState = strawberry.field(description="Where the item stands.")  # type: ignore[valid-type]
+    score: float = strawberry.field(
+        description="Grows with each report, weighted by the reporter's standing."
+    )
+    reasons: list[str] = strawberry.field(
+        description="Report reasons and automatic ones (SCREENING, NEW_ACCOUNT, SILENCED, "
+        "DUPLICATE, APPEAL)."
+    )
+    target_hidden: bool = strawberry.field(
+        description="The target is hidden or held until a moderator decides."
+    )
+    claimed_until: datetime | None = strawberry.field(description="When the claim runs out.")
+    created_at: datetime = strawberry.field(description="When the item was opened.")
+    updated_at: datetime = strawberry.field(description="When it last changed.")
+    resolved_at: datetime | None = strawberry.field(description="When it was decided.")
+
+    @classmethod
+    def from_row(cls, row: models.QueueItem) -> ModerationItem:
+        return cls(
+            id=encode_id("ModerationItem", row.id),
+            row=row,
+            target_type=row.target_type,
+            state=row.state,
+            score=row.score,
+            reasons=list(row.reasons),
+            target_hidden=row.target_hidden,
+            claimed_until=row.claimed_until,
+            created_at=row.created_at,
+            updated_at=row.updated_at,
+            resolved_at=row.resolved_at,
+        )
+
+    @strawberry.field(description="The post, comment, user or group; null if deleted since.")
+    async def target(self, info: Info[Context, None]) -> ModerationTargetNode | None:
+        return await load_target_node(info, self.row.target_type, self.row.target_id)  # type: ignore[no-any-return]
+
+    @strawberry.field(description="Who wrote it, or the account itself.")
+    async def author(self, info: Info[Context, None]) -> User | None:
+        return await _user(info, self.row.author_id)
+
+    @strawberry.field(description="The group it belongs to, if any.")
+    async def group(self, info: Info[Context, None]) -> Group | None:
+        return await _group(info, self.row.group_id)
+
+    @strawberry.field(description="The reports, oldest first.")
+    async def reports(self, info: Info[Context, None]) -> list[Report]:
+        rows = await info.context.loaders.reports_by_item_id.load(self.row.id)
+        return [Report.from_row(r) for r in rows]
+
+    @strawberry.field(description="Watched words that matched when it was written.")
+    def auto_hits(self) -> list[ScreeningHit]:
+        return [
+            ScreeningHit(
+                rule_id=encode_id("ModerationRule", int(h.get("rule", 0))),
+                action=str(h.get("action", "")),
+                matched=str(h.get("matched", "")),
+                reason=str(h.get("reason", "")),
+            )
+            for h in self.row.auto_hits
+        ]
+
+    @strawberry.field(description="Moderators' notes, oldest first.")
+    async def notes(self, info: Info[Context, None]) -> list[QueueItemEvent]:
+        rows = await info.context.loaders.item_events_by_item_id.load(self.row.id)
+        return [QueueItemEvent.from_row(r) for r in rows if r.kind == models.ItemEventKind.NOTE]
+
+    @strawberry.field(description="Everything that happened to the item, oldest first.")
+    async def timeline(self, info: Info[Context, None]) -> list[QueueItemEvent]:
+        rows = await info.context.loaders.item_events_by_item_id.load(self.row.id)
+        return [QueueItemEvent.from_row(r) for r in rows]
+
+    @strawberry.field(description="Who has claimed it (while the claim lasts).")
+    async def claimed_by(self, info: Info[Context, None]) -> User | None:
+        claim = self.row.claimed_until
+        if claim is None or claim <= datetime.now(claim.tzinfo):
+            return None
+        return await _user(info, self.row.claimed_by_id)
+
+    @strawberry.field(description="Who decided it.")
+    async def resolved_by(self, info: Info[Context, None]) -> User | None:
+        return await _user(info, self.row.resolved_by_id)
+
+    @strawberry.field(description="The appeal waiting on this item, if any.")
+    async def pending_appeal(self, info: Info[Context, None]) -> Appeal | None:
+        row = await info.context.loaders.pending_appeal_by_item_id.load(self.row.id)
+        return Appeal.from_row(row) if row else None
+
+
+@strawberry.type(description="A watched word or pattern and what it does.")
+class ModerationRule(Node):
+    pattern: str = strawberry.field(description="The word (lowercase; `*` is a wildcard).")
+    match: MatchKind = strawberry.field(description="WORD or SUBSTRING.")  # type: ignore[valid-type]
+    action: RuleAction = strawberry.field(description="BLOCK, HOLD, FLAG or REPLACE.")  # type: ignore[valid-type]
+    reason: str = strawberry.field(description="Shown to the writer when a text is refused.")
+    updated_at: datetime = strawberry.field(description="When it last changed.")
+
+    @classmethod
+    def from_row(cls, row: models.ModerationRule) -> ModerationRule:
+        return cls(
+            id=encode_id("ModerationRule", row.id),
+            pattern=row.pattern,
+            match=row.match,
+            action=row.action,
+            reason=row.reason,
+            updated_at=row.updated_at,
+        )
+
+
+async def _group_id(slug: str | None) -> int | None:
+    return (await require_group(slug, "groupSlug")).id if slug else None
+
+
+@strawberry.type
+class ModerationQueries:
+    @strawberry.field(
+        description="The review queue: highest score first, then oldest. Moderators see every "
+        "item; group admins their groups' items."
+    )
+    async def moderation_queue(
+        self,
+        info: Info[Context, None],
+        state: QueueState = models.QueueState.PENDING,  # type: ignore[valid-type]
+        reason: str | None = None,
+        target_type: ModerationTarget | None = None,  # type: ignore[valid-type]
+        group_slug: str | None = None,
+        older_than_hours: int | None = None,
+        claimed_by_me: bool = False,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[ModerationItem]:
+        filters = cases.QueueFilter(
+            state=state,
+            reason=reason,
+            target_type=target_type,
+            group_id=await _group_id(group_slug),
+            older_than=timedelta(hours=older_than_hours) if older_than_hours else None,
+            claimed_by_me=claimed_by_me,
+        )
+        ctx = info.context
+        page = await cases.list_queue(ctx, filters, page_size(ctx.settings, first), after)
+        return to_connection(page, ModerationItem.from_row)
+
+    @strawberry.field(description="Items waiting (pending or escalated) that the viewer works.")
+    async def moderation_pending_count(self, info: Info[Context, None]) -> int:
+        return await cases.pending_count(info.context)
+
+    @strawberry.field(description="One queue item, or null if missing or not the viewer's.")
+    async def moderation_item(
+        self, info: Info[Context, None], id: strawberry.ID
+    ) -> ModerationItem | None:
+        await audit_cases.moderation_scope(info.context)
+        row = await cases.visible_item(info.context, decode_pk(id, "ModerationItem"))
+        return ModerationItem.from_row(row) if row else None
+
+    @strawberry.field(description="The audit log, newest first, with filters.")
+    async def audit_log(
+        self,
+        info: Info[Context, None],
+        first: int | None = None,
+        after: str | None = None,
+        actor_handle: str | None = None,
+        affected_handle: str | None = None,
+        action: ModerationAction | None = None,  # type: ignore[valid-type]
+        target_type: ModerationTarget | None = None,  # type: ignore[valid-type]
+        group_slug: str | None = None,
+        since: datetime | None = None,
+    ) -> Connection[AuditEntry]:
+        filters = audit_cases.AuditFilter(
+            actor_id=(await require_user(actor_handle, "actorHandle")).id if actor_handle else None,
+            affected_user_id=(await require_user(affected_handle, "affectedHandle")).id
+            if affected_handle
+            else None,
+            action=action,
+            target_type=target_type,
+            group_id=await _group_id(group_slug),
+            since=since,
+        )
+        ctx = info.context
+        page = await audit_cases.list_audit_log(ctx, filters, page_size(ctx.settings, first), after)
+        return to_connection(page, AuditEntry.from_row)
+
+    @strawberry.field(
+        description="Decisions about the viewer or what they wrote, newest first: each can be "
+        "appealed once within the appeal window."
+    )
+    async def viewer_moderation_decisions(
+        self, info: Info[Context, None], first: int | None = None, after: str | None = None
+    ) -> Connection[AuditEntry]:
+        ctx = info.context
+        page = await appeal_cases.list_own_decisions(ctx, page_size(ctx.settings, first), after)
+        return to_connection(page, AuditEntry.from_row)
+
+    @strawberry.field(description="The watched-word rules. Moderators only.")
+    async def moderation_rules(self, info: Info[Context, None]) -> list[ModerationRule]:
+        return [ModerationRule.from_row(r) for r in await rule_cases.list_rules(info.context)]
