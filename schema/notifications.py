@@ -29,7 +29,11 @@ class Notification:
     row: strawberry.Private[models.Notification]
     id: strawberry.ID = strawberry.field(description="The notification's id.")
     kind: NotificationKind = strawberry.field(
-        description="REPLY, MENTION, REACTION, FOLLOW or GROUP_JOIN."
+        description="REPLY, MENTION, REACTION, FOLLOW, GROUP_JOIN or MODERATION."
+    )
+    text: str = strawberry.field(
+        description="What a MODERATION notification says (the decision and its reason); "
+        "empty for the others."
     )
     actor_count: int = strawberry.field(
         description="How many people acted: reactions to one post gather in one notification."
@@ -44,6 +48,7 @@ class Notification:
             row=row,
             id=encode_id("Notification", row.id),
             kind=row.kind,
+            text=row.text,
             actor_count=row.actor_count,
             read=row.read_at is not None,
             created_at=row.created_at,
