@@ -24,12 +24,13 @@ from schema.admin import AdminMutations
 from schema.comments import Comment, CommentMutations
 from schema.errors import ERROR_TYPES, EXCEPTION_HANDLERS
 from schema.groups import GroupMutations, GroupQueries
-from schema.live import Subscription
+from schema.live import Subscription as LiveSubscription
 from schema.moderation import ModerationQueries
 from schema.moderation_actions import ModerationMutations
 from schema.nodes import NodeQueries
 from schema.notifications import NotificationMutations, NotificationQueries
 from schema.posts import PostMutations, PostQueries
+from schema.queue_live import ModerationSubscription
 from schema.reactions import ReactionMutations
 from schema.search import SearchQueries
 from schema.users import UserMutations, UserQueries
@@ -64,6 +65,11 @@ class Mutation(
     AdminMutations,
     ModerationMutations,
 ):
+    pass
+
+
+@strawberry.type(description="Live updates over WebSocket (graphql-transport-ws or graphql-ws).")
+class Subscription(LiveSubscription, ModerationSubscription):
     pass
 
 
