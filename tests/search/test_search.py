@@ -305,3 +305,31 @@ async def test_search_rejects_bad_input_with_a_typed_error(
     assert error["extensions"]["code"] == "INVALID_INPUT"
     assert "meilisearch" not in error["message"].lower()
     assert error["extensions"]["field"] == field
+
+
+async def test_a_held_post_becomes_searchable_once_approved(
+    search_api: Api, engine: SearchEngine
+) -> None:
+    moderator = await search_api.register("mod")
+    await make_role("mod", PlatformRole.MODERATOR)
+    writer = await search_api.register("seller")
+    await search_api.data(
+        """mutation { createModerationRule(input: {pattern: "代购", match: SUBSTRING,
+             action: HOLD}) { __typename } }""",
+        token=moderator,
+    )
+    held = await post_id(search_api, writer, body="代购 ES8 脚垫")
+    await settled(search_api, engine)
+    assert ids(await search(search_api, "脚垫")) == []
+    assert decode_pk(held, "Post") not in await engine.document_ids(engine.uid("posts"))
+
+    queue = await search_api.data("{ moderationQueue { edges { node { id } } } }", token=moderator)
+    [item] = [e["node"]["id"] for e in queue["moderationQueue"]["edges"]]
+    await search_api.data(
+        """mutation($id: ID!) { resolveQueueItem(input: {itemId: $id, actions: [APPROVE]}) {
+             __typename } }""",
+        {"id": item},
+        token=moderator,
+    )
+    await settled(search_api, engine)
+    assert ids(await search(search_api, "脚垫")) == [held]
