@@ -43,6 +43,9 @@ from server.models import (
     GroupRole,
     GroupVisibility,
     IdentityKind,
+    MatchKind,
+    ModerationRule,
+    ModerationTarget,
     PersonaAccount,
     PersonaOperator,
     PlatformRole,
@@ -50,7 +53,12 @@ from server.models import (
     PostKind,
     PostReaction,
     PostState,
+    QueueItem,
     ReactionKind,
+    Report,
+    ReportReason,
+    RuleAction,
+    RuleSetVersion,
     User,
 )
 from server.security import hash_password
@@ -323,6 +331,55 @@ async def _conversation(
     return len(comments), len(post_reactions) + len(comment_reactions)
 
 
+DEMO_RULES = [
+    ("诈骗", MatchKind.WORD, RuleAction.BLOCK, "scams"),
+    ("scam*", MatchKind.WORD, RuleAction.BLOCK, "scams"),
+    ("代购", MatchKind.SUBSTRING, RuleAction.HOLD, "resale offers"),
+    ("傻瓜", MatchKind.WORD, RuleAction.REPLACE, "insults"),
+    ("crypto*", MatchKind.WORD, RuleAction.FLAG, "investment pitches"),
+]
+
+
+async def _moderation(users: dict[str, User], posts: list[Post]) -> int:
+    """A few watched words, and reports on two posts, so the moderator's queue is not empty."""
+    await ModerationRule.bulk_create(
+        [
+            ModerationRule(pattern=p, match=m, action=a, reason=r, created_by_id=users["admin"].id)
+            for p, m, a, r in DEMO_RULES
+        ]
+    )
+    await RuleSetVersion.create(id=1, version=1)
+    reporters = [users["fan"], users["owner"]]
+    reported = 0
+    recent = [p for p in posts if p.state == PostState.PUBLISHED and p.group_id is None][-2:]
+    for post in recent:
+        for reporter in reporters:
+            if reporter.id == post.author_id:
+                continue
+            item, _ = await QueueItem.get_or_create(
+                open_key=f"POST:{post.id}",
+                defaults={
+                    "target_type": ModerationTarget.POST,
+                    "target_id": post.id,
+                    "author_id": post.author_id,
+                    "group_id": post.group_id,
+                    "reasons": ["SPAM"],
+                },
+            )
+            await Report.create(
+                reporter_id=reporter.id,
+                item_id=item.id,
+                target_type=ModerationTarget.POST,
+                target_id=post.id,
+                reason=ReportReason.SPAM,
+                note="Looks like an advert.",
+            )
+            item.score += 1
+            await item.save(update_fields=["score"])
+            reported += 1
+    return reported
+
+
 async def seed_demo_community() -> str:
     """Seed the demo community into an empty database; a database with users is left alone."""
     existing = await User.all().count()
@@ -336,7 +393,9 @@ async def seed_demo_community() -> str:
         await _follows(rng, users)
         posts = await _posts(rng, users, members)
         comments, reactions = await _conversation(rng, users, posts)
+        reports = await _moderation(users, posts)
     return (
         f"demo community: {len(users)} users, {len(members)} groups, {len(posts)} posts, "
-        f"{comments} comments, {reactions} reactions"
+        f"{comments} comments, {reactions} reactions, {len(DEMO_RULES)} watched words, "
+        f"{reports} reports"
     )
