@@ -454,3 +454,48 @@ async def test_group_admins_see_only_their_groups_items(api: Api) -> None:
     seen = await queue(api, owner)
     assert [i["target"]["id"] for i in seen] == [in_mine]
     assert decode_pk(in_mine, "Post") != decode_pk(in_theirs, "Post")
+
+
+async def test_silenced_authors_wait_for_approval_and_banned_ones_cannot_write(api: Api) -> None:
+    mod = await staff(api, "mod")
+    reporter = await api.register("reporter")
+    quiet = await api.register("quiet")
+    gone = await api.register("gone")
+    for handle, action, days in (("quiet", "SILENCE", 1), ("gone", "BAN", None)):
+        user_id = encode_id("User", (await User.get(handle=handle)).id)
+        await moderate(api, mod, reporter, user_id, [action], reason="too loud", days=days)
+
+    held = await create_post(api, quiet, body="still talking")
+    assert held["post"]["state"] == "HELD"
+    refused = await api.query(
+        'mutation { createPost(input: {kind: MOMENT, body: "hello?"}) { __typename } }', token=gone
+    )
+    assert refused["errors"][0]["extensions"]["reason"] == "ACCOUNT_BANNED"
+
+
+async def test_the_queue_filters_by_state_reason_type_and_claim(api: Api) -> None:
+    mod = await staff(api, "mod")
+    writer = await api.register("writer")
+    reporter = await api.register("reporter")
+    post = await post_id(api, writer, body="two reports, two reasons")
+    user = encode_id("User", (await User.get(handle="writer")).id)
+    for target, reason in ((post, "SPAM"), (user, "HARASSMENT")):
+        await api.data(
+            """mutation($id: ID!, $r: ReportReason!) { reportContent(input: {targetId: $id,
+                 reason: $r}) { __typename } }""",
+            {"id": target, "r": reason},
+            token=reporter,
+        )
+
+    async def count(args: str) -> int:
+        data = await api.data(
+            f"{{ moderationQueue({args}) {{ edges {{ node {{ id }} }} }} }}", token=mod
+        )
+        return len(data["moderationQueue"]["edges"])
+
+    assert await count("state: PENDING") == 2
+    assert await count('reason: "HARASSMENT"') == 1
+    assert await count("targetType: POST") == 1
+    assert await count("claimedByMe: true") == 0
+    assert await count("olderThanHours: 1") == 0
+    assert await count("state: RESOLVED") == 0
