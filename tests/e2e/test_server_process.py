@@ -107,5 +107,6 @@ async def test_serve_runs_its_own_meilisearch_and_the_demo_is_searchable(demo_se
     assert persona in found["searchSuggestions"]
 
     demo_server.stop()
-    with pytest.raises(httpx.HTTPError):  # the child went with the server
-        httpx.get(f"{endpoint}/health", timeout=2)
+    async with httpx.AsyncClient(timeout=2) as client:
+        with pytest.raises(httpx.HTTPError):  # the child went with the server
+            await client.get(f"{endpoint}/health")
