@@ -171,32 +171,32 @@ async def _set_content_state(log: EventLog, target: Target, action: ModerationAc
 
     state = CONTENT_STATES[action]
     if target.type == ModerationTarget.POST:
-        post = await Post.get(id=target.id)
-        before = post.state
-        if before == state or before == PostState.DRAFT:
-            return
+        post = await Post.get_or_none(id=target.id)
+        if post is None or post.state in (state, PostState.DRAFT):
+            return  # deleted since, or already so
+        approved = post.state == PostState.HELD and state == "PUBLISHED"
         post.state = PostState(state)
-        if before == PostState.HELD:
+        if approved:
             post.published_at = datetime.now(UTC)
         await post.save(update_fields=["state", "published_at", "updated_at"])
-        if before == PostState.HELD:
-            await went_live(log, post)  # approved: it goes out as if just published
+        if approved:
+            await went_live(log, post)  # it goes out as if just published
         else:
             # Screens drop a post that is no longer published, and show one that is back.
             kind = EventKind.POST_UPDATED if state == "PUBLISHED" else EventKind.POST_REMOVED
             await log.add(kind, post_id=post.id, group_id=post.group_id)
             await log.changed(SearchEntity.POST, post.id)
     elif target.type == ModerationTarget.COMMENT:
-        comment = await Comment.get(id=target.id)
-        was = comment.state
-        if was in (state, CommentState.DELETED):
+        comment = await Comment.get_or_none(id=target.id)
+        if comment is None or comment.state in (state, CommentState.DELETED):
             return
+        was = comment.state
         comment.state = CommentState(state)
         await comment.save(update_fields=["state", "updated_at"])
         post = await Post.get(id=comment.post_id)
-        if was == CommentState.HELD:
+        if was == CommentState.HELD and state == "PUBLISHED":
             await comment_went_live(log, comment, post)
-        else:
+        elif was != CommentState.HELD:
             step = 1 if state == "PUBLISHED" else -1 if was == CommentState.PUBLISHED else 0
             if step:
                 post.comment_count += step
@@ -209,9 +209,9 @@ async def _set_content_state(log: EventLog, target: Target, action: ModerationAc
 async def _sanction(
     log: EventLog, target: Target, action: ModerationAction, days: int | None
 ) -> datetime | None:
-    if target.author_id is None:
+    user = await User.get_or_none(id=target.author_id) if target.author_id else None
+    if user is None:
         raise InvalidInput("Nobody to sanction for this target.", field="actions")
-    user = await User.get(id=target.author_id)
     until = None
     if action == A.LIFT_SANCTION:
         user.state = AccountState.ACTIVE

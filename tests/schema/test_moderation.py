@@ -499,3 +499,20 @@ async def test_the_queue_filters_by_state_reason_type_and_claim(api: Api) -> Non
     assert await count("claimedByMe: true") == 0
     assert await count("olderThanHours: 1") == 0
     assert await count("state: RESOLVED") == 0
+
+
+async def test_rejecting_a_held_post_never_publishes_it(api: Api) -> None:
+    mod = await staff(api, "mod")
+    writer = await api.register("writer")
+    await rule(api, mod, "代购", "HOLD", match="SUBSTRING")
+    held = (await create_post(api, writer, body="代购 cheap"))["post"]["id"]
+    [item] = await queue(api, mod)
+    await api.data(
+        """mutation($id: ID!) { resolveQueueItem(input: {itemId: $id, actions: [REMOVE],
+             reason: "resale is not allowed"}) { __typename } }""",
+        {"id": item["id"]},
+        token=mod,
+    )
+    post = await Post.get(id=decode_pk(held, "Post"))
+    assert post.state == "REMOVED" and post.published_at is None
+    assert held not in await feed_ids(api)
