@@ -53,23 +53,14 @@ async def list_rules(ctx: Context) -> list[ModerationRule]:
 async def create_rule(ctx: Context, rule: RuleInput) -> ModerationRule:
     viewer = policies.require_staff(ctx.viewer)
     clean = _clean(rule)
-    try:
-        async with in_transaction() as connection:
-            row = await ModerationRule.create(
-                pattern=clean.pattern,
-                match=clean.match,
-                action=clean.action,
-                reason=clean.reason,
-                created_by_id=viewer.id,
-                using_db=connection,
-            )
-            await _bump(connection)
-            await record(
-                AuditKind.RULE_CREATED, viewer.id, reason=clean.reason, detail=_detail(row)
-            )
-    except IntegrityError:
-        raise Conflict(f"There is a rule for '{clean.pattern}' already.") from None
-    return row
+    row = ModerationRule(
+        pattern=clean.pattern,
+        match=clean.match,
+        action=clean.action,
+        reason=clean.reason,
+        created_by_id=viewer.id,
+    )
+    return await _store(row, viewer.id, AuditKind.RULE_CREATED)
 
 
 async def update_rule(ctx: Context, rule_id: int, rule: RuleInput) -> ModerationRule:
@@ -84,15 +75,18 @@ async def update_rule(ctx: Context, rule_id: int, rule: RuleInput) -> Moderation
         clean.action,
         clean.reason,
     )
+    return await _store(row, viewer.id, AuditKind.RULE_UPDATED)
+
+
+async def _store(row: ModerationRule, actor_id: int, kind: AuditKind) -> ModerationRule:
+    """Save a rule, move the version on and audit it, in one transaction."""
     try:
         async with in_transaction() as connection:
             await row.save(using_db=connection)
             await _bump(connection)
-            await record(
-                AuditKind.RULE_UPDATED, viewer.id, reason=clean.reason, detail=_detail(row)
-            )
+            await record(kind, actor_id, reason=row.reason, detail=_detail(row))
     except IntegrityError:
-        raise Conflict(f"There is a rule for '{clean.pattern}' already.") from None
+        raise Conflict(f"There is a rule for '{row.pattern}' already.") from None
     return row
 
 

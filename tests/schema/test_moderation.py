@@ -516,3 +516,31 @@ async def test_rejecting_a_held_post_never_publishes_it(api: Api) -> None:
     post = await Post.get(id=decode_pk(held, "Post"))
     assert post.state == "REMOVED" and post.published_at is None
     assert held not in await feed_ids(api)
+
+
+async def test_moderators_edit_and_delete_rules_and_each_change_is_audited(api: Api) -> None:
+    mod = await staff(api, "mod")
+    writer = await api.register("writer")
+    await rule(api, mod, "spam", "BLOCK")
+    duplicate = await api.data(
+        RULE, {"input": {"pattern": "SPAM", "match": "WORD", "action": "FLAG"}}, token=mod
+    )
+    assert duplicate["createModerationRule"]["__typename"] == "ConflictError"
+    [current] = (await api.data("{ moderationRules { id } }", token=mod))["moderationRules"]
+    updated = await api.data(
+        """mutation($id: ID!) { updateModerationRule(input: {ruleId: $id, pattern: "spam",
+             match: WORD, action: REPLACE}) { __typename } }""",
+        {"id": current["id"]},
+        token=mod,
+    )
+    assert updated["updateModerationRule"]["__typename"] == "ModerationRuleSuccess"
+    assert (await create_post(api, writer, body="no spam"))["post"]["body"] == "no ****"
+    await api.data(
+        "mutation($id: ID!) { deleteModerationRule(input: {ruleId: $id}) { __typename } }",
+        {"id": current["id"]},
+        token=mod,
+    )
+    assert (await create_post(api, writer, body="spam again"))["post"]["body"] == "spam again"
+    log = await api.data("{ auditLog { edges { node { kind } } } }", token=mod)
+    kinds = [e["node"]["kind"] for e in log["auditLog"]["edges"]]
+    assert kinds == ["RULE_DELETED", "RULE_UPDATED", "RULE_CREATED"]
