@@ -78,6 +78,11 @@ class IndexSpec:
                 "disableOnAttributes": ["author_handle", "handle", "slug"],
             },
             "faceting": {"maxValuesPerFacet": 100},
+            # Word proximity per attribute rather than per word pair: much less to index, and
+            # ranking barely changes for short community texts.
+            "proximityPrecision": "byAttribute",
+            # Facet values are counted, never searched: no facet-search index to build.
+            "facetSearch": False,
             "pagination": {"maxTotalHits": 1000},
         }
 
