@@ -1,12 +1,19 @@
 """Fan-out: N live subscribers on one server process, then one new post.
 
-    .venv/bin/python bench/fanout.py                      # 2,000 subscriptions
+    .venv/bin/python bench/fanout.py                                  # 2,000 subscriptions
     .venv/bin/python bench/fanout.py --subscribers 10000
+    .venv/bin/python bench/fanout.py --subscribers 10000 --profile fanout.svg   # needs py-spy
 
 Starts `python -m server serve` (production mode, SQLite in a temporary directory, in-process
 broadcast), opens N graphql-transport-ws connections with one `postAdded` subscription each,
-and prints the server's memory per subscription (growth of its resident set over N) and the
-time from sending `createPost` until 50 %, 99 % and 100 % of subscribers received the post.
+spread over several client processes, and prints the server's memory per subscription (growth
+of its resident set over N) and the time from sending `createPost` until 50 %, 99 % and 100 %
+of subscribers received the post. Times are wall-clock (`time.time()`, one clock for every
+process on the machine): sent just before the mutation, received as each client reads the frame.
+
+The clients share the machine with the server, so the report also gives the CPU the server and
+the clients spent during the fan-out: when the clients are near 100 % of a core they, not the
+server, set the pace; give them more processes (`--client-processes`).
 """
 
 from __future__ import annotations
@@ -15,12 +22,15 @@ import argparse
 import asyncio
 import contextlib
 import json
+import multiprocessing
 import os
+import signal
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 import httpx
@@ -32,6 +42,7 @@ sys.path.insert(0, str(ROOT))
 from tests.conftest import free_port  # noqa: E402
 
 SUBSCRIPTION = "subscription { postAdded { cursor post { id body author { handle } } } }"
+TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def rss_kb(pid: int) -> int:
@@ -39,6 +50,12 @@ def rss_kb(pid: int) -> int:
         if line.startswith("VmRSS:"):
             return int(line.split()[1])
     raise RuntimeError("no VmRSS")
+
+
+def cpu_seconds(pid: int) -> tuple[float, float]:
+    """User and system (kernel) CPU time a process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return int(fields[11]) / TICKS, int(fields[12]) / TICKS
 
 
 async def wait_for(url: str, predicate, timeout: float = 120) -> dict:  # type: ignore[no-untyped-def]
@@ -53,25 +70,68 @@ async def wait_for(url: str, predicate, timeout: float = 120) -> dict:  # type: 
     raise TimeoutError(url)
 
 
+# --- a client process: its share of the subscribers -------------------------------------------
+
+
 async def subscriber(url: str, ready: asyncio.Queue[object], received: list[float],
-                     done: asyncio.Event, connections: list[object]) -> None:
+                     done: asyncio.Event) -> None:
     async with websockets.connect(url, subprotocols=["graphql-transport-ws"], ping_interval=None,
                                   max_size=2**20, compression=None) as ws:
-        connections.append(ws)
         await ws.send(json.dumps({"type": "connection_init", "payload": {}}))
         await ws.recv()
         await ws.send(json.dumps({"id": "1", "type": "subscribe",
                                   "payload": {"query": SUBSCRIPTION}}))
         await ready.put(None)
         while True:
-            message = json.loads(await ws.recv())
-            if message.get("type") == "next":
-                received.append(time.perf_counter())
+            frame = await ws.recv()
+            now = time.time()
+            if json.loads(frame).get("type") == "next":
+                received.append(now)
                 break
         await done.wait()
 
 
-async def run(count: int, batch: int) -> None:
+async def clients(url: str, count: int, batch: int, pipe: Connection) -> None:
+    """Open `count` subscriptions, say so, wait for the frames, report their arrival times,
+    and hold the connections open until told to close."""
+    loop = asyncio.get_running_loop()
+    ready: asyncio.Queue[object] = asyncio.Queue()
+    received: list[float] = []
+    done = asyncio.Event()
+    tasks: list[asyncio.Task[None]] = []
+    for first in range(0, count, batch):
+        for _ in range(first, min(first + batch, count)):
+            tasks.append(asyncio.create_task(subscriber(url, ready, received, done)))
+        for _ in range(first, min(first + batch, count)):
+            await ready.get()
+    pipe.send("ready")
+    timeout = await loop.run_in_executor(None, pipe.recv)  # the mutation is being sent
+    cpu_before, deadline = time.process_time(), time.monotonic() + timeout
+    while len(received) < count and time.monotonic() < deadline:
+        await asyncio.sleep(0.01)
+    pipe.send((received, time.process_time() - cpu_before))
+    await loop.run_in_executor(None, pipe.recv)
+    done.set()
+    await asyncio.gather(*tasks, return_exceptions=True)
+
+
+def client_process(url: str, count: int, batch: int, pipe: Connection) -> None:
+    asyncio.run(clients(url, count, batch, pipe))
+
+
+# --- the driver ---------------------------------------------------------------------------------
+
+
+def start_profiler(pid: int, output: str) -> subprocess.Popen[bytes]:
+    py_spy = Path(sys.executable).with_name("py-spy")
+    formats = {".txt": "raw", ".json": "speedscope"}  # otherwise a flame graph (SVG)
+    return subprocess.Popen([str(py_spy), "record", "--pid", str(pid), "--output", output,
+                             "--rate", "200", "--nonblocking",
+                             "--format", formats.get(Path(output).suffix, "flamegraph")],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+async def run(count: int, batch: int, processes: int, profile: str | None) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         port = free_port()
         env = {**os.environ, "DATABASE_URL": f"sqlite://{tmp}/bench.sqlite3", "SEED_DEMO": "0",
@@ -81,8 +141,8 @@ async def run(count: int, batch: int) -> None:
             server = subprocess.Popen([sys.executable, "-m", "server", "serve"], cwd=ROOT,
                                       env=env, stdout=log, stderr=subprocess.STDOUT)
         base, ws_url = f"http://127.0.0.1:{port}", f"ws://127.0.0.1:{port}/graphql"
-        tasks: list[asyncio.Task[None]] = []
-        done = asyncio.Event()
+        spawn = multiprocessing.get_context("spawn")
+        workers: list[tuple[multiprocessing.process.BaseProcess, Connection]] = []
         try:
             await wait_for(f"{base}/healthz", lambda b: b.get("status") == "ok")
             async with httpx.AsyncClient(timeout=30) as client:
@@ -93,53 +153,79 @@ async def run(count: int, batch: int) -> None:
             await asyncio.sleep(1)
             baseline = rss_kb(server.pid)
 
-            ready: asyncio.Queue[object] = asyncio.Queue()
-            received: list[float] = []
-            connections: list[object] = []
-            started = time.perf_counter()
-            for first in range(0, count, batch):
-                for _ in range(first, min(first + batch, count)):
-                    tasks.append(asyncio.create_task(
-                        subscriber(ws_url, ready, received, done, connections)))
-                for _ in range(first, min(first + batch, count)):
-                    await ready.get()
+            started = time.monotonic()
+            shares = [count // processes + (i < count % processes) for i in range(processes)]
+            for share in shares:
+                mine, theirs = spawn.Pipe()
+                worker = spawn.Process(target=client_process,
+                                       args=(ws_url, share, max(1, batch // processes), theirs))
+                worker.start()
+                workers.append((worker, mine))
+            loop = asyncio.get_running_loop()
+            for _, pipe in workers:
+                assert await loop.run_in_executor(None, pipe.recv) == "ready"
             await wait_for(f"{base}/healthz", lambda b: b["subscribers"] >= count)
-            connect_seconds = time.perf_counter() - started
+            connect_seconds = time.monotonic() - started
             await asyncio.sleep(2)
             per_subscription = (rss_kb(server.pid) - baseline) / count
 
-            sent = time.perf_counter()
+            profiler = start_profiler(server.pid, profile) if profile else None
             async with httpx.AsyncClient(timeout=30) as client:
+                for _, pipe in workers:
+                    pipe.send(120.0)
+                cpu_before = cpu_seconds(server.pid)
+                sent = time.time()
                 await client.post(f"{base}/graphql", headers={"authorization": f"Bearer {token}"},
                                   json={"query": 'mutation { createPost(input: {kind: MOMENT, '
                                         'body: "fan-out"}) { __typename } }'})
-            deadline = time.monotonic() + 120
-            while len(received) < count and time.monotonic() < deadline:
-                await asyncio.sleep(0.05)
+            received: list[float] = []
+            client_cpu: list[float] = []
+            for _, pipe in workers:
+                times, cpu = await loop.run_in_executor(None, pipe.recv)
+                received += times
+                client_cpu.append(cpu)
+            last = max(received, default=sent)
+            user, system = (b - a for a, b in zip(cpu_before, cpu_seconds(server.pid), strict=True))
+            if profiler is not None:
+                profiler.send_signal(signal.SIGINT)
+                profiler.wait(timeout=60)
             delays = sorted((t - sent) * 1000 for t in received)
         finally:
-            done.set()
-            for task in tasks:
-                task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
+            for _, pipe in workers:
+                with contextlib.suppress(OSError):
+                    pipe.send("close")
+            for worker, _ in workers:
+                worker.join(timeout=60)
+                if worker.is_alive():
+                    worker.kill()
             server.terminate()
             server.wait(timeout=30)
 
+    window = max(last - sent, 1e-3)
     cuts = statistics.quantiles(delays, n=100) if len(delays) > 1 else delays * 99
     print(f"fan-out to {count} subscriptions on one process ({count / connect_seconds:.0f} "
-          f"subscriptions/s to connect)")
+          f"subscriptions/s to connect, {processes} client processes)")
     print(f"  memory per subscription: {per_subscription:.1f} KB (server RSS growth / {count})")
     print(f"  received: {len(delays)} of {count}")
     print(f"  50 %: {cuts[49]:.0f} ms   99 %: {cuts[98]:.0f} ms   100 %: {delays[-1]:.0f} ms")
+    each = 1e6 / max(len(delays), 1)
+    print(f"  CPU until the last frame: server {user + system:.2f} s ({user * each:.0f} us user + "
+          f"{system * each:.0f} us kernel per delivery); clients "
+          + ", ".join(f"{c / window:.0%}" for c in client_cpu) + " of a core each")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--subscribers", type=int, default=2000)
+    parser.add_argument("--client-processes", type=int, default=2,
+                        help="processes the subscribers are spread over")
     parser.add_argument("--batch", type=int, default=200, help="connections opened at once")
+    parser.add_argument("--profile", metavar="FILE",
+                        help="record the server during the fan-out with py-spy: an SVG flame "
+                        "graph, or collapsed stacks for a .txt name, speedscope for .json")
     args = parser.parse_args()
-    asyncio.run(run(args.subscribers, args.batch))
+    asyncio.run(run(args.subscribers, args.batch, args.client_processes, args.profile))
 
 
 if __name__ == "__main__":
