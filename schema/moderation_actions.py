@@ -10,6 +10,7 @@ from strawberry import Info
 
 from resolvers import appeals as appeal_cases
 from resolvers import queue as cases
+from resolvers import reports as report_cases
 from resolvers import rules as rule_cases
 from resolvers.comments import load_visible_comment
 from resolvers.context import Context
@@ -243,7 +244,7 @@ class ModerationMutations:
     ) -> ReportContentResult:
         type_name, pk = decode_id(input.target_id, *TARGET_TYPES)
         visible = await _visible(info, type_name, pk)
-        row = await cases.report_content(
+        row = await report_cases.report_content(
             info.context, TARGET_TYPES[type_name], pk, input.reason, input.note, visible
         )
         return ReportContentSuccess(report=Report.from_row(row))

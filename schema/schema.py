@@ -25,8 +25,8 @@ from schema.comments import Comment, CommentMutations
 from schema.errors import ERROR_TYPES, EXCEPTION_HANDLERS
 from schema.groups import GroupMutations, GroupQueries
 from schema.live import Subscription as LiveSubscription
-from schema.moderation import ModerationQueries
 from schema.moderation_actions import ModerationMutations
+from schema.moderation_queries import ModerationQueries
 from schema.nodes import NodeQueries
 from schema.notifications import NotificationMutations, NotificationQueries
 from schema.posts import PostMutations, PostQueries

@@ -13,7 +13,8 @@ import pytest
 from moderation import policies
 from resolvers.context import Context
 from resolvers.moderation import end_due_suspensions
-from resolvers.queue import Decision, report_content, resolve_item
+from resolvers.queue import Decision, resolve_item
+from resolvers.reports import report_content
 from schema.relay import decode_pk
 from search import documents
 from search.engine import SearchEngine
