@@ -1,13 +1,16 @@
 """Home-feed page: GraphQL through the real app beside a hand-written Starlette endpoint.
 
-    .venv/bin/python bench/feed.py                      # SQLite in a temporary directory
+    .venv/bin/python bench/feed.py              # SQLite in a temporary directory (`make bench`)
     .venv/bin/python bench/feed.py --database-url postgres://postgres@127.0.0.1:5432/x
-    (`make bench` runs the first; the PostgreSQL database name is replaced by a fresh one)
+    .venv/bin/python bench/feed.py --profile    # also where each server's CPU goes (cProfile)
 
-Both servers run the same way (uvicorn, one process, production settings) against the same
-database, and answer the same page: 20 posts of the viewer's home feed with author, badge,
-group, counts and the viewer's own reactions. Their JSON is compared before anything is timed.
-Prints requests/s and p50/p99 latency of each, the ratio, and SQL statements per request.
+A PostgreSQL URL (or DATABASE_URL) only names the server: a fresh `bench_feed_<random>` database
+is created there and dropped at the end; without one, a temporary SQLite file is used. The parent
+fills the database, then starts each server in turn as a subprocess, the same way (uvicorn, one
+worker, production settings). Both serve the viewer's home feed (20 posts with author, badge,
+group, counts and the viewer's reactions); their JSON is compared before anything is timed.
+Printed: requests/s, p50/p99 latency, the throughput ratio, and what limits each server.
+Options: --requests N (1000), --concurrency N (8), --profile [N] (200 profiled requests).
 """
 
 from __future__ import annotations
@@ -15,8 +18,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import cProfile
+import functools
 import logging
+import logging.handlers
 import os
+import pstats
 import random
 import socket
 import statistics
@@ -24,34 +31,22 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import httpx
-from tortoise.expressions import Q
+# Run as a script, this file's folder heads sys.path, where bench/search.py would shadow `search`.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+import httpx  # noqa: E402
+from tortoise.expressions import Q, Subquery  # noqa: E402
 
 from moderation.policies import visible_posts  # noqa: E402
 from resolvers.pagination import encode_cursor  # noqa: E402
 from schema.relay import encode_id  # noqa: E402
+from server import models as m  # noqa: E402
 from server.db import Database  # noqa: E402
-from server.models import (  # noqa: E402
-    EmployeeBadge,
-    Follow,
-    Group,
-    GroupMembership,
-    GroupVisibility,
-    Post,
-    PostKind,
-    PostReaction,
-    PostState,
-    ReactionKind,
-    User,
-)
-from server.security import issue_token, read_token  # noqa: E402
+from server.security import hash_password, issue_token, read_token  # noqa: E402
 from server.settings import Settings  # noqa: E402
 
 SECRET = "bench-secret-" + "0123456789" * 4
@@ -60,207 +55,123 @@ QUERY = """query Home($first: Int) { homeFeed(first: $first) { edges { cursor no
   id kind title body tags publishedAt commentCount reactionCount viewerReactions
   author { id handle displayName avatarUrl identity employeeBadge { department title executive } }
   group { id slug name certified } } } pageInfo { hasNextPage endCursor } } }"""
-
-
-def settings_for(url: str) -> Settings:
-    return Settings(
-        environment="production",
-        database_url=url,
-        secret_key=SECRET,
-        scheduler_interval_seconds=3600,
-    )
+POST_COLUMNS = "id kind title body tags published_at comment_count reaction_count".split()
+USER_COLUMNS = "id handle display_name avatar_url identity".split()
+BADGE_COLUMNS = "user_id department title executive".split()
+GROUP_COLUMNS = "id slug name certified".split()
+ROOT = str(Path(__file__).resolve().parent.parent)
 
 
 async def generate(url: str) -> str:
-    """Fills a fresh database; returns the viewer's token."""
+    """Fills a fresh database deterministically; returns the viewer's token."""
     db = Database(url)
     await db.open()
     await db.migrate()
-    rng = random.Random(7)
-    await User.bulk_create(
-        [
-            User(
-                handle=f"user{i:03d}",
-                display_name=f"User {i}",
-                avatar_url=f"https://img.example.com/u/{i}.jpg",
-            )
-            for i in range(200)
-        ]
+    rng, kinds = random.Random(7), list(m.IdentityKind)
+    await m.User.bulk_create(
+        [m.User(handle=f"u{i}", display_name=f"User {i}", identity=kinds[i % 3])
+         for i in range(200)]
+    )  # fmt: skip
+    users = await m.User.all().order_by("id")
+    for i, user in enumerate(users):
+        user.avatar_url = f"https://img.example.com/u/{i}.jpg" if i % 5 else None
+        user.password_hash = hash_password("bench-password") if i == 0 else None
+    await m.User.bulk_update(users, fields=["avatar_url", "password_hash"])
+    viewer = users[0]  # follows 100 users, belongs to 5 groups (one of them members-only)
+    await m.EmployeeBadge.bulk_create(
+        [m.EmployeeBadge(user=u, department="R&D", title="Engineer", executive=i % 9 == 0)
+         for i, u in enumerate(users[::4])]
+    )  # fmt: skip
+    await m.Group.bulk_create(
+        [m.Group(slug=f"g{i}", name=f"Group {i}", kind="INTEREST", certified=i % 3 == 0)
+         for i in range(20)]
+    )  # fmt: skip
+    groups = await m.Group.all().order_by("id")
+    closed = m.Group.filter(id__in=[groups[1].id, groups[7].id])  # the viewer is in 1, not in 7
+    await closed.update(visibility=m.GroupVisibility.MEMBERS_ONLY)
+    await m.GroupMembership.bulk_create(
+        [m.GroupMembership(group=g, user=u) for g in groups for u in rng.sample(users[1:], 30)]
+        + [m.GroupMembership(group=g, user=viewer) for g in groups[:5]]
     )
-    users = await User.all().order_by("id")
-    viewer = users[0]
-    await EmployeeBadge.bulk_create(
-        [
-            EmployeeBadge(user_id=u.id, department="R&D", title="Engineer", executive=i % 20 == 0)
-            for i, u in enumerate(users[::4])
-        ]
-    )
-    await Group.bulk_create(
-        [
-            Group(
-                slug=f"group-{i}",
-                name=f"Group {i}",
-                kind="INTEREST",
-                certified=i % 3 == 0,
-                visibility=GroupVisibility.MEMBERS_ONLY if i in (1, 2) else GroupVisibility.PUBLIC,
-            )
-            for i in range(20)
-        ]
-    )
-    groups = await Group.all().order_by("id")
-    await GroupMembership.bulk_create(
-        [
-            GroupMembership(group_id=g.id, user_id=u.id)
-            for g in groups
-            for u in rng.sample(users, 30)
-            if u.id != viewer.id
-        ]
-        + [GroupMembership(group_id=g.id, user_id=viewer.id) for g in groups[:5]]
-    )
-    await Follow.bulk_create(
-        [Follow(follower_id=viewer.id, followee_id=u.id) for u in users[1:101]]
-    )
+    await m.Follow.bulk_create([m.Follow(follower=viewer, followee=u) for u in users[1:101]])
     base = datetime(2026, 11, 1, tzinfo=UTC)
-    await Post.bulk_create(
-        [
-            Post(
-                author_id=rng.choice(users).id,
-                kind=PostKind.MOMENT,
-                body=f"Post {n} " + "text " * 30,
-                tags=["es8", "换电"],
-                state=PostState.PUBLISHED,
-                published_at=base - timedelta(minutes=n),
-                group_id=rng.choice(groups).id if n % 3 == 0 else None,
-                comment_count=n % 7,
-                reaction_count=n % 11,
-            )
-            for n in range(5000)
-        ]
-    )
-    post_ids = await Post.all().order_by("id").values_list("id", flat=True)
-    await PostReaction.bulk_create(
-        [PostReaction(post_id=p, user_id=viewer.id, kind=ReactionKind.LIKE) for p in post_ids[::3]]
-    )
+    await m.Post.bulk_create(
+        [m.Post(author=rng.choice(users), group=rng.choice(groups) if n % 3 == 0 else None,
+                kind=m.PostKind.ARTICLE if n % 4 else m.PostKind.MOMENT,
+                title=f"Title {n}" if n % 4 else None, body=f"Post {n} " + "text " * 30,
+                tags=["es8", "换电"][: n % 3], comment_count=n % 7, reaction_count=n % 11,
+                state=m.PostState.PUBLISHED, published_at=base - timedelta(minutes=7 * n + n % 5))
+         for n in range(5000)]
+    )  # fmt: skip
+    post_ids, reactions = await m.Post.all().values_list("id", flat=True), list(m.ReactionKind)
+    await m.PostReaction.bulk_create(
+        [m.PostReaction(post_id=p, user=viewer, kind=kind)
+         for p in post_ids if p % 3 == 0 for kind in reactions[: 1 + p % 2]]
+    )  # fmt: skip
+    await db.connection().execute_script("ANALYZE")  # planner statistics, as in production
     await db.close()
     return issue_token(SECRET, viewer.id, 3600)
 
 
+@functools.cache
+def camel(name: str) -> str:
+    first, *rest = name.split("_")
+    return first + "".join(word.title() for word in rest)
+
+
+def node(type_name: str, row: dict[str, Any]) -> dict[str, Any]:
+    """A row under the API's camelCase names, with its global id."""
+    return {camel(k): v for k, v in row.items()} | {"id": encode_id(type_name, row["id"])}
+
+
 def handwritten_app(settings: Settings) -> Any:
+    """The same page without GraphQL: the same seven statements, rows as dicts, one response."""
     from starlette.applications import Starlette
-    from starlette.requests import Request
-    from starlette.responses import JSONResponse
+    from starlette.responses import JSONResponse, Response
     from starlette.routing import Route
 
-    async def feed(request: Request) -> JSONResponse:
-        token = request.headers["authorization"].removeprefix("Bearer ")
-        viewer = await User.get(id=read_token(SECRET, token))
-        groups = set(
-            await GroupMembership.filter(user_id=viewer.id).values_list("group_id", flat=True)
-        )
-        followed = await Follow.filter(follower_id=viewer.id).values_list("followee_id", flat=True)
-        mine = Q(author_id__in=[viewer.id, *followed])
+    async def feed(request: Any) -> Response:
+        token = request.headers.get("authorization", "").removeprefix("Bearer ")
+        viewer = await m.User.get_or_none(id=read_token(SECRET, token) or 0)
+        if viewer is None:
+            return JSONResponse({"error": "sign in"}, status_code=401)
+        groups = await m.GroupMembership.filter(user=viewer).values_list("group_id", flat=True)
+        followed = Subquery(m.Follow.filter(follower=viewer).values("followee_id"))
+        mine = Q(author_id=viewer.id) | Q(author_id__in=followed)
         if groups:
-            mine |= Q(group_id__in=list(groups))
-        rows = (
-            await Post.filter(visible_posts(groups), mine)
+            mine |= Q(group_id__in=groups)
+        rows = await (
+            m.Post.filter(visible_posts(groups), mine)
             .order_by("-published_at", "-id")
             .limit(PAGE + 1)
-            .values(
-                "id",
-                "kind",
-                "title",
-                "body",
-                "tags",
-                "published_at",
-                "comment_count",
-                "reaction_count",
-                "author_id",
-                "group_id",
-            )
+            .values(*POST_COLUMNS, "author_id", "group_id")
         )
-        page = rows[:PAGE]
-        author_ids = {r["author_id"] for r in page}
-        authors = {
-            u["id"]: u
-            for u in await User.filter(id__in=author_ids).values(
-                "id", "handle", "display_name", "avatar_url", "identity"
-            )
-        }
-        badges = {
-            b["user_id"]: b
-            for b in await EmployeeBadge.filter(user_id__in=author_ids).values(
-                "user_id", "department", "title", "executive"
-            )
-        }
-        group_rows = {
-            g["id"]: g
-            for g in await Group.filter(
-                id__in={r["group_id"] for r in page if r["group_id"]}
-            ).values("id", "slug", "name", "certified")
-        }
+        page, author_ids = rows[:PAGE], {r["author_id"] for r in rows[:PAGE]}
+        authors = await m.User.filter(id__in=author_ids).values(*USER_COLUMNS)
+        badges = await m.EmployeeBadge.filter(user_id__in=author_ids).values(*BADGE_COLUMNS)
+        group_ids = {r["group_id"] for r in page if r["group_id"]}
+        group_rows = await m.Group.filter(id__in=group_ids).values(*GROUP_COLUMNS)
         reacted: dict[int, list[str]] = {}
-        for post_id, kind in await PostReaction.filter(
-            user_id=viewer.id, post_id__in=[r["id"] for r in page]
+        for post_id, kind in await m.PostReaction.filter(
+            user=viewer, post_id__in=[r["id"] for r in page]
         ).values_list("post_id", "kind"):
-            reacted.setdefault(post_id, []).append(str(kind))
+            reacted.setdefault(post_id, []).append(kind)
 
-        def author(uid: int) -> dict[str, Any]:
-            a, b = authors[uid], badges.get(uid)
-            return {
-                "id": encode_id("User", uid),
-                "handle": a["handle"],
-                "displayName": a["display_name"],
-                "avatarUrl": a["avatar_url"],
-                "identity": str(a["identity"]),
-                "employeeBadge": b
-                and {
-                    "department": b["department"],
-                    "title": b["title"],
-                    "executive": b["executive"],
-                },
-            }
-
-        def group(gid: int | None) -> dict[str, Any] | None:
-            g = group_rows.get(gid) if gid else None
-            return g and {
-                "id": encode_id("Group", gid),
-                "slug": g["slug"],
-                "name": g["name"],
-                "certified": g["certified"],
-            }
-
+        badge = {b.pop("user_id"): b for b in badges}
+        people = {u["id"]: node("User", u) | {"employeeBadge": badge.get(u["id"])} for u in authors}
+        places = {g["id"]: node("Group", g) for g in group_rows}
         edges = [
-            {
-                "cursor": encode_cursor([r["published_at"], r["id"]]),
-                "node": {
-                    "id": encode_id("Post", r["id"]),
-                    "kind": str(r["kind"]),
-                    "title": r["title"],
-                    "body": r["body"],
-                    "tags": r["tags"],
-                    "publishedAt": r["published_at"].isoformat(),
-                    "commentCount": r["comment_count"],
-                    "reactionCount": r["reaction_count"],
-                    "viewerReactions": sorted(reacted.get(r["id"], [])),
-                    "author": author(r["author_id"]),
-                    "group": group(r["group_id"]),
-                },
-            }
+            {"cursor": encode_cursor([r["published_at"], r["id"]]),
+             "node": node("Post", {k: r[k] for k in POST_COLUMNS}) | {
+                 "publishedAt": r["published_at"].isoformat(),
+                 "viewerReactions": sorted(reacted.get(r["id"], [])),
+                 "author": people[r["author_id"]],
+                 "group": places.get(r["group_id"])}}
             for r in page
-        ]
-        return JSONResponse(
-            {
-                "data": {
-                    "homeFeed": {
-                        "edges": edges,
-                        "pageInfo": {
-                            "hasNextPage": len(rows) > PAGE,
-                            "endCursor": edges[-1]["cursor"] if edges else None,
-                        },
-                    }
-                }
-            }
-        )
+        ]  # fmt: skip
+        end = edges[-1]["cursor"] if edges else None
+        info = {"hasNextPage": len(rows) > PAGE, "endCursor": end}
+        return JSONResponse({"data": {"homeFeed": {"edges": edges, "pageInfo": info}}})
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Any) -> Any:
@@ -269,185 +180,239 @@ def handwritten_app(settings: Settings) -> Any:
         yield
         await db.close()
 
-    async def healthz(_: Request) -> JSONResponse:
+    async def healthz(_: Any) -> Response:
         return JSONResponse({"status": "ok"})
 
     return Starlette(routes=[Route("/feed", feed), Route("/healthz", healthz)], lifespan=lifespan)
 
 
-class StatementCounter(logging.Handler):
-    count = 0
-
-    def emit(self, record: logging.LogRecord) -> None:
-        if record.getMessage().lstrip()[:6].upper() in ("SELECT", "INSERT", "UPDATE", "DELETE"):
-            StatementCounter.count += 1
-
-
-def serve(kind: str, url: str, port: int, count_sql: bool) -> None:
-    import uvicorn
+def instrument(app: Any) -> None:
+    """Routes for the parent: SQL statements run so far, and a profiler to start, then dump."""
     from starlette.responses import PlainTextResponse
+
+    records = logging.handlers.BufferingHandler(capacity=10**9)  # never flushed
+    logger = logging.getLogger("tortoise.db_client")
+    logger.setLevel(logging.DEBUG)
+    logger.addHandler(records)
+    profiler = cProfile.Profile()
+
+    async def sql_count(_: Any) -> PlainTextResponse:
+        verbs = [r.getMessage().lstrip()[:6].upper() for r in records.buffer]
+        return PlainTextResponse(
+            str(sum(v in ("SELECT", "INSERT", "UPDATE", "DELETE") for v in verbs))
+        )
+
+    async def profile(request: Any) -> PlainTextResponse:  # async: runs on the loop's thread
+        if dump := request.query_params.get("dump"):
+            profiler.disable()
+            profiler.dump_stats(dump)
+        else:
+            logger.setLevel(logging.WARNING)  # logging every statement would distort the profile
+            profiler.enable()
+        return PlainTextResponse("ok")
+
+    app.add_route("/bench/sql-count", sql_count)
+    app.add_route("/bench/profile", profile)
+
+
+def serve(kind: str, url: str, port: int, instrumented: bool) -> None:
+    import uvicorn
 
     from server.app import create_app
 
-    settings = settings_for(url)
-    app = create_app(settings) if kind == "graphql" else handwritten_app(settings)
-    if count_sql:
-        logger = logging.getLogger("tortoise.db_client")
-        logger.setLevel(logging.DEBUG)
-        logger.addHandler(StatementCounter())
-        app.add_route("/sql-count", lambda _: PlainTextResponse(str(StatementCounter.count)))
-    uvicorn.run(
-        app,
-        host="127.0.0.1",
-        port=port,
-        log_level="warning",
-        access_log=False,
-        ws_per_message_deflate=False,
+    settings = Settings(
+        environment="production",
+        database_url=url,
+        secret_key=SECRET,
+        scheduler_interval_seconds=3600,
     )
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    app = create_app(settings) if kind == "graphql" else handwritten_app(settings)
+    if instrumented:
+        instrument(app)
+    options = {"log_level": "warning", "access_log": False, "ws_per_message_deflate": False}
+    uvicorn.run(app, host="127.0.0.1", port=port, workers=1, **options)
 
 
 @contextlib.contextmanager
-def server(kind: str, url: str, count_sql: bool = False) -> Any:
-    port = free_port()
+def server(kind: str, url: str, token: str, instrumented: bool = False) -> Any:
+    """A server subprocess; yields its feed request and a function reading its CPU seconds."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
     args = [sys.executable, __file__, "--serve", kind, "--database-url", url, "--port", str(port)]
-    process = subprocess.Popen(args + (["--count-sql"] if count_sql else []))
+    process = subprocess.Popen(args + ["--instrumented"] * instrumented)
+    base, headers = f"http://127.0.0.1:{port}", {"authorization": f"Bearer {token}"}
+    request: dict[str, Any] = {"method": "GET", "url": f"{base}/feed", "headers": headers}
+    if kind == "graphql":
+        body = {"query": QUERY, "variables": {"first": PAGE}}
+        request |= {"method": "POST", "url": f"{base}/graphql", "json": body}
+
+    def cpu_seconds() -> float:  # user + system time of the server process, all threads (Linux)
+        fields = Path(f"/proc/{process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     try:
-        for _ in range(200):
+        for _ in range(300):
+            if process.poll() is not None:
+                raise RuntimeError(f"the {kind} server exited with {process.returncode}")
             with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
+                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
                     break
             time.sleep(0.1)
-        yield f"http://127.0.0.1:{port}"
+        yield request, cpu_seconds
     finally:
         process.terminate()
         process.wait(timeout=20)
 
 
-def request_for(kind: str, base: str, token: str) -> tuple[str, str, dict[str, Any] | None]:
-    if kind == "graphql":
-        return "POST", f"{base}/graphql", {"query": QUERY, "variables": {"first": PAGE}}
-    return "GET", f"{base}/feed", None
-
-
-async def load(
-    kind: str, base: str, token: str, requests: int, concurrency: int
-) -> dict[str, float]:
-    method, url, body = request_for(kind, base, token)
-    headers = {"authorization": f"Bearer {token}"}
+async def load(request: dict[str, Any], n: int, workers: int, warmup: int = 50) -> Any:
+    """`warmup` requests one by one, then `n` from `workers` concurrent workers: the latencies
+    (seconds) and the time they took (wall clock; CPU of this, the load generator's, process)."""
     latencies: list[float] = []
-    async with httpx.AsyncClient(limits=httpx.Limits(max_connections=concurrency)) as client:
+    async with httpx.AsyncClient(limits=httpx.Limits(max_connections=workers)) as client:
 
-        async def one() -> None:
-            started = time.perf_counter()
-            response = await client.request(method, url, json=body, headers=headers)
-            response.raise_for_status()
-            latencies.append(time.perf_counter() - started)
+        async def worker(todo: Any) -> None:
+            for _ in todo:
+                started = time.perf_counter()
+                (await client.request(**request)).raise_for_status()
+                latencies.append(time.perf_counter() - started)
 
-        for _ in range(50):  # warm-up
-            await one()
+        await worker(range(warmup))
         latencies.clear()
-        queue = iter(range(requests))
-        started = time.perf_counter()
-
-        async def worker() -> None:
-            for _ in queue:
-                await one()
-
-        await asyncio.gather(*(worker() for _ in range(concurrency)))
-        elapsed = time.perf_counter() - started
-    cuts = statistics.quantiles(latencies, n=100)
-    return {"rps": requests / elapsed, "p50": cuts[49] * 1000, "p99": cuts[98] * 1000}
+        started, cpu, todo = time.perf_counter(), time.process_time(), iter(range(n))
+        await asyncio.gather(*(worker(todo) for _ in range(workers)))
+        return latencies, time.perf_counter() - started, time.process_time() - cpu
 
 
-def fetch(kind: str, base: str, token: str) -> Any:
-    method, url, body = request_for(kind, base, token)
-    return httpx.request(
-        method, url, json=body, headers={"authorization": f"Bearer {token}"}, timeout=30
-    ).json()
+def measure(request: dict[str, Any], n: int, workers: int, server_cpu: Any) -> dict[str, float]:
+    asyncio.run(load(request, 0, 1))  # connections and caches warm before the CPU is read
+    cpu = server_cpu()
+    latencies, elapsed, client_cpu = asyncio.run(load(request, n, workers, warmup=0))
+    cpu, cuts = server_cpu() - cpu, statistics.quantiles(latencies, n=100)
+    return {"rps": n / elapsed, "p50": cuts[49] * 1000, "p99": cuts[98] * 1000,
+            "cpu_ms": cpu / n * 1000, "busy": cpu / elapsed,
+            "client": client_cpu / elapsed}  # fmt: skip
 
 
-def maintenance_url(url: str) -> str:
-    """The server's `postgres` database, to create and drop the benchmark's own."""
-    return url.replace("postgres://", "postgresql://", 1).rpartition("/")[0] + "/postgres"
+def compare(graphql: Any, handwritten: Any) -> None:
+    edges = [answer["data"]["homeFeed"]["edges"] for answer in (graphql, handwritten)]
+    ids = [[e["node"]["id"] for e in answer] for answer in edges]
+    assert len(ids[0]) == PAGE and ids[0] == ids[1], f"the pages differ: {ids}"
+    authors = [[e["node"]["author"] for e in answer] for answer in edges]
+    assert authors[0] == authors[1], f"the authors differ: {authors}"
+    assert graphql == handwritten, f"the answers differ:\n{graphql}\n{handwritten}"
 
 
-async def create_postgres(url: str) -> tuple[str, str]:
+def package(path: str) -> str:
+    """Where a profiled function lives: a package, this repository, the stdlib, or C."""
+    if path == "~":
+        return "C functions (builtins, sqlite3, ...)"
+    if "site-packages/" in path:
+        return path.split("site-packages/")[1].split("/")[0].removesuffix(".py")
+    if path.startswith(ROOT):
+        return "this repository: " + path[len(ROOT) + 1 :].split("/")[0]
+    if "/lib/python3" in path:
+        return "stdlib: " + path.rpartition("/lib/python3")[2].split("/")[1].removesuffix(".py")
+    return path
+
+
+def report_profile(kind: str, stats: pstats.Stats, requests: int) -> None:
+    rows: dict[Any, Any] = stats.stats  # type: ignore[attr-defined]
+    total, by_package = sum(row[2] for row in rows.values()), {}
+    for (path, _, _), row in rows.items():
+        by_package[package(path)] = by_package.get(package(path), 0.0) + row[2]
+    print(f"  {kind}: {total / requests * 1000:.2f} ms CPU/request under cProfile; by package:")
+    for name, seconds in sorted(by_package.items(), key=lambda kv: -kv[1])[:8]:
+        print(f"    {seconds / total:6.1%}  {name}")
+    print("    top functions: calls/request (a coroutine's resumptions count), ms/request")
+    for (path, line, function), row in sorted(rows.items(), key=lambda kv: -kv[1][2])[:12]:
+        name = function if path == "~" else f"{Path(path).name}:{line} {function}"
+        print(f"    {row[1] / requests:7.1f}  {row[2] / requests * 1000:6.3f}  {name[:80]}")
+
+
+def run(url: str, args: argparse.Namespace) -> None:
+    token = asyncio.run(generate(url))
+    answers, sql, profiles, results = {}, {}, {}, {}
+    for kind in ("graphql", "handwritten"):  # untimed: the answer, its SQL, the profile
+        with server(kind, url, token, instrumented=True) as (request, _):
+            bench = request["url"].rpartition("/")[0] + "/bench"
+            before = int(httpx.get(f"{bench}/sql-count").text)
+            answers[kind] = httpx.request(**request).raise_for_status().json()
+            sql[kind] = int(httpx.get(f"{bench}/sql-count").text) - before
+            if args.profile:
+                asyncio.run(load(request, 0, 1, warmup=20))
+                httpx.get(f"{bench}/profile").raise_for_status()
+                asyncio.run(load(request, args.profile, 1, warmup=0))
+                path = Path(tempfile.gettempdir()) / f"bench-feed-{kind}-{os.getpid()}.prof"
+                httpx.get(f"{bench}/profile", params={"dump": str(path)}).raise_for_status()
+                profiles[kind] = pstats.Stats(str(path))
+                path.unlink()
+    compare(answers["graphql"], answers["handwritten"])
+    for kind in answers:
+        with server(kind, url, token) as (request, cpu_seconds):
+            results[kind] = measure(request, args.requests, args.concurrency, cpu_seconds)
+
+    print(
+        f"home feed, {PAGE} posts/page, {args.requests} requests after 50 warm-up, concurrency "
+        f"{args.concurrency}, {url.split(':', 1)[0]}, {os.cpu_count()} CPUs"
+    )
+    for kind, r in results.items():
+        print(f"  {kind:12s} {r['rps']:7.1f} req/s  p50 {r['p50']:6.1f} ms  p99 {r['p99']:6.1f} ms")
+    graphql, handwritten = results["graphql"], results["handwritten"]
+    print(f"  ratio graphql/handwritten throughput: {graphql['rps'] / handwritten['rps']:.2f}")
+    print("what limits it:")
+    for kind, r in results.items():
+        print(
+            f"  {kind:12s} {sql[kind]} SQL statements/request, server CPU {r['cpu_ms']:.2f} "
+            f"ms/request, one core {r['busy']:.0%} busy (load generator: {r['client']:.0%})"
+        )
+    extra = sql["graphql"] - sql["handwritten"]
+    print(
+        f"  -> GraphQL spends {graphql['cpu_ms'] - handwritten['cpu_ms']:.2f} ms more server CPU "
+        f"per request with {extra:+d} SQL statements: "
+        + ("Python work, not the database" if extra <= 0 else "partly the extra statements")
+        + (". Run with --profile for where it goes." if not profiles else ":")
+    )
+    for kind, stats in profiles.items():
+        report_profile(kind, stats, args.profile)
+
+
+async def postgres(url: str, statement: str) -> None:
+    """Runs `statement` in the server's `postgres` database (creating or dropping ours)."""
     import asyncpg
 
-    server_url, _, _ = url.rpartition("/")
-    name = f"bench_feed_{uuid.uuid4().hex[:8]}"
-    conn = await asyncpg.connect(maintenance_url(url))
-    await conn.execute(f'CREATE DATABASE "{name}"')
-    await conn.close()
-    return f"{server_url}/{name}", name
-
-
-async def drop_postgres(url: str, name: str) -> None:
-    import asyncpg
-
-    conn = await asyncpg.connect(maintenance_url(url))
-    await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    await conn.close()
+    conn = await asyncpg.connect(url.rpartition("/")[0] + "/postgres")
+    try:
+        await conn.execute(statement)
+    finally:
+        await conn.close()
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL"))
+    parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL"))
     parser.add_argument("--requests", type=int, default=1000)
     parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--profile", type=int, nargs="?", const=200, default=0, metavar="N")
     parser.add_argument("--serve", choices=["graphql", "handwritten"], help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
-    parser.add_argument("--count-sql", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--instrumented", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve:
-        serve(args.serve, args.database_url, args.port, args.count_sql)
-        return
-
-    with tempfile.TemporaryDirectory() as tmp:
-        given = args.database_url or ""
-        pg_name = None
-        if given.startswith("postgres"):
-            url, pg_name = asyncio.run(create_postgres(given))
-        else:
-            url = f"sqlite://{Path(tmp) / 'bench.sqlite3'}"
+        serve(args.serve, args.database_url, args.port, args.instrumented)
+    elif (given := args.database_url or "").startswith("postgres"):
+        name = f"bench_feed_{random.randbytes(4).hex()}"
+        url = "postgres://" + given.split("://", 1)[1].rpartition("/")[0] + "/" + name
+        asyncio.run(postgres(url, f'CREATE DATABASE "{name}"'))
         try:
-            token = asyncio.run(generate(url))
-            results, statements = {}, {}
-            for kind in ("graphql", "handwritten"):
-                with server(kind, url, count_sql=True) as base:
-                    before = int(httpx.get(f"{base}/sql-count").text)
-                    statements[kind] = fetch(kind, base, token)
-                    statements[kind + "_sql"] = int(httpx.get(f"{base}/sql-count").text) - before
-            assert statements["graphql"] == statements["handwritten"], "the two answers differ"
-            for kind in ("graphql", "handwritten"):
-                with server(kind, url) as base:
-                    results[kind] = asyncio.run(
-                        load(kind, base, token, args.requests, args.concurrency)
-                    )
+            run(url, args)
         finally:
-            if pg_name:
-                asyncio.run(drop_postgres(given, pg_name))
-
-    database = url.split(":", 1)[0]
-    print(
-        f"home feed, {PAGE} posts/page, {args.requests} requests, concurrency {args.concurrency}, "
-        f"{database}"
-    )
-    for kind, r in results.items():
-        print(
-            f"  {kind:12s} {r['rps']:8.1f} req/s   p50 {r['p50']:6.1f} ms   "
-            f"p99 {r['p99']:6.1f} ms   {statements[kind + '_sql']} SQL statements/request"
-        )
-    ratio = results["graphql"]["rps"] / results["handwritten"]["rps"]
-    print(f"  ratio graphql/handwritten throughput: {ratio:.2f}")
+            asyncio.run(postgres(url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    else:
+        with tempfile.TemporaryDirectory() as tmp:
+            run(f"sqlite://{Path(tmp) / 'bench.sqlite3'}", args)
 
 
 if __name__ == "__main__":
