@@ -85,17 +85,38 @@ async def test_a_slow_subscriber_gets_a_resync_instead_of_an_unbounded_queue(hub
         for i in range(50):
             await hub.publish(name, str(i))
         await asyncio.sleep(0.3)
-        assert sub._queue.qsize() <= 5
+        assert len(sub) <= 5
         assert await asyncio.wait_for(sub.get(), 5) == RESYNC
         await hub.publish(name, "after")
         assert await asyncio.wait_for(sub.get(), 5) == "after"
 
 
-def test_subscription_queue_is_bounded_and_resyncs():
+async def test_subscription_queue_is_bounded_and_resyncs():
     sub = Subscription(("c",), maxsize=3)
     for i in range(10):
         sub.deliver(str(i))
-    assert sub._queue.qsize() == 1 and sub._queue.get_nowait() == RESYNC
+    assert len(sub) == 1 and await sub.get() == RESYNC
+
+
+async def test_subscription_hands_out_messages_in_order_and_waits_for_the_next():
+    sub = Subscription(("c",), maxsize=3)
+    sub.deliver("a")
+    sub.deliver("b")
+    assert [await sub.get(), await sub.get()] == ["a", "b"]
+    waiting = asyncio.create_task(sub.get())
+    await asyncio.sleep(0)
+    assert not waiting.done()
+    sub.deliver("c")
+    assert await asyncio.wait_for(waiting, 1) == "c"
+
+
+async def test_a_resynced_subscription_takes_messages_again_once_it_read_the_resync():
+    sub = Subscription(("c",), maxsize=2)
+    for i in range(5):
+        sub.deliver(str(i))
+    assert await sub.get() == RESYNC
+    sub.deliver("after")
+    assert await sub.get() == "after"
 
 
 async def test_redis_drop_is_survived_subscribers_resync_and_publishing_never_raises(private_redis):
