@@ -10,6 +10,7 @@ subscriber's own visibility rules, before it is yielded.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
@@ -55,6 +56,7 @@ class Removed:
     post_id: int
 
 
+@functools.lru_cache(maxsize=256)  # every subscriber woken by an event sends its cursor
 def event_cursor(event_id: int) -> str:
     return encode_cursor([event_id])
 
@@ -68,15 +70,30 @@ async def _latest_event_id() -> int:
     return latest.id if latest else 0
 
 
-async def _replay(hub: Hub, events: Q, stream: str, last: int, woken_by: int | None) -> list[Event]:
+Prefetch = Callable[[Hub, list[Event]], Awaitable[None]]
+
+
+async def _replay(
+    hub: Hub, events: Q, stream: str, last: int, woken_by: int | None, prefetch: Prefetch | None
+) -> list[Event]:
     async def read() -> list[Event]:
         return await Event.filter(events, id__gt=last).order_by("id").limit(REPLAY_BATCH)
 
     if woken_by is None:  # the first read, or a resync: this subscriber's own
         return await read()
-    return await hub.shared.get(("replay", stream, last, woken_by), read)
+
+    async def read_for_all() -> list[Event]:
+        batch = await read()
+        if prefetch is not None:
+            # Inside the shared read: the subscribers it wakes then find the rows of its events
+            # already read and run straight through, instead of all waiting a second time.
+            await prefetch(hub, batch)
+        return batch
+
+    return await hub.shared.get(("replay", stream, last, woken_by), read_for_all)
 
 
+@functools.lru_cache(maxsize=64)  # one message wakes every subscriber of its channel
 def _woken_by(message: str) -> int | None:
     if message == RESYNC:
         return None
@@ -93,8 +110,10 @@ async def follow(
     load: Callable[[Context, Event], Awaitable[T | None]],
     after: str | None,
     stream: str,
+    prefetch: Prefetch | None = None,
 ) -> AsyncIterator[Delivery[T]]:
-    """`stream` names what `events` selects, so that subscribers of one stream share reads."""
+    """`stream` names what `events` selects, so that subscribers of one stream share reads;
+    `prefetch` makes the shared reads every subscriber's `load` needs for a batch of events."""
     hub: Hub | None = ctx.hub
     if hub is None:
         raise RuntimeError("live streams need the server's pub/sub hub")
@@ -106,7 +125,7 @@ async def follow(
     async with hub.subscribe(*channels) as subscription:
         while True:
             while True:
-                batch = await _replay(hub, events, stream, last, woken_by)
+                batch = await _replay(hub, events, stream, last, woken_by, prefetch)
                 woken_by = None  # a second batch is this subscriber's own read
                 for event in batch:
                     last = event.id
@@ -116,6 +135,8 @@ async def follow(
                         yield Delivery(cursor=event_cursor(event.id), payload=payload)
                 if len(batch) < REPLAY_BATCH:
                     break
+            # Idle subscribers keep no rows: the last event's loaders go before the wait.
+            ctx.renew()
             # A message or a resync: either way, read the log again.
             woken_by = _woken_by(await subscription.get())
 
@@ -123,11 +144,13 @@ async def follow(
 # --- the streams ----------------------------------------------------------------------------
 
 
-async def _prime_post(ctx: Context, post_id: int, event_id: int) -> None:
-    """Load a post with its author, badge and group once per process for this event, and hand
-    the rows to this subscriber's fresh loaders."""
+PostRows = tuple[Post | None, User | None, EmployeeBadge | None, Group | None]
 
-    async def read() -> tuple[Post | None, User | None, EmployeeBadge | None, Group | None]:
+
+async def _post_rows(hub: Hub, post_id: int, event_id: int) -> PostRows:
+    """A post with its author, badge and group, read once per process for this event."""
+
+    async def read() -> PostRows:
         post = await Post.get_or_none(id=post_id)
         if post is None:
             return None, None, None, None
@@ -136,8 +159,20 @@ async def _prime_post(ctx: Context, post_id: int, event_id: int) -> None:
         group = await Group.get_or_none(id=post.group_id) if post.group_id else None
         return post, author, badge, group
 
+    rows: PostRows = await hub.shared.get(("post", post_id, event_id), read)
+    return rows
+
+
+async def _prefetch_posts(hub: Hub, batch: list[Event]) -> None:
+    for event in batch:
+        if event.post_id is not None:
+            await _post_rows(hub, event.post_id, event.id)
+
+
+async def _prime_post(ctx: Context, post_id: int, event_id: int) -> None:
+    """Hand this event's post rows (see `_post_rows`) to this subscriber's fresh loaders."""
     assert ctx.hub is not None
-    post, author, badge, group = await ctx.hub.shared.get(("post", post_id, event_id), read)
+    post, author, badge, group = await _post_rows(ctx.hub, post_id, event_id)
     if post is None:
         return
     ctx.loaders.post_by_id.prime(post_id, post)
@@ -163,7 +198,9 @@ def global_posts(ctx: Context, after: str | None) -> AsyncIterator[Delivery[Post
     async def load(fresh: Context, event: Event) -> Post | None:
         return await _feed_post(fresh, event.post_id, event.id)
 
-    return follow(ctx, (topics.posts(),), Q(kind=EventKind.POST_ADDED), load, after, "posts")
+    return follow(
+        ctx, (topics.posts(),), Q(kind=EventKind.POST_ADDED), load, after, "posts", _prefetch_posts
+    )
 
 
 def home_posts(ctx: Context, after: str | None) -> AsyncIterator[Delivery[Post]]:
@@ -180,7 +217,9 @@ def home_posts(ctx: Context, after: str | None) -> AsyncIterator[Delivery[Post]]
             return post
         return None
 
-    return follow(ctx, (topics.posts(),), Q(kind=EventKind.POST_ADDED), load, after, "posts")
+    return follow(
+        ctx, (topics.posts(),), Q(kind=EventKind.POST_ADDED), load, after, "posts", _prefetch_posts
+    )
 
 
 async def group_posts(ctx: Context, slug: str, after: str | None) -> AsyncIterator[Delivery[Post]]:
@@ -193,7 +232,8 @@ async def group_posts(ctx: Context, slug: str, after: str | None) -> AsyncIterat
 
     events = Q(kind=EventKind.POST_ADDED, group_id=group.id)
     stream = f"group:{group.id}"
-    async for delivery in follow(ctx, (topics.posts(),), events, load, after, stream):
+    posts = follow(ctx, (topics.posts(),), events, load, after, stream, _prefetch_posts)
+    async for delivery in posts:
         yield delivery
 
 
