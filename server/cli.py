@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import logging
 import sys
 import time
@@ -48,6 +49,17 @@ async def seed_demo(settings: Settings) -> str:
     return summary
 
 
+def tune_garbage_collector() -> None:
+    """Every live subscription holds a few hundred container objects, so a full collection walks
+    millions of them with 10,000 subscribers, and one fan-out to all of them allocated enough to
+    set off several such walks (seconds of CPU, default thresholds). What start-up made is frozen
+    out of the collector's sight, and young collections run far less often, so the short-lived
+    objects of a fan-out are mostly freed by reference counting before any collection sees them.
+    """
+    gc.freeze()
+    gc.set_threshold(100_000, 50, 10)
+
+
 def serve(settings: Settings) -> None:
     import uvicorn
 
@@ -59,8 +71,13 @@ def serve(settings: Settings) -> None:
     asyncio.run(migrate(settings))
     if settings.seed_demo and settings.development:
         print(asyncio.run(seed_demo(settings)), flush=True)
+    app = create_app(settings)
+    tune_garbage_collector()
     uvicorn.run(
-        create_app(settings),
+        app,
+        # websockets' Sans-I/O protocol: the same CPU per message as the legacy one and about
+        # 6 KB less per connection (uvicorn's "auto" picks it too, unless only wsproto is there).
+        ws="websockets-sansio",
         host=settings.host,
         port=settings.port,
         # Compression would more than double each subscription's memory; protocol pings find
