@@ -10,8 +10,10 @@ from strawberry import Info
 from resolvers.comments import load_visible_comment
 from resolvers.context import Context
 from resolvers.posts import load_visible_post
+from resolvers.queue import visible_item
 from schema.comments import Comment
 from schema.groups import Group
+from schema.moderation import ModerationItem
 from schema.posts import Post
 from schema.relay import Node, parse_id
 from schema.users import User
@@ -37,6 +39,9 @@ async def resolve_node(ctx: Context, global_id: str) -> Node | None:
     if type_name == "Comment":
         comment = await load_visible_comment(ctx, pk)
         return Comment.from_row(comment) if comment else None
+    if type_name == "ModerationItem":
+        item = await visible_item(ctx, pk)  # only to who works it
+        return ModerationItem.from_row(item) if item else None
     return None
 
 

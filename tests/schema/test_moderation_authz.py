@@ -256,3 +256,17 @@ async def test_moderation_authorisation_matrix(
     world = await build_world(api, settings, op.stage)
     body = await api.query(op.document, op.variables(world), token=world.tokens[role])
     assert outcome(operation, body) == expected, body
+
+
+@pytest.mark.parametrize(
+    ("role", "found"),
+    [("member", False), ("admin_elsewhere", False), ("admin_here", True), ("moderator", True)],
+)
+async def test_node_returns_a_queue_item_only_to_who_works_it(
+    api: Api, settings: Settings, role: str, found: bool
+) -> None:
+    world = await build_world(api, settings, "reported")
+    data = await api.data(
+        "query($id: ID!) { node(id: $id) { id } }", {"id": world.item_id}, token=world.tokens[role]
+    )
+    assert (data["node"] is not None) == found
