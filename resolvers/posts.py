@@ -16,7 +16,8 @@ from resolvers.events import EventLog, writing
 from resolvers.moderation import Target
 from resolvers.notifications import notify_mentions
 from resolvers.pagination import Page, id_key, keyset_page, time_key
-from resolvers.screening import review_if_needed, screen
+from resolvers.rules import RuleCache
+from resolvers.screening import Verdict, review_if_needed, screen
 from server.broadcast import Hub
 from server.errors import Conflict, Forbidden, InvalidInput, NotFound
 from server.models import (
@@ -30,6 +31,7 @@ from server.models import (
     PostKind,
     PostRevision,
     PostState,
+    RuleAction,
     SearchEntity,
 )
 from server.models.groups import Group
@@ -277,9 +279,12 @@ async def schedule_post(ctx: Context, post_id: int, publish_at: datetime | None)
     return post
 
 
-async def publish_due_posts(now: datetime | None = None, hub: Hub | None = None) -> list[int]:
-    """Publish every scheduled draft whose time has come. Safe to run in several processes at
-    once: each post is claimed by a conditional update, so it publishes exactly once."""
+async def publish_due_posts(
+    now: datetime | None = None, hub: Hub | None = None, rules: RuleCache | None = None
+) -> list[int]:
+    """Publish every scheduled draft whose time has come, screened against the rules as they
+    are now: a post that trips a rule waits for a moderator instead. Safe to run in several
+    processes at once: each post is claimed by a conditional update, so it goes out once."""
     moment = now or datetime.now(UTC)
     due = cast(
         list[int],
@@ -287,15 +292,30 @@ async def publish_due_posts(now: datetime | None = None, hub: Hub | None = None)
             "id", flat=True
         ),
     )
+    ruleset = await (rules or RuleCache()).current()
     published = []
     for post_id in due:
+        post = await Post.get(id=post_id)
+        masked, hits = ruleset.screen_fields({"title": post.title or "", "body": post.body})
+        # Nobody is there to be refused: what a rule would block or hold waits for review.
+        held = any(h.action in (RuleAction.BLOCK, RuleAction.HOLD) for h in hits)
+        verdict = Verdict(masked, tuple(hits), ["SCREENING"] if held else [])
         async with writing(hub) as log:
             claimed = await Post.filter(
                 id=post_id, state=PostState.DRAFT, scheduled_at__lte=moment
-            ).update(state=PostState.PUBLISHED, published_at=moment, scheduled_at=None)
+            ).update(
+                state=PostState.HELD if held else PostState.PUBLISHED,
+                published_at=None if held else moment,
+                scheduled_at=None,
+                title=masked["title"] or None,
+                body=masked["body"],
+            )
             if claimed:
-                await went_live(log, await Post.get(id=post_id))
-                published.append(post_id)
+                await post.refresh_from_db()
+                if not held:
+                    await went_live(log, post)
+                    published.append(post_id)
+                await review_if_needed(log, verdict, _target(post), post.author_id)
     return published
 
 

@@ -40,7 +40,7 @@ class Verdict:
 
     @property
     def flags(self) -> list[Hit]:
-        return [h for h in self.hits if h.action in (RuleAction.FLAG, RuleAction.HOLD)]
+        return [h for h in self.hits if h.action != RuleAction.REPLACE]
 
 
 class ModerationServices:

@@ -8,15 +8,17 @@ import logging
 
 from resolvers.moderation import end_due_suspensions
 from resolvers.posts import publish_due_posts
+from resolvers.rules import RuleCache
 from server.broadcast import Hub
 
 log = logging.getLogger(__name__)
 
 
 async def run_scheduler(interval_seconds: float, hub: Hub | None = None) -> None:
+    rules = RuleCache()  # compiled once, recompiled when a moderator changes the rules
     while True:
         try:
-            published = await publish_due_posts(hub=hub)
+            published = await publish_due_posts(hub=hub, rules=rules)
             if published:
                 log.info("published %d scheduled posts", len(published))
             ended = await end_due_suspensions(hub=hub)

@@ -544,3 +544,28 @@ async def test_moderators_edit_and_delete_rules_and_each_change_is_audited(api: 
     log = await api.data("{ auditLog { edges { node { kind } } } }", token=mod)
     kinds = [e["node"]["kind"] for e in log["auditLog"]["edges"]]
     assert kinds == ["RULE_DELETED", "RULE_UPDATED", "RULE_CREATED"]
+
+
+async def test_a_scheduled_post_is_screened_when_it_falls_due(api: Api) -> None:
+    from resolvers.posts import publish_due_posts
+
+    mod = await staff(api, "mod")
+    writer = await api.register("writer")
+    draft = await api.data(
+        """mutation { createPost(input: {kind: MOMENT, body: "团购 代购 tomorrow", publish: false}) {
+             ... on CreatePostSuccess { post { id } } } }""",
+        token=writer,
+    )
+    post = draft["createPost"]["post"]["id"]
+    when = datetime.now(UTC) + timedelta(hours=1)
+    await api.data(
+        "mutation($id: ID!, $at: DateTime) { schedulePost(input: {postId: $id, publishAt: $at}) { __typename } }",
+        {"id": post, "at": when.isoformat()},
+        token=writer,
+    )
+    await rule(api, mod, "代购", "HOLD", match="SUBSTRING")  # a rule made after it was written
+
+    assert await publish_due_posts(when + timedelta(seconds=1)) == []
+    assert (await Post.get(id=decode_pk(post, "Post"))).state == "HELD"
+    [item] = await queue(api, mod)
+    assert item["target"]["id"] == post and item["reasons"] == ["SCREENING"]
