@@ -83,6 +83,8 @@ async def decide_appeal(ctx: Context, appeal_id: int, overturn: bool, reason: st
         raise NotFound("No such appeal.")
     if not policies.can_moderate_group(viewer, item.group_id, await admin_group_ids(ctx)):
         raise Forbidden("Only moderators and group admins can decide appeals.")
+    if appeal.appellant_id == viewer.id:
+        raise Forbidden("Someone else decides your appeal.")
     entry = await AuditEntry.get(id=appeal.decision_id)
     if entry.actor_id == viewer.id:
         raise Conflict("A different moderator decides an appeal.")

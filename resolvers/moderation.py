@@ -85,7 +85,8 @@ async def load_target(target_type: ModerationTarget, target_id: int) -> Target |
         user = await User.get_or_none(id=target_id)
         return Target(target_type, user.id, user.id, None) if user else None
     group = await Group.get_or_none(id=target_id)
-    return Target(target_type, group.id, group.created_by_id, group.id) if group else None
+    # Reports about a group go to platform moderators, not to the group's own admins.
+    return Target(target_type, group.id, group.created_by_id, None) if group else None
 
 
 def check_actions(actions: list[ModerationAction], reason: str, days: int | None) -> None:

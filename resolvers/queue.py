@@ -249,6 +249,8 @@ async def resolve_item(ctx: Context, item_id: int, decision: Decision) -> QueueI
     to the platform moderators (ESCALATED); each action is audited and the affected user told."""
     viewer, item = await _item_to_work(ctx, item_id)
     check_actions(decision.actions, decision.reason, decision.days)
+    if item.author_id == viewer.id:
+        raise Forbidden("Someone else decides about you or what you wrote.")
     if item.state == QueueState.ESCALATED and not policies.is_staff(viewer):
         raise Forbidden("Escalated items are decided by platform moderators.")
     if await Appeal.filter(item_id=item.id, state=AppealState.PENDING).exists():

@@ -569,3 +569,36 @@ async def test_a_scheduled_post_is_screened_when_it_falls_due(api: Api) -> None:
     assert (await Post.get(id=decode_pk(post, "Post"))).state == "HELD"
     [item] = await queue(api, mod)
     assert item["target"]["id"] == post and item["reasons"] == ["SCREENING"]
+
+
+async def test_nobody_decides_about_themselves_and_group_reports_go_to_the_platform(
+    api: Api,
+) -> None:
+    mod = await staff(api, "mod")
+    reporter = await api.register("reporter")
+    own = await post_id(api, mod, body="a moderator's own post")
+    await api.data(
+        "mutation($id: ID!) { reportContent(input: {targetId: $id, reason: SPAM}) { __typename } }",
+        {"id": own},
+        token=reporter,
+    )
+    [item] = await queue(api, mod)
+    body = await api.query(
+        "mutation($id: ID!) { resolveQueueItem(input: {itemId: $id, actions: [IGNORE]}) { __typename } }",
+        {"id": item["id"]},
+        token=mod,
+    )
+    assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+    owner = await api.register("owner")
+    group = await api.data(
+        'mutation { createGroup(input: {slug: "club", name: "Club"}) { ... on CreateGroupSuccess { group { id } } } }',
+        token=owner,
+    )
+    await api.data(
+        "mutation($id: ID!) { reportContent(input: {targetId: $id, reason: HATE}) { __typename } }",
+        {"id": group["createGroup"]["group"]["id"]},
+        token=reporter,
+    )
+    assert await queue(api, owner) == []  # the group's owner does not judge reports about it
+    assert len(await queue(api, mod)) == 2
