@@ -97,3 +97,34 @@ async def test_nodes_batches_ids_of_one_type_into_one_query(api, sql_statements)
         assert [node["id"] for node in data["nodes"]] == ids[:n]
         counts[n] = len(sql_statements.statements)
     assert counts[5] == counts[40], counts
+
+
+QUEUE = """query($first: Int) { moderationQueue(first: $first) { edges { node {
+  id score reasons author { handle } group { slug } claimedBy { handle } pendingAppeal { id }
+  target { __typename ... on Post { id body author { handle } } }
+  reports { reason reporter { handle } } timeline { kind actor { handle } }
+} } } }"""
+
+
+async def test_the_moderation_queue_issues_the_same_statements_for_5_and_20_items(
+    api, sql_statements
+):
+    token = await api.register("mod")
+    await User.filter(handle="mod").update(role="MODERATOR")
+    await seed_feed("mod", authors=20)
+    reporter = await api.register("reporter")
+    feed = await api.data("{ globalFeed(first: 20) { edges { node { id } } } }", token=token)
+    for edge in feed["globalFeed"]["edges"]:
+        report = await api.data(
+            'mutation($id: ID!) { reportContent(input: {targetId: $id, reason: SPAM}) { __typename } }',
+            {"id": edge["node"]["id"]},
+            token=reporter,
+        )
+        assert report["reportContent"]["__typename"] == "ReportContentSuccess"
+    counts = {}
+    for first in (5, 20):
+        sql_statements.statements.clear()
+        data = await api.data(QUEUE, {"first": first}, token=token)
+        assert len(data["moderationQueue"]["edges"]) == first
+        counts[first] = len(sql_statements.statements)
+    assert counts[5] == counts[20], counts
