@@ -132,10 +132,6 @@ async def decide_appeal(ctx: Context, appeal_id: int, overturn: bool, reason: st
     return appeal
 
 
-async def pending_appeal(item_id: int) -> Appeal | None:
-    return await Appeal.filter(item_id=item_id, state=AppealState.PENDING).first()
-
-
 async def list_own_decisions(ctx: Context, first: int, after: str | None) -> Page[AuditEntry]:
     """The decisions about the viewer or what they wrote, newest first."""
     viewer = policies.require_viewer(ctx.viewer)

@@ -8,7 +8,7 @@ the items of their group and may take only content actions there (see moderation
 from __future__ import annotations
 
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -241,7 +241,6 @@ class Decision:
     actions: list[ModerationAction]
     reason: str = ""
     days: int | None = None
-    errors: list[str] = field(default_factory=list)
 
 
 async def resolve_item(ctx: Context, item_id: int, decision: Decision) -> QueueItem:

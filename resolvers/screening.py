@@ -24,9 +24,6 @@ from server.errors import ContentRejected, InvalidInput, RateLimited
 from server.models import ItemEventKind, Post, PostState, QueueItem, RuleAction, User
 from server.settings import Settings
 
-# What each kind of write is, for rate limits (settings name the limits by these keys).
-ACTIONS = ("post", "comment", "report", "group", "profile")
-
 
 @dataclass
 class Verdict:
