@@ -1,7 +1,19 @@
 """Authorisation decided in one place per kind of object.
 
-`can_*` answer one question about one object; `visible_*` build the read filters used by every
-list, so feeds, lists and `node` agree on what a viewer may see.
+Two questions are answered here and nowhere else:
+
+- *May this account act, and with what authority?* `authority(user)` combines the platform role
+  with the account's state: a silenced, suspended or banned account acts as a plain member in
+  that state, whatever its role (a banned admin grants nothing, a silenced moderator decides
+  nothing). Every `require_*` and `is_*` check goes through it, so a sanction takes a staff
+  member's powers away at once and gives them back when the term ends.
+- *May this viewer see this object?* `can_see_*` answer one question about one object;
+  `visible_*` build the read filters used by every list, so feeds, lists, `node` and every
+  relation field agree (resolvers.visibility is the gate that loads through them).
+
+Acting for someone else is checked here too: `acts_for` is the set of author ids the viewer
+writes as now (themselves, and the persona accounts they currently operate with a current
+employee badge), computed afresh for every operation.
 """
 
 from __future__ import annotations
@@ -27,13 +39,12 @@ from server.models import (
     User,
 )
 
+STAFF_ROLES = (PlatformRole.MODERATOR, PlatformRole.ADMIN)
+# How far up a decision was made: an appeal is decided at the same level or above.
+LEVELS = {None: 1, PlatformRole.USER: 1, PlatformRole.MODERATOR: 2, PlatformRole.ADMIN: 3}
 
-def is_staff(viewer: User | None) -> bool:
-    return viewer is not None and viewer.role in (PlatformRole.MODERATOR, PlatformRole.ADMIN)
 
-
-def is_admin(viewer: User | None) -> bool:
-    return viewer is not None and viewer.role == PlatformRole.ADMIN
+# --- account state -----------------------------------------------------------------------------
 
 
 def _sanction_lasts(user: User, now: datetime | None) -> bool:
@@ -52,33 +63,87 @@ def is_silenced(user: User, now: datetime | None = None) -> bool:
     return user.state == AccountState.SILENCED and _sanction_lasts(user, now)
 
 
+def is_sanctioned(user: User, now: datetime | None = None) -> bool:
+    """Under any running sanction: silenced, suspended or banned."""
+    return is_suspended(user, now) or is_silenced(user, now)
+
+
+def authority(user: User | None, now: datetime | None = None) -> PlatformRole | None:
+    """The platform role an account may act with now: its role while it is in good standing,
+    USER while a sanction runs, None for nobody."""
+    if user is None:
+        return None
+    return PlatformRole.USER if is_sanctioned(user, now) else user.role
+
+
+def holds_staff_role(user: User) -> bool:
+    """Whether the account is a moderator or admin by role, whatever its state (sanctions on
+    such accounts are for admins)."""
+    return user.role in STAFF_ROLES
+
+
+def is_staff(viewer: User | None) -> bool:
+    return authority(viewer) in STAFF_ROLES
+
+
+def is_admin(viewer: User | None) -> bool:
+    return authority(viewer) == PlatformRole.ADMIN
+
+
+def level(viewer: User | None) -> int:
+    """The level a decision by `viewer` is made at: 1 group, 2 moderators, 3 admins."""
+    return LEVELS[authority(viewer)]
+
+
+# --- requirements ------------------------------------------------------------------------------
+
+
 def require_viewer(viewer: User | None) -> User:
     if viewer is None:
         raise NotAuthenticated()
     return viewer
 
 
-def require_writer(viewer: User | None) -> User:
-    """The viewer, if they may write at all."""
-    user = require_viewer(viewer)
+def _refuse_sanctioned(user: User, *, silenced_too: bool) -> None:
     if is_suspended(user):
-        until = None if user.state == AccountState.BANNED else user.suspended_until
-        raise AccountSuspended(until, banned=user.state == AccountState.BANNED)
+        banned = user.state == AccountState.BANNED
+        raise AccountSuspended(None if banned else user.suspended_until, banned=banned)
+    if silenced_too and is_silenced(user):
+        raise AccountSuspended(user.suspended_until, silenced=True)
+
+
+def refuse_if_sanctioned(user: User) -> None:
+    """FORBIDDEN with the sanction's reason while any sanction runs (for powers beyond
+    writing: moderating a group or the platform)."""
+    _refuse_sanctioned(user, silenced_too=True)
+
+
+def require_writer(viewer: User | None) -> User:
+    """The viewer, if they may write at all (silenced accounts write; it waits for review)."""
+    user = require_viewer(viewer)
+    _refuse_sanctioned(user, silenced_too=False)
     return user
 
 
 def require_staff(viewer: User | None) -> User:
+    """A moderator or admin in good standing."""
     user = require_viewer(viewer)
-    if not is_staff(user):
+    if not holds_staff_role(user):
         raise Forbidden("Only moderators can do this.")
+    _refuse_sanctioned(user, silenced_too=True)
     return user
 
 
 def require_admin(viewer: User | None) -> User:
+    """An admin in good standing."""
     user = require_viewer(viewer)
-    if not is_admin(user):
+    if user.role != PlatformRole.ADMIN:
         raise Forbidden("Only admins can do this.")
+    _refuse_sanctioned(user, silenced_too=True)
     return user
+
+
+# --- what a viewer may see ---------------------------------------------------------------------
 
 
 def can_see_group_posts(group: Group | None, member_group_ids: Collection[int]) -> bool:
@@ -88,20 +153,27 @@ def can_see_group_posts(group: Group | None, member_group_ids: Collection[int]) 
 
 
 def can_see_post(
-    viewer: User | None, post: Post, group: Group | None, member_group_ids: Collection[int]
+    viewer: User | None,
+    post: Post,
+    group: Group | None,
+    member_group_ids: Collection[int],
+    acts_for: Collection[int] = (),
 ) -> bool:
-    """Whether `post(id:)` / `node(id:)` may return this post to the viewer."""
+    """Whether `post(id:)`, `node(id:)` and every relation may return this post to the viewer.
+    `acts_for` matters only for drafts and held posts (see module docstring).
+
+    Members-only posts are seen by the group's members alone, staff included: moderators see
+    them only through the moderation queue, where the access is audited."""
+    in_group = can_see_group_posts(group, member_group_ids)
     if post.state == PostState.DRAFT:
-        return viewer is not None and viewer.id in (post.author_id, post.operator_id)
+        return post.author_id in acts_for
     if post.state == PostState.HELD:
         # Waiting for approval: its author sees it (marked held), and moderators.
-        return is_staff(viewer) or (
-            viewer is not None and viewer.id in (post.author_id, post.operator_id)
-        )
+        return post.author_id in acts_for or (is_staff(viewer) and in_group)
     if post.state != PostState.PUBLISHED:
         # Hidden and removed posts stay reachable for moderation only.
-        return is_staff(viewer)
-    return can_see_group_posts(group, member_group_ids) or is_staff(viewer)
+        return is_staff(viewer) and in_group
+    return in_group
 
 
 def can_see_comment(comment: Comment, post_visible: bool, viewer: User | None = None) -> bool:
@@ -112,6 +184,11 @@ def can_see_comment(comment: Comment, post_visible: bool, viewer: User | None = 
     return comment.state in (CommentState.PUBLISHED, CommentState.DELETED)
 
 
+def can_list_members(group: Group, member_group_ids: Collection[int]) -> bool:
+    """A members-only group's member list is its members' business; its count stays public."""
+    return group.visibility == GroupVisibility.PUBLIC or group.id in member_group_ids
+
+
 def visible_posts(member_group_ids: Collection[int]) -> Q:
     """Published posts outside members-only groups, or in groups the viewer belongs to."""
     in_allowed_group = Q(group_id__isnull=True) | Q(group__visibility=GroupVisibility.PUBLIC)
@@ -120,12 +197,16 @@ def visible_posts(member_group_ids: Collection[int]) -> Q:
     return Q(state=PostState.PUBLISHED) & in_allowed_group
 
 
-def can_edit_post(viewer: User, post: Post) -> bool:
-    return viewer.id in (post.author_id, post.operator_id)
+# --- what a viewer may change ------------------------------------------------------------------
 
 
-def can_delete_post(viewer: User, post: Post) -> bool:
-    return can_edit_post(viewer, post) or is_staff(viewer)
+def can_edit_post(post: Post, acts_for: Collection[int]) -> bool:
+    """The author, or a current operator of the persona account that published it."""
+    return post.author_id in acts_for
+
+
+def can_delete_post(viewer: User, post: Post, acts_for: Collection[int]) -> bool:
+    return can_edit_post(post, acts_for) or is_staff(viewer)
 
 
 def can_delete_comment(viewer: User, comment: Comment) -> bool:
@@ -136,10 +217,18 @@ def can_post_in_group(membership: GroupMembership | None) -> bool:
     return membership is not None
 
 
-def can_manage_group(viewer: User, membership: GroupMembership | None) -> bool:
-    return is_admin(viewer) or (
-        membership is not None and membership.role in (GroupRole.OWNER, GroupRole.ADMIN)
+def runs_group(viewer: User | None, membership: GroupMembership | None) -> bool:
+    """An owner or admin of the group, in good standing."""
+    return (
+        viewer is not None
+        and membership is not None
+        and membership.role in (GroupRole.OWNER, GroupRole.ADMIN)
+        and not is_sanctioned(viewer)
     )
+
+
+def can_manage_group(viewer: User, membership: GroupMembership | None) -> bool:
+    return is_admin(viewer) or runs_group(viewer, membership)
 
 
 # --- moderation: who works which queue items -------------------------------------------------
@@ -157,20 +246,41 @@ GROUP_ADMIN_ACTIONS = frozenset(
         ModerationAction.RESTORE,
     }
 )
+SANCTIONS = frozenset(
+    {
+        ModerationAction.SILENCE,
+        ModerationAction.SUSPEND,
+        ModerationAction.BAN,
+        ModerationAction.LIFT_SANCTION,
+    }
+)
 
 
 def can_moderate_group(
     viewer: User | None, group_id: int | None, admin_group_ids: Collection[int]
 ) -> bool:
     """Platform staff moderate everything; a group's owners and admins moderate what belongs
-    to their group."""
+    to their group. `admin_group_ids` are the groups the viewer runs (empty while sanctioned)."""
     if is_staff(viewer):
         return True
-    return viewer is not None and group_id is not None and group_id in admin_group_ids
+    return (
+        viewer is not None
+        and not is_sanctioned(viewer)
+        and group_id is not None
+        and group_id in admin_group_ids
+    )
 
 
 def can_take_action(viewer: User, action: ModerationAction) -> bool:
-    return is_staff(viewer) or action in GROUP_ADMIN_ACTIONS
+    return is_staff(viewer) or (not is_sanctioned(viewer) and action in GROUP_ADMIN_ACTIONS)
+
+
+def can_sanction(viewer: User, account: User | None) -> bool:
+    """Sanctions on a moderator's or an admin's account are for admins; nobody sanctions
+    themselves."""
+    if account is None or account.id == viewer.id or not is_staff(viewer):
+        return False
+    return is_admin(viewer) or not holds_staff_role(account)
 
 
 def can_report(viewer: User, author_id: int | None) -> bool:

@@ -6,10 +6,14 @@ title, body and comment with it before anything is stored:
     rules = RuleSet([Rule(1, "spam*", MatchKind.WORD, RuleAction.FLAG, "spam")])
     fields, hits = rules.screen_fields({"title": title, "body": body})
 
-Matching folds both sides with NFKC and casefolding, so `ＳＰＡＭ` and `Spam` match `spam`.
-Masks and `Hit.matched` refer to the text as written: every folded character remembers the span
-of the original characters it came from, and a match covers whole original spans. When NFKC
-expands one character into several (`㎏` → `kg`) a match on part of them masks all of it.
+Rules and texts are compared in the matching form of moderation.text: NFKC and casefolded,
+without invisible characters, every character replaced by its Unicode TR39 confusable skeleton,
+separators dropped between Chinese characters and between spelled-out letters. So `ＳＰＡＭ`,
+`Spam`, `ѕраm` (Cyrillic), `sp\\u200bam` and `s.p.a.m` all match `spam`, and `诈 骗` matches
+`诈骗`. Masks and `Hit.matched` refer to the text as written: every character of the matching
+form remembers the span of the original characters it came from, and a match covers whole
+original spans. When NFKC expands one character into several (`㎏` → `kg`) a match on part of
+them masks all of it; a spelled-out word is masked with the separators between its letters.
 
 A WORD rule matches whole words: not next to another letter or digit. Scripts written without
 spaces (Chinese, Japanese, Korean, Thai, ...) have no word edges to find, so on their side a
@@ -28,6 +32,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from moderation.text import fold_pattern, matching_form
 from server.errors import InvalidInput
 from server.models import MatchKind, RuleAction
 
@@ -109,34 +114,6 @@ _SPACED_ALNUM = f"[^\\W_{_NO_SPACE}]"
 _ANY_ALNUM = r"[^\W_]"
 
 
-def fold(text: str) -> str:
-    """The form both rules and texts are compared in: NFKC, casefolded."""
-    if text.isascii():
-        return text.lower()
-    return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
-
-
-def _fold_mapped(text: str) -> tuple[str, list[int], list[int]]:
-    """`fold(text)` with, for each folded character, the start and end in `text` of the
-    characters it came from. Folding goes one base character and its combining marks at a
-    time, so composed and decomposed accents fold alike."""
-    if text.isascii():
-        return text.lower(), list(range(len(text))), list(range(1, len(text) + 1))
-    parts: list[str] = []
-    starts: list[int] = []
-    ends: list[int] = []
-    begin = 0
-    for i in range(1, len(text) + 1):
-        if i < len(text) and unicodedata.combining(text[i]):
-            continue
-        folded = fold(text[begin:i])
-        parts.append(folded)
-        starts.extend([begin] * len(folded))
-        ends.extend([i] * len(folded))
-        begin = i
-    return "".join(parts), starts, ends
-
-
 def validate_pattern(pattern: str, match: MatchKind) -> str:
     """The pattern as it is stored and compiled: NFKC, stripped, lowercased, runs of spaces and
     of `*` collapsed. Raises InvalidInput naming the field `pattern`."""
@@ -200,10 +177,16 @@ class RuleSet:
         alternatives: dict[RuleAction, list[tuple[int, str]]] = {a: [] for a in SEVERITY}
         for index, rule in enumerate(self.rules):
             try:
-                pattern = fold(validate_pattern(rule.pattern, MatchKind(rule.match)))
+                pattern = fold_pattern(validate_pattern(rule.pattern, MatchKind(rule.match)))
             except (InvalidInput, ValueError) as exc:
                 # A stored rule that no longer validates must not stop every write.
                 log.warning("skipping watched-word rule %s %r: %s", rule.id, rule.pattern, exc)
+                continue
+            if not pattern.replace(WILDCARD, "").strip():
+                # Nothing but invisible characters: it would match every word, or nothing.
+                log.warning(
+                    "skipping watched-word rule %s %r: nothing visible", rule.id, rule.pattern
+                )
                 continue
             source = f"(?P<r{index}>{_expression(pattern, MatchKind(rule.match))})"
             alternatives[RuleAction(rule.action)].append((len(pattern), source))
@@ -230,13 +213,13 @@ class RuleSet:
         for name, text in fields.items():
             masked[name], found = self._screen_one(text)
             for hit in found:
-                hits.setdefault((hit.rule_id, fold(hit.matched)), hit)
+                hits.setdefault((hit.rule_id, matching_form(hit.matched)[0]), hit)
         return masked, tuple(hits.values())
 
     def _screen_one(self, text: str) -> tuple[str, list[Hit]]:
         if not self._expressions or not text:
             return text, []
-        folded, starts, ends = _fold_mapped(text)
+        folded, starts, ends = matching_form(text)
         found: list[tuple[int, Hit]] = []
         mask: list[tuple[int, int]] = []
         for action, expression in self._expressions:

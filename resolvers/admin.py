@@ -9,6 +9,7 @@ from moderation import policies
 from resolvers import validation
 from resolvers.context import Context
 from resolvers.groups import require_group
+from resolvers.identity import check_display_name, check_new_handle
 from resolvers.users import require_user
 from search.outbox import mark_changed
 from server.errors import Conflict, InvalidInput, NotFound
@@ -31,8 +32,8 @@ async def grant_employee_badge(
     admin = policies.require_admin(ctx.viewer)
     user = await require_user(handle)
     values = {
-        "department": validation.text(department, "department", maximum=80, label="Department"),
-        "title": validation.text(title, "title", maximum=80, label="Title"),
+        "department": validation.name(department, "department", maximum=80, label="Department"),
+        "title": validation.name(title, "title", maximum=80, label="Title"),
         "executive": executive,
         "granted_by_id": admin.id,
     }
@@ -59,15 +60,17 @@ async def create_persona_account(
 ) -> User:
     policies.require_admin(ctx.viewer)
     clean_handle = validation.handle(handle)
+    name = validation.name(display_name, "displayName", maximum=64, label="Display name")
+    # Admins may give a persona an official-sounding handle, not one that passes for another.
+    await check_new_handle(clean_handle, reserved_allowed=True)
+    await check_display_name(name)
     if await User.filter(handle=clean_handle).exists():
         raise Conflict(f"The handle @{clean_handle} is taken.")
     async with in_transaction() as connection:
         user = await User.create(
             handle=clean_handle,
-            display_name=validation.text(
-                display_name, "displayName", maximum=64, label="Display name"
-            ),
-            bio=(bio or "").strip()[:500],
+            display_name=name,
+            bio=validation.text(bio, "bio", minimum=0, maximum=500, label="A bio"),
         )
         await PersonaAccount.create(user_id=user.id, domain=domain)
         await mark_changed(SearchEntity.USER, user.id, connection=connection)

@@ -10,12 +10,12 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from moderation import policies
-from resolvers.audit import admin_group_ids, record
+from resolvers.audit import item_scope, record
 from resolvers.context import Context
 from resolvers.events import writing
 from resolvers.moderation import Target, apply_action, load_target
 from resolvers.notifications import notify_moderation
-from resolvers.pagination import Page, id_key, keyset_page
+from resolvers.pagination import Listing, Page, id_key, keyset_page
 from resolvers.queue import open_key, timeline
 from server.errors import Conflict, Forbidden, InvalidInput, NotFound
 from server.models import (
@@ -40,6 +40,7 @@ UNDO = {
     A.BAN: A.LIFT_SANCTION,
 }
 MAX_APPEAL = 2_000
+OWN_DECISIONS = Listing("viewerModerationDecisions", id_key())
 
 
 async def appeal_decision(ctx: Context, decision_id: int, text: str) -> Appeal:
@@ -65,29 +66,37 @@ async def appeal_decision(ctx: Context, decision_id: int, text: str) -> Appeal:
         )
         key = open_key(item.target_type, item.target_id)
         taken = await QueueItem.filter(open_key=key).exclude(id=item.id).exists()
-        item.state = QueueState.PENDING
-        item.open_key = None if taken else key
-        item.resolved_at = item.resolved_by_id = None  # type: ignore[assignment]
-        if "APPEAL" not in item.reasons:
-            item.reasons = [*item.reasons, "APPEAL"]
-        await item.save()
+        reasons = item.reasons if "APPEAL" in item.reasons else [*item.reasons, "APPEAL"]
+        await QueueItem.filter(id=item.id).update(
+            state=QueueState.PENDING,
+            open_key=None if taken else key,
+            resolved_at=None,
+            resolved_by_id=None,
+            reasons=reasons,
+            updated_at=datetime.now(UTC),
+        )
+        await item.refresh_from_db()
         await timeline(log, item, ItemEventKind.APPEALED, viewer.id, body, appeal=appeal.id)
     return appeal
 
 
 async def decide_appeal(ctx: Context, appeal_id: int, overturn: bool, reason: str) -> Appeal:
     viewer = policies.require_viewer(ctx.viewer)
+    scope = await item_scope(ctx)  # refuses anyone who moderates nothing
     appeal = await Appeal.get_or_none(id=appeal_id)
-    item = await QueueItem.get_or_none(id=appeal.item_id) if appeal else None
+    item = await QueueItem.filter(scope, id=appeal.item_id).first() if appeal else None
     if appeal is None or item is None:
         raise NotFound("No such appeal.")
-    if not policies.can_moderate_group(viewer, item.group_id, await admin_group_ids(ctx)):
-        raise Forbidden("Only moderators and group admins can decide appeals.")
     if appeal.appellant_id == viewer.id:
         raise Forbidden("Someone else decides your appeal.")
     entry = await AuditEntry.get(id=appeal.decision_id)
     if entry.actor_id == viewer.id:
         raise Conflict("A different moderator decides an appeal.")
+    if policies.level(viewer) < decision_level(entry):
+        raise Forbidden(
+            "This decision was made by platform staff: an appeal is decided at the level of "
+            "the decision or above."
+        )
     if (
         overturn
         and entry.action in UNDO
@@ -132,10 +141,19 @@ async def decide_appeal(ctx: Context, appeal_id: int, overturn: bool, reason: st
     return appeal
 
 
+def decision_level(entry: AuditEntry) -> int:
+    """The authority a decision was made with (see policies.level). Decisions recorded before
+    levels were kept count as the platform moderators'."""
+    level = entry.detail.get("level")
+    if isinstance(level, int):
+        return level
+    return 1 if entry.actor_id is None else 2
+
+
 async def list_own_decisions(ctx: Context, first: int, after: str | None) -> Page[AuditEntry]:
     """The decisions about the viewer or what they wrote, newest first."""
     viewer = policies.require_viewer(ctx.viewer)
     query = AuditEntry.filter(
         affected_user_id=viewer.id, kind=AuditKind.ACTION, action__in=list(APPEALABLE)
     )
-    return await keyset_page(query, [id_key()], first=first, after=after)
+    return await keyset_page(query, OWN_DECISIONS, first=first, after=after)

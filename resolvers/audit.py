@@ -10,7 +10,7 @@ from tortoise.expressions import Q
 
 from moderation import policies
 from resolvers.context import Context
-from resolvers.pagination import Page, id_key, keyset_page
+from resolvers.pagination import Listing, Page, id_key, keyset_page
 from server.errors import Forbidden, InvalidInput
 from server.models import (
     AuditEntry,
@@ -52,25 +52,94 @@ async def record(
 
 
 async def admin_group_ids(ctx: Context) -> frozenset[int]:
-    """The groups the viewer runs (owner or admin): the scope of their moderation."""
-    if ctx.viewer is None:
+    """The groups the viewer runs (owner or admin): the scope of their moderation. None while
+    a sanction runs on the account: a silenced owner moderates nothing. Read once per
+    operation."""
+    viewer = ctx.viewer
+    if viewer is None or policies.is_sanctioned(viewer):
         return frozenset()
-    rows = await GroupMembership.filter(
-        user_id=ctx.viewer.id, role__in=[GroupRole.OWNER, GroupRole.ADMIN]
-    ).values_list("group_id", flat=True)
-    return frozenset(int(r) for r in rows)  # type: ignore[call-overload]
+
+    async def read() -> frozenset[int]:
+        rows = await GroupMembership.filter(
+            user_id=viewer.id, role__in=[GroupRole.OWNER, GroupRole.ADMIN]
+        ).values_list("group_id", flat=True)
+        return frozenset(int(r) for r in rows)  # type: ignore[call-overload]
+
+    groups: frozenset[int] = await ctx.once("admin_group_ids", read)
+    return groups
+
+
+async def may_see_actor(ctx: Context, entry: AuditEntry) -> bool:
+    """Who decided is for the moderators of that scope, and never for whom it affected
+    (decisions are the community's, not a person's)."""
+    viewer = ctx.viewer
+    if viewer is None or entry.affected_user_id == viewer.id:
+        return False
+    if policies.is_staff(viewer):
+        return True
+    return entry.group_id is not None and entry.group_id in await admin_group_ids(ctx)
+
+
+async def record_private_read(
+    ctx: Context, target_type: ModerationTarget, target_id: int, group_id: int
+) -> None:
+    """Staff who read a members-only group's post or comment through the queue, without being
+    members, leave an audit entry (once per operation and target)."""
+    viewer = ctx.viewer
+    if viewer is None:
+        return
+
+    async def write() -> None:
+        await record(
+            AuditKind.CONTENT_VIEWED,
+            viewer.id,
+            target_type=target_type,
+            target_id=target_id,
+            group_id=group_id,
+        )
+
+    await ctx.once(("content_viewed", target_type, target_id), write)
+
+
+async def _groups_or_refuse(ctx: Context) -> frozenset[int]:
+    """The groups a non-staff viewer moderates; Forbidden (saying why, for a sanctioned
+    moderator or group admin) when there are none."""
+    viewer = policies.require_viewer(ctx.viewer)
+    groups = await admin_group_ids(ctx)
+    if groups:
+        return groups
+    if policies.is_sanctioned(viewer) and (
+        policies.holds_staff_role(viewer)
+        or await GroupMembership.filter(
+            user_id=viewer.id, role__in=[GroupRole.OWNER, GroupRole.ADMIN]
+        ).exists()
+    ):
+        policies.refuse_if_sanctioned(viewer)
+    raise Forbidden("Only moderators and group admins can see this.")
 
 
 async def moderation_scope(ctx: Context) -> Q | None:
-    """What part of the moderation data the viewer may read: None for everything (platform
+    """What part of the moderation records the viewer may read: None for everything (platform
     staff), else a filter on `group_id`. Forbidden to anyone who moderates nothing."""
     viewer = policies.require_viewer(ctx.viewer)
     if policies.is_staff(viewer):
         return None
-    groups = await admin_group_ids(ctx)
-    if not groups:
-        raise Forbidden("Only moderators and group admins can see this.")
-    return Q(group_id__in=list(groups))
+    return Q(group_id__in=sorted(await _groups_or_refuse(ctx)))
+
+
+async def item_scope(ctx: Context) -> Q:
+    """The queue items the viewer works: everything for platform staff, their groups' items
+    for group admins, and never an item about themselves or what they (or a persona account
+    they operate) wrote, which they may not claim, note, decide, or read the reports of."""
+    viewer = policies.require_viewer(ctx.viewer)
+    own = sorted(await ctx.acts_for())
+    not_own = Q(author_id__isnull=True) | ~Q(author_id__in=own)
+    if policies.is_staff(viewer):
+        return not_own
+    return Q(group_id__in=sorted(await _groups_or_refuse(ctx))) & not_own
+
+
+AUDIT_LOG = Listing("auditLog", id_key())
 
 
 @dataclass
@@ -96,4 +165,4 @@ async def list_audit_log(
         value = getattr(filters, name)
         if value is not None:
             query = query.filter(**{name: value})
-    return await keyset_page(query, [id_key()], first=first, after=after)
+    return await keyset_page(query, AUDIT_LOG, first=first, after=after)

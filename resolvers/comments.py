@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from tortoise.expressions import F
 
 from moderation import policies
@@ -10,9 +12,9 @@ from resolvers.context import Context
 from resolvers.events import EventLog, writing
 from resolvers.moderation import Target
 from resolvers.notifications import notify, notify_mentions
-from resolvers.pagination import Page, id_key, keyset_page, time_key
-from resolvers.posts import load_visible_post
+from resolvers.pagination import Listing, Page, id_key, keyset_page, time_key
 from resolvers.screening import review_if_needed, screen
+from resolvers.visibility import visible_comment, visible_post
 from server.errors import Conflict, Forbidden, NotFound
 from server.models import (
     Comment,
@@ -25,14 +27,16 @@ from server.models import (
 )
 
 MAX_COMMENT = 2_000
-THREAD_KEYS = [time_key("created_at", descending=False), id_key(descending=False)]
+THREAD_KEYS = (time_key("created_at", descending=False), id_key(descending=False))
+COMMENTS = Listing("comments", *THREAD_KEYS)
+REPLIES = Listing("replies", *THREAD_KEYS)
 LISTED_STATES = (CommentState.PUBLISHED, CommentState.DELETED)
 
 
 async def add_comment(ctx: Context, post_id: int, body: str, parent_id: int | None) -> Comment:
     viewer = policies.require_writer(ctx.viewer)
     text = validation.text(body, "body", maximum=MAX_COMMENT, label="A comment")
-    post = await load_visible_post(ctx, post_id)
+    post = await visible_post(ctx, post_id)
     if post is None:
         raise NotFound("No such post.")
     if post.state != PostState.PUBLISHED:
@@ -98,37 +102,31 @@ async def comment_went_live(
 async def delete_comment(ctx: Context, comment_id: int) -> Comment:
     """Deleting keeps a tombstone so that replies stay in their thread."""
     viewer = policies.require_writer(ctx.viewer)
-    comment = await Comment.get_or_none(id=comment_id)
+    comment = await visible_comment(ctx, comment_id)
     if comment is None or comment.state == CommentState.DELETED:
-        raise NotFound("No such comment.")
-    if await load_visible_post(ctx, comment.post_id) is None:
         raise NotFound("No such comment.")
     if not policies.can_delete_comment(viewer, comment):
         raise Forbidden("Only the author can delete this comment.")
     async with writing(ctx.hub) as log:
         was_listed = comment.state == CommentState.PUBLISHED
-        comment.state = CommentState.DELETED
-        comment.body = ""
-        await comment.save(update_fields=["state", "body", "updated_at"])
+        # Conditional on the state it was read in: a moderator's decision in between wins.
+        deleted = await Comment.filter(id=comment.id, state=comment.state).update(
+            state=CommentState.DELETED, body="", updated_at=datetime.now(UTC)
+        )
+        if not deleted:
+            raise Conflict("The comment changed meanwhile; look again.")
         if was_listed:
             await Post.filter(id=comment.post_id).update(comment_count=F("comment_count") - 1)
             await log.add(EventKind.POST_UPDATED, post_id=comment.post_id)
+    await comment.refresh_from_db()
     return comment
-
-
-async def load_visible_comment(ctx: Context, comment_id: int) -> Comment | None:
-    comment = await ctx.loaders.comment_by_id.load(comment_id)
-    if comment is None:
-        return None
-    post_visible = await load_visible_post(ctx, comment.post_id) is not None
-    return comment if policies.can_see_comment(comment, post_visible, ctx.viewer) else None
 
 
 async def list_comments(post: Post, first: int, after: str | None) -> Page[Comment]:
     queryset = Comment.filter(post_id=post.id, parent_id=None, state__in=LISTED_STATES)
-    return await keyset_page(queryset, THREAD_KEYS, first=first, after=after)
+    return await keyset_page(queryset, COMMENTS, first=first, after=after)
 
 
 async def list_replies(comment: Comment, first: int, after: str | None) -> Page[Comment]:
     queryset = Comment.filter(parent_id=comment.id, state__in=LISTED_STATES)
-    return await keyset_page(queryset, THREAD_KEYS, first=first, after=after)
+    return await keyset_page(queryset, REPLIES, first=first, after=after)

@@ -1,20 +1,31 @@
-"""The Context every use case takes: who asks, the settings, and this request's loaders."""
+"""The Context every use case takes: who asks, the settings, and this operation's loaders.
+
+One Context serves one operation. Over HTTP a request is one operation; over a WebSocket the
+connection keeps a context of its own (its credentials, the socket), and every query, mutation
+and subscription sent on it runs with a copy made for it (`for_operation`), whose viewer is read
+afresh (see resolvers.sessions). A subscription renews its copy before every event. Nothing a
+context caches (the viewer's row, memberships, persona rights, loaders) outlives the operation
+or the event it was read for.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
+from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 
 from resolvers.loaders import Loaders
 from search.engine import SearchEngine
 from server.broadcast import Hub
-from server.models import GroupMembership, User
-from server.security import issue_token
+from server.models import EmployeeBadge, GroupMembership, PersonaOperator, User
+from server.security import Credentials, issue_token
 from server.settings import Settings
 
 if TYPE_CHECKING:
     from resolvers.screening import ModerationServices
+    from resolvers.sessions import AccountReader
 
 
 @dataclass
@@ -29,17 +40,33 @@ class Context:
     moderation: ModerationServices | None = None
     # What a WebSocket client sent in connection_init (Strawberry fills it in).
     connection_params: Any = None
+    # Whose token signed this request or connection in, and until when; None: anonymous.
+    credentials: Credentials | None = None
+    # The caller's network address (limits for anonymous callers, sign-in throttles).
+    client_address: str = "-"
+    # Batched reads of viewers for subscription events (one per process); None: direct reads.
+    accounts: AccountReader | None = None
+    # Closes the caller's WebSocket with 4403; None over HTTP.
+    end_session: Callable[[str], Awaitable[None]] | None = None
+    # A WebSocket connection's own context: operations run on copies of it.
+    is_connection: bool = False
     loaders: Loaders = field(init=False)
     _member_group_ids: asyncio.Future[frozenset[int]] | None = field(
         default=None, init=False, repr=False
     )
+    _acts_for: asyncio.Future[frozenset[int]] | None = field(default=None, init=False, repr=False)
+    _memo: dict[Hashable, asyncio.Future[Any]] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.loaders = Loaders(self.viewer.id if self.viewer else None)
 
+    def for_operation(self, viewer: User | None) -> Context:
+        """A fresh context for one operation of this connection, asked by `viewer`."""
+        return dataclasses.replace(self, viewer=viewer, is_connection=False)
+
     async def member_group_ids(self) -> frozenset[int]:
-        """The groups the viewer belongs to, read once per request. The read is shared while in
-        flight, so fields resolving concurrently do not each start their own."""
+        """The groups the viewer belongs to, read once per operation. The read is shared while
+        in flight, so fields resolving concurrently do not each start their own."""
         if self.viewer is None:
             return frozenset()
         if self._member_group_ids is None:
@@ -48,22 +75,47 @@ class Context:
 
     async def _read_member_group_ids(self) -> frozenset[int]:
         assert self.viewer is not None
+        if self.accounts is not None:
+            return await self.accounts.member_group_ids(self.viewer.id)
         ids = await GroupMembership.filter(user_id=self.viewer.id).values_list(
             "group_id", flat=True
         )
         return frozenset(cast(list[int], ids))
 
-    def sign_in(self, viewer: User) -> None:
-        """Make `viewer` the one asking (a WebSocket connection that sent its token)."""
-        self.viewer = viewer
-        self.renew()
+    async def acts_for(self) -> frozenset[int]:
+        """The author ids the viewer writes as now: themselves, and the persona accounts they
+        operate while they hold an employee badge. Read once per operation."""
+        if self.viewer is None:
+            return frozenset()
+        if self._acts_for is None:
+            self._acts_for = asyncio.ensure_future(self._read_acts_for())
+        return await self._acts_for
+
+    async def _read_acts_for(self) -> frozenset[int]:
+        assert self.viewer is not None
+        own = frozenset({self.viewer.id})
+        if not await EmployeeBadge.filter(user_id=self.viewer.id).exists():
+            return own
+        personas = await PersonaOperator.filter(operator_id=self.viewer.id).values_list(
+            "persona__user_id", flat=True
+        )
+        return own | frozenset(cast(list[int], personas))
+
+    async def once(self, key: Hashable, read: Callable[[], Awaitable[Any]]) -> Any:
+        """`read()` once per operation for `key`, shared by the fields that ask for it."""
+        if key not in self._memo:
+            self._memo[key] = asyncio.ensure_future(read())
+        return await self._memo[key]
 
     def token_for(self, user: User) -> str:
         return issue_token(self.settings.secret_key, user.id, self.settings.token_ttl_seconds)
 
-    def renew(self) -> None:
-        """Empty this context's caches: a subscription does so before each event, so the event
-        and the fields resolved for it read fresh rows, and a long-lived connection does not
-        keep every row it ever loaded."""
-        self.loaders = Loaders(self.viewer.id if self.viewer else None)
+    def renew(self, viewer: User | None) -> None:
+        """Start over with `viewer` as read now and empty caches: a subscription does so before
+        each event, so the event and the fields resolved for it read fresh rows, and a
+        long-lived subscription does not keep every row it ever loaded."""
+        self.viewer = viewer
+        self.loaders = Loaders(viewer.id if viewer else None)
         self._member_group_ids = None
+        self._acts_for = None
+        self._memo = {}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import cast
+from typing import Any, cast
 
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
@@ -13,12 +13,13 @@ from moderation import policies
 from resolvers import validation
 from resolvers.context import Context
 from resolvers.events import EventLog, writing
+from resolvers.lookups import group_by_slug
 from resolvers.moderation import Target
 from resolvers.notifications import notify
-from resolvers.pagination import Key, Page, id_key, keyset_page, time_key
+from resolvers.pagination import Key, Listing, Page, id_key, keyset_page, time_key
 from resolvers.screening import Verdict, review_if_needed, screen
 from search.outbox import mark_changed
-from server.errors import Conflict, Forbidden, InvalidInput, NotFound
+from server.errors import Conflict, Forbidden, NotFound
 from server.models import (
     Group,
     GroupKind,
@@ -30,9 +31,12 @@ from server.models import (
     SearchEntity,
 )
 
+GROUPS = Listing("groups", Key("member_count"), id_key())
+MEMBERS = Listing("members", time_key("joined_at", descending=False), id_key(descending=False))
+
 
 async def get_group(slug: str) -> Group | None:
-    return await Group.get_or_none(slug=slug.strip().lower())
+    return await group_by_slug(slug)
 
 
 async def require_group(slug: str, field: str = "slug") -> Group:
@@ -54,9 +58,17 @@ async def create_group(
 ) -> Group:
     viewer = policies.require_writer(ctx.viewer)
     clean_slug = validation.slug(slug)
-    clean_name = validation.text(name, "name", minimum=2, maximum=80, label="A group name")
+    clean_name = validation.name(name, "name", minimum=2, maximum=80, label="A group name")
+    clean_industry = validation.optional_name(industry, "industry", maximum=40, label="Industry")
     verdict = await screen(
-        ctx, viewer, "group", {"name": clean_name, "description": clean_description(description)}
+        ctx,
+        viewer,
+        "group",
+        {
+            "name": clean_name,
+            "description": clean_description(description),
+            "industry": clean_industry or "",
+        },
     )
     clean_name, described = verdict.fields["name"], verdict.fields["description"]
     if kind == GroupKind.INDUSTRY and not policies.is_admin(viewer):
@@ -74,9 +86,7 @@ async def create_group(
                 visibility=visibility,
                 created_by_id=viewer.id,
                 member_count=1,
-                industry=validation.optional_text(
-                    industry, "industry", maximum=40, label="Industry"
-                ),
+                industry=verdict.fields["industry"] or None,
             )
             await GroupMembership.create(group_id=group.id, user_id=viewer.id, role=GroupRole.OWNER)
             await mark_changed(SearchEntity.GROUP, group.id, connection=connection)
@@ -94,10 +104,9 @@ class GroupChanges:
 
 
 def clean_description(description: str | None) -> str:
-    cleaned = (description or "").strip()
-    if len(cleaned) > 2000:
-        raise InvalidInput("A description has at most 2000 characters.", field="description")
-    return cleaned
+    return validation.text(
+        description, "description", minimum=0, maximum=2000, label="A description"
+    )
 
 
 async def update_group(ctx: Context, slug: str, changes: GroupChanges) -> Group:
@@ -108,32 +117,34 @@ async def update_group(ctx: Context, slug: str, changes: GroupChanges) -> Group:
     membership = await GroupMembership.get_or_none(group_id=group.id, user_id=viewer.id)
     if not policies.can_manage_group(viewer, membership):
         raise Forbidden("Only the group's owners and admins can change it.")
-    new = {
-        "name": group.name
-        if changes.name is None
-        else validation.text(changes.name, "name", minimum=2, maximum=80, label="A group name"),
-        "description": group.description
-        if changes.description is None
-        else clean_description(changes.description),
-        "visibility": changes.visibility or group.visibility,
-    }
-    if all(getattr(group, key) == value for key, value in new.items()):
+    new: dict[str, Any] = {}
+    if changes.name is not None:
+        new["name"] = validation.name(
+            changes.name, "name", minimum=2, maximum=80, label="A group name"
+        )
+    if changes.description is not None:
+        new["description"] = clean_description(changes.description)
+    if changes.visibility is not None:
+        new["visibility"] = changes.visibility
+    changed = {key: value for key, value in new.items() if getattr(group, key) != value}
+    if not changed:
         return group
-    verdict = await screen(
-        ctx, viewer, "group", {"name": str(new["name"]), "description": str(new["description"])}
-    )
-    new["name"], new["description"] = verdict.fields["name"], verdict.fields["description"]
+    texts = {key: str(changed[key]) for key in ("name", "description") if key in changed}
+    verdict = await screen(ctx, viewer, "group", texts) if texts else None
+    if verdict is not None:
+        changed.update(verdict.fields)
     # Posts carry the group's name and depend on its visibility.
-    posts_change = new["name"] != group.name or new["visibility"] != group.visibility
-    for key, value in new.items():
-        setattr(group, key, value)
+    posts_change = "name" in changed or "visibility" in changed
     async with writing(ctx.hub) as log:
         connection = log.connection
-        await group.save(update_fields=list(new), using_db=connection)
+        # Only the columns changed here: another admin's change of the rest stands.
+        await Group.filter(id=group.id).using_db(connection).update(**changed)
         await mark_changed(
             SearchEntity.GROUP, group.id, with_posts=posts_change, connection=connection
         )
-        await _review(log, verdict, group, viewer.id)
+        if verdict is not None:
+            await _review(log, verdict, group, viewer.id)
+    await group.refresh_from_db()
     return group
 
 
@@ -189,13 +200,13 @@ async def list_groups(
         queryset = queryset.filter(kind=kind)
     if certified is not None:
         queryset = queryset.filter(certified=certified)
-    return await keyset_page(queryset, [Key("member_count"), id_key()], first=first, after=after)
+    return await keyset_page(queryset, GROUPS, first=first, after=after)
 
 
 async def list_members(group: Group, first: int, after: str | None) -> Page[GroupMembership]:
     return await keyset_page(
         GroupMembership.filter(group_id=group.id),
-        [time_key("joined_at", descending=False), id_key(descending=False)],
+        MEMBERS,
         first=first,
         after=after,
     )

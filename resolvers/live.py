@@ -19,10 +19,10 @@ from typing import Generic, TypeVar
 from tortoise.expressions import Q
 
 from moderation import policies
-from resolvers.comments import load_visible_comment
 from resolvers.context import Context
-from resolvers.pagination import decode_cursor, encode_cursor, id_key
-from resolvers.posts import load_visible_post
+from resolvers.pagination import Listing, decode_cursor, encode_cursor, id_key
+from resolvers.sessions import refresh
+from resolvers.visibility import visible_comment, visible_post
 from server import topics
 from server.broadcast import RESYNC, Hub
 from server.errors import NotFound
@@ -40,7 +40,7 @@ from server.models import (
 
 T = TypeVar("T")
 REPLAY_BATCH = 200
-CURSOR_KEYS = [id_key(descending=False)]
+EVENTS = Listing("events", id_key(descending=False, big=True))
 
 
 @dataclass
@@ -58,11 +58,11 @@ class Removed:
 
 @functools.lru_cache(maxsize=256)  # every subscriber woken by an event sends its cursor
 def event_cursor(event_id: int) -> str:
-    return encode_cursor([event_id])
+    return encode_cursor(EVENTS, [event_id])
 
 
 def cursor_event_id(cursor: str | None) -> int | None:
-    return None if cursor is None else int(decode_cursor(cursor, CURSOR_KEYS)[0])
+    return None if cursor is None else int(decode_cursor(cursor, EVENTS)[0])
 
 
 async def _latest_event_id() -> int:
@@ -129,14 +129,16 @@ async def follow(
                 woken_by = None  # a second batch is this subscriber's own read
                 for event in batch:
                     last = event.id
-                    ctx.renew()
+                    # Who asks, as they are now: a ban closes the socket (SessionEnded), a
+                    # lost membership or role hides what they may no longer read.
+                    await refresh(ctx)
                     payload = await load(ctx, event)
                     if payload is not None:
                         yield Delivery(cursor=event_cursor(event.id), payload=payload)
                 if len(batch) < REPLAY_BATCH:
                     break
             # Idle subscribers keep no rows: the last event's loaders go before the wait.
-            ctx.renew()
+            ctx.renew(ctx.viewer)
             # A message or a resync: either way, read the log again.
             woken_by = _woken_by(await subscription.get())
 
@@ -187,7 +189,7 @@ async def _feed_post(ctx: Context, post_id: int | None, event_id: int) -> Post |
     if post_id is None:
         return None
     await _prime_post(ctx, post_id, event_id)
-    post = await load_visible_post(ctx, post_id)
+    post = await visible_post(ctx, post_id)
     if post is None or post.state != PostState.PUBLISHED:
         return None  # staff may open hidden posts by id, but feeds never carry them
     group = await ctx.loaders.group_by_id.load(post.group_id) if post.group_id else None
@@ -240,12 +242,12 @@ async def group_posts(ctx: Context, slug: str, after: str | None) -> AsyncIterat
 async def post_comments(
     ctx: Context, post_id: int, after: str | None
 ) -> AsyncIterator[Delivery[Comment]]:
-    if await load_visible_post(ctx, post_id) is None:
+    if await visible_post(ctx, post_id) is None:
         raise NotFound("No such post.")
 
     async def load(fresh: Context, event: Event) -> Comment | None:
         assert event.comment_id is not None
-        return await load_visible_comment(fresh, event.comment_id)
+        return await visible_comment(fresh, event.comment_id)
 
     events = Q(kind=EventKind.COMMENT_ADDED, post_id=post_id)
     stream = f"comments:{post_id}"
@@ -253,22 +255,46 @@ async def post_comments(
         yield delivery
 
 
-def post_updates(
+async def post_updates(
     ctx: Context, post_ids: list[int], after: str | None
 ) -> AsyncIterator[Delivery[Post | Removed]]:
+    """Changes to the posts a client has on screen. A post the subscriber could never see (a
+    draft, a held post, a post of a members-only group they are not in) sends nothing at all,
+    not even a tombstone: "missing" and "not yours to see" look the same. A post they saw, or
+    could have seen while it was published, sends its tombstone when it goes."""
+    seen = {post_id for post_id in post_ids if await visible_post(ctx, post_id) is not None}
+
+    async def could_have_seen(fresh: Context, event: Event) -> bool:
+        assert event.post_id is not None
+        if event.post_id in seen:
+            return True
+        member_groups = await fresh.member_group_ids()
+        if event.kind == EventKind.POST_REMOVED:  # deleted or taken down while published
+            group_id = event.group_id
+        else:
+            post = await fresh.loaders.post_by_id.load(event.post_id)
+            if post is None or post.published_at is None:
+                return False
+            group_id = post.group_id
+        group = await fresh.loaders.group_by_id.load(group_id) if group_id else None
+        return policies.can_see_group_posts(group, member_groups)
+
     async def load(fresh: Context, event: Event) -> Post | Removed | None:
         assert event.post_id is not None
-        if event.kind == EventKind.POST_REMOVED:
-            return Removed(event.post_id)
-        post = await load_visible_post(fresh, event.post_id)
+        post = None
+        if event.kind != EventKind.POST_REMOVED:
+            post = await visible_post(fresh, event.post_id)
+        if post is not None and post.state == PostState.PUBLISHED:
+            seen.add(post.id)
+            return post
         # Hidden, removed or no longer visible: the client drops it from the screen.
-        if post is None or post.state != PostState.PUBLISHED:
-            return Removed(event.post_id)
-        return post
+        return Removed(event.post_id) if await could_have_seen(fresh, event) else None
 
     events = Q(kind__in=[EventKind.POST_UPDATED, EventKind.POST_REMOVED], post_id__in=post_ids)
     stream = "updates:" + ",".join(map(str, sorted(set(post_ids))))
-    return follow(ctx, tuple(topics.post(i) for i in post_ids), events, load, after, stream)
+    channels = tuple(topics.post(i) for i in post_ids)
+    async for delivery in follow(ctx, channels, events, load, after, stream):
+        yield delivery
 
 
 def notifications(ctx: Context, after: str | None) -> AsyncIterator[Delivery[Notification]]:

@@ -8,9 +8,12 @@ a hidden post leaves them within seconds, a suspended author's posts leave searc
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import cast
+
+from tortoise.expressions import F
 
 from resolvers.audit import record
 from resolvers.events import EventLog, writing
@@ -34,6 +37,7 @@ from server.models import (
     User,
 )
 
+log = logging.getLogger(__name__)
 A = ModerationAction
 SANCTIONS = {
     A.SILENCE: AccountState.SILENCED,
@@ -120,11 +124,13 @@ async def apply_action(
     reason: str,
     days: int | None = None,
     item: QueueItem | None = None,
+    level: int = 1,
 ) -> AuditEntry:
     """Carry out one action on a target; its audit entry. `actor_id` None: done automatically
     (reports past the threshold). IGNORE and ESCALATE change only the queue item and are
-    recorded by the queue."""
-    detail: dict[str, object] = {}
+    recorded by the queue. `level` is the authority it was decided with (1 group admins, 2
+    moderators, 3 admins): an appeal against it is decided at that level or above."""
+    detail: dict[str, object] = {"level": level}
     what = "post" if target.type == ModerationTarget.POST else "comment"
     until: datetime | None = None
     if action in CONTENT_STATES:
@@ -171,15 +177,20 @@ async def _set_content_state(log: EventLog, target: Target, action: ModerationAc
     from resolvers.posts import went_live
 
     state = CONTENT_STATES[action]
+    now = datetime.now(UTC)
     if target.type == ModerationTarget.POST:
         post = await Post.get_or_none(id=target.id)
         if post is None or post.state in (state, PostState.DRAFT):
             return  # deleted since, or already so
         approved = post.state == PostState.HELD and state == "PUBLISHED"
-        post.state = PostState(state)
+        changes: dict[str, object] = {"state": PostState(state), "updated_at": now}
         if approved:
-            post.published_at = datetime.now(UTC)
-        await post.save(update_fields=["state", "published_at", "updated_at"])
+            changes["published_at"] = now
+        # Conditional on the state it was read in, so that an edit or a delete in between is
+        # not undone; a post that changed meanwhile is left as it is now.
+        if not await Post.filter(id=post.id, state=post.state).update(**changes):
+            return
+        await post.refresh_from_db()
         if approved:
             await went_live(log, post)  # it goes out as if just published
         else:
@@ -192,16 +203,18 @@ async def _set_content_state(log: EventLog, target: Target, action: ModerationAc
         if comment is None or comment.state in (state, CommentState.DELETED):
             return
         was = comment.state
-        comment.state = CommentState(state)
-        await comment.save(update_fields=["state", "updated_at"])
+        if not await Comment.filter(id=comment.id, state=was).update(
+            state=CommentState(state), updated_at=now
+        ):
+            return
+        await comment.refresh_from_db()
         post = await Post.get(id=comment.post_id)
         if was == CommentState.HELD and state == "PUBLISHED":
             await comment_went_live(log, comment, post)
         elif was != CommentState.HELD:
             step = 1 if state == "PUBLISHED" else -1 if was == CommentState.PUBLISHED else 0
             if step:
-                post.comment_count += step
-                await post.save(update_fields=["comment_count"])
+                await Post.filter(id=post.id).update(comment_count=F("comment_count") + step)
             await log.add(EventKind.POST_UPDATED, post_id=post.id)
     elif action != A.APPROVE:
         raise InvalidInput("People and groups are not hidden; sanction or warn.", field="actions")
@@ -236,11 +249,14 @@ async def end_due_suspensions(now: datetime | None = None, hub: Hub | None = Non
     )
     ended = []
     for user_id in cast(list[int], due):
-        async with writing(hub) as log:
-            claimed = await User.filter(
-                id=user_id, state__in=limited, suspended_until__lte=moment
-            ).update(state=AccountState.ACTIVE, suspended_until=None)
-            if claimed:
-                await log.changed(SearchEntity.USER, user_id, with_posts=True)
-                ended.append(user_id)
+        try:
+            async with writing(hub) as events:
+                claimed = await User.filter(
+                    id=user_id, state__in=limited, suspended_until__lte=moment
+                ).update(state=AccountState.ACTIVE, suspended_until=None)
+                if claimed:
+                    await events.changed(SearchEntity.USER, user_id, with_posts=True)
+                    ended.append(user_id)
+        except Exception:  # one account's failure never keeps the others sanctioned
+            log.exception("ending the term of account %s failed; retrying next round", user_id)
     return ended

@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import cast
 
-from tortoise.expressions import Q
+from tortoise.expressions import Q, Subquery
 
 from moderation import policies
 from moderation.limits import MENTION_RE
 from resolvers.context import Context
 from resolvers.events import EventLog
-from resolvers.pagination import Page, id_key, keyset_page, time_key
+from resolvers.pagination import Listing, Page, id_key, keyset_page, time_key
 from server.models import (
     CommentReaction,
     EventKind,
@@ -25,6 +25,7 @@ from server.models import (
 )
 
 MAX_MENTIONS = 10
+NOTIFICATIONS = Listing("notifications", time_key("updated_at"), id_key())
 GROUPED = (NotificationKind.REACTION,)
 
 
@@ -131,7 +132,8 @@ async def notify_mentions(
     if group_id is not None:
         group = await Group.get(id=group_id)
         if group.visibility == GroupVisibility.MEMBERS_ONLY:
-            members = GroupMembership.filter(group_id=group_id).values("user_id")
+            # A Subquery: `id__in` a bare values() query fails when it runs (DESIGN §10).
+            members = Subquery(GroupMembership.filter(group_id=group_id).values("user_id"))
             users = users.filter(id__in=members)
     for user_id in cast(list[int], await users.values_list("id", flat=True)):
         await notify(
@@ -149,7 +151,7 @@ async def list_notifications(ctx: Context, first: int, after: str | None) -> Pag
     viewer = policies.require_viewer(ctx.viewer)
     return await keyset_page(
         Notification.filter(recipient_id=viewer.id),
-        [time_key("updated_at"), id_key()],
+        NOTIFICATIONS,
         first=first,
         after=after,
     )

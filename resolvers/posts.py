@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import logging
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, cast
@@ -10,14 +12,18 @@ from typing import Any, cast
 from tortoise.expressions import Q, Subquery
 
 from moderation import policies
+from moderation.rules import RuleSet
 from resolvers import validation
 from resolvers.context import Context
 from resolvers.events import EventLog, writing
+from resolvers.lookups import group_by_slug as get_group
+from resolvers.lookups import user_by_handle as get_user
 from resolvers.moderation import Target
 from resolvers.notifications import notify_mentions
-from resolvers.pagination import Page, id_key, keyset_page, time_key
+from resolvers.pagination import Listing, Page, id_key, keyset_page, time_key
 from resolvers.rules import RuleCache
 from resolvers.screening import Verdict, review_if_needed, screen
+from resolvers.visibility import visible_post
 from server.broadcast import Hub
 from server.errors import Conflict, Forbidden, InvalidInput, NotFound
 from server.models import (
@@ -26,7 +32,7 @@ from server.models import (
     GroupMembership,
     MediaKind,
     ModerationTarget,
-    PersonaOperator,
+    PersonaAccount,
     Post,
     PostKind,
     PostRevision,
@@ -36,6 +42,9 @@ from server.models import (
 )
 from server.models.groups import Group
 from server.models.users import User
+from server.settings import Settings
+
+log = logging.getLogger(__name__)
 
 MAX_BODY = {PostKind.MOMENT: 5_000, PostKind.ARTICLE: 50_000}
 MAX_TITLE = 120
@@ -44,7 +53,12 @@ MAX_TAG_LENGTH = 30
 MAX_MEDIA = 9
 MAX_MEDIA_SIDE = 20_000
 MAX_SCHEDULE_AHEAD = timedelta(days=366)
-FEED_KEYS = [time_key("published_at"), id_key()]
+FEED_KEYS = (time_key("published_at"), id_key())
+GLOBAL_FEED = Listing("globalFeed", *FEED_KEYS)
+HOME_FEED = Listing("homeFeed", *FEED_KEYS)
+GROUP_FEED = Listing("groupFeed", *FEED_KEYS)
+USER_POSTS = Listing("userPosts", *FEED_KEYS)
+DRAFTS = Listing("drafts", time_key("created_at"), id_key())
 
 
 @dataclass
@@ -88,22 +102,20 @@ def clean_body(kind: PostKind, body: str | None) -> str:
 
 
 def clean_tags(tags: list[str] | None) -> list[str]:
-    raw = [t.strip().lstrip("#").strip().lower() for t in tags or []]
-    cleaned = validation.string_list(
-        raw, "tags", maximum_items=MAX_TAGS, maximum_length=MAX_TAG_LENGTH, label="tags"
-    )
-    if any(any(ch.isspace() for ch in tag) for tag in cleaned):
-        raise InvalidInput("A tag is one word, without spaces.", field="tags")
+    raw = [t for t in tags or [] if t.strip().lstrip("#").strip()]
+    cleaned = list(dict.fromkeys(validation.tag(t, maximum=MAX_TAG_LENGTH) for t in raw))
+    if len(cleaned) > MAX_TAGS:
+        raise InvalidInput(f"At most {MAX_TAGS} tags.", field="tags")
     return cleaned
 
 
-def clean_media(media: list[MediaInput] | None) -> list[dict[str, Any]]:
+def clean_media(media: list[MediaInput] | None, settings: Settings) -> list[dict[str, Any]]:
     items = media or []
     if len(items) > MAX_MEDIA:
         raise InvalidInput(f"At most {MAX_MEDIA} images or videos per post.", field="media")
     cleaned = []
     for item in items:
-        url = validation.url(item.url, "media")
+        url = validation.url(item.url, "media", allow_http=settings.development)
         if url is None:
             raise InvalidInput("Every image or video needs a URL.", field="media")
         for side in (item.width, item.height):
@@ -111,9 +123,7 @@ def clean_media(media: list[MediaInput] | None) -> list[dict[str, Any]]:
                 raise InvalidInput(
                     f"Width and height are between 1 and {MAX_MEDIA_SIDE} pixels.", field="media"
                 )
-        alt = (item.alt or "").strip()
-        if len(alt) > 500:
-            raise InvalidInput("Alt text has at most 500 characters.", field="media")
+        alt = validation.optional_text(item.alt, "media", maximum=500, label="Alt text") or ""
         cleaned.append(
             {
                 "url": url,
@@ -126,19 +136,32 @@ def clean_media(media: list[MediaInput] | None) -> list[dict[str, Any]]:
     return cleaned
 
 
-async def _acting_author(viewer: User, as_persona: str | None) -> tuple[int, int | None]:
-    """The author id a post is written under, and the operator id when it is a persona's."""
+async def _acting_author(
+    ctx: Context, viewer: User, as_persona: str | None
+) -> tuple[int, int | None]:
+    """The author id a post is written under, and the operator id when it is a persona's:
+    only a current operator of the persona who still holds an employee badge writes as it."""
     if not as_persona:
         return viewer.id, None
-    persona_user = await User.get_or_none(handle=as_persona.strip().lower().lstrip("@"))
-    if persona_user is None:
-        raise NotFound(f"No persona account @{as_persona}.")
-    operates = await PersonaOperator.filter(
-        persona__user_id=persona_user.id, operator_id=viewer.id
-    ).exists()
-    if not operates:
+    persona_user = await get_user(as_persona)
+    if persona_user is None or not await PersonaAccount.filter(user_id=persona_user.id).exists():
+        raise NotFound(f"No persona account @{as_persona.strip().lstrip('@')}.")
+    if persona_user.id not in await ctx.acts_for():
         raise Forbidden(f"You do not operate @{persona_user.handle}.")
     return persona_user.id, viewer.id
+
+
+def _screened_fields(
+    title: str | None, body: str, tags: list[str], media: list[dict[str, Any]]
+) -> dict[str, str]:
+    """Every text of a post that others read: the title and body (masked where a rule says),
+    and the tags and alt texts (refused or held like the body, never masked)."""
+    return {
+        "title": title or "",
+        "body": body,
+        "tags": " ".join(tags),
+        "alt": " ".join(m["alt"] for m in media if m.get("alt")),
+    }
 
 
 async def create_post(ctx: Context, draft: PostDraft, *, publish: bool) -> Post:
@@ -146,18 +169,18 @@ async def create_post(ctx: Context, draft: PostDraft, *, publish: bool) -> Post:
     title = clean_title(draft.kind, draft.title)
     body = clean_body(draft.kind, draft.body)
     tags = clean_tags(draft.tags)
-    media = clean_media(draft.media)
+    media = clean_media(draft.media, ctx.settings)
     group_id = None
     if draft.group_slug:
-        group = await Group.get_or_none(slug=draft.group_slug.strip().lower())
+        group = await get_group(draft.group_slug)
         if group is None:
             raise NotFound(f"No group with the slug '{draft.group_slug}'.")
         membership = await GroupMembership.get_or_none(group_id=group.id, user_id=viewer.id)
         if not policies.can_post_in_group(membership):
             raise Forbidden("Join the group to post in it.")
         group_id = group.id
-    author_id, operator_id = await _acting_author(viewer, draft.as_persona)
-    verdict = await screen(ctx, viewer, "post", {"title": title or "", "body": body})
+    author_id, operator_id = await _acting_author(ctx, viewer, draft.as_persona)
+    verdict = await screen(ctx, viewer, "post", _screened_fields(title, body, tags, media))
     title, body = verdict.fields["title"] or None, verdict.fields["body"]
     held = publish and verdict.held
     now = datetime.now(UTC)
@@ -194,11 +217,13 @@ async def went_live(log: EventLog, post: Post) -> None:
 
 
 async def _own_post(ctx: Context, post_id: int) -> Post:
-    viewer = policies.require_writer(ctx.viewer)
-    post = await Post.get_or_none(id=post_id)
-    if post is None or not policies.can_see_post(viewer, post, None, await ctx.member_group_ids()):
+    """A post the viewer may change: one they can see (else it reads as missing) and write
+    as (its author, or a current operator of its persona account)."""
+    policies.require_writer(ctx.viewer)
+    post = await visible_post(ctx, post_id)
+    if post is None:
         raise NotFound("No such post.")
-    if not policies.can_edit_post(viewer, post):
+    if not policies.can_edit_post(post, await ctx.acts_for()):
         raise Forbidden("Only the author can change this post.")
     return post
 
@@ -207,32 +232,39 @@ async def update_post(ctx: Context, post_id: int, changes: PostChanges) -> Post:
     post = await _own_post(ctx, post_id)
     if post.state in (PostState.HIDDEN, PostState.REMOVED):
         raise Conflict("This post is under moderation and cannot be edited.")
-    new = {
-        "title": clean_title(post.kind, changes.title) if changes.title is not None else post.title,
-        "body": clean_body(post.kind, changes.body) if changes.body is not None else post.body,
-        "tags": clean_tags(changes.tags) if changes.tags is not None else post.tags,
-        "media": clean_media(changes.media) if changes.media is not None else post.media,
-    }
     old: dict[str, Any] = {
         "title": post.title,
         "body": post.body,
         "tags": post.tags,
         "media": post.media,
     }
+    new = dict(old)
+    if changes.title is not None:
+        new["title"] = clean_title(post.kind, changes.title)
+    if changes.body is not None:
+        new["body"] = clean_body(post.kind, changes.body)
+    if changes.tags is not None:
+        new["tags"] = clean_tags(changes.tags)
+    if changes.media is not None:
+        new["media"] = clean_media(changes.media, ctx.settings)
     if new == old:
         return post
     viewer = policies.require_writer(ctx.viewer)
-    texts = {"title": str(new["title"] or ""), "body": str(new["body"])}
+    texts = _screened_fields(new["title"], str(new["body"]), new["tags"], new["media"])
     verdict = await screen(ctx, viewer, "post", texts)
     new["title"], new["body"] = verdict.fields["title"] or None, verdict.fields["body"]
+    changed = {key: value for key, value in new.items() if value != old[key]}
+    now = datetime.now(UTC)
     async with writing(ctx.hub) as log:
-        await PostRevision.create(
-            post_id=post.id, editor_id=ctx.viewer.id if ctx.viewer else None, **old
+        # Only the edited columns, and only while the post is in the state it was read in: a
+        # moderator who hid it meanwhile wins, and the edit is refused rather than republishing.
+        updated = await Post.filter(id=post.id, state=post.state).update(
+            **changed, edited_at=now, updated_at=now
         )
-        for key, value in new.items():
-            setattr(post, key, value)
-        post.edited_at = datetime.now(UTC)
-        await post.save()
+        if not updated:
+            raise Conflict("The post changed meanwhile (a moderator may have acted); look again.")
+        await PostRevision.create(post_id=post.id, editor_id=viewer.id, **old)
+        await post.refresh_from_db()
         if post.state == PostState.PUBLISHED:
             await log.add(EventKind.POST_UPDATED, post_id=post.id)
             await log.changed(SearchEntity.POST, post.id)
@@ -247,15 +279,22 @@ async def publish_post(ctx: Context, post_id: int) -> Post:
     if post.state != PostState.DRAFT:
         raise Conflict("Only drafts can be published.")
     viewer = policies.require_writer(ctx.viewer)
-    verdict = await screen(ctx, viewer, "post", {"title": post.title or "", "body": post.body})
-    post.title, post.body = verdict.fields["title"] or None, verdict.fields["body"]
-    post.state = PostState.HELD if verdict.held else PostState.PUBLISHED
-    post.published_at = None if verdict.held else datetime.now(UTC)
-    post.scheduled_at = None
+    texts = _screened_fields(post.title, post.body, post.tags, post.media)
+    verdict = await screen(ctx, viewer, "post", texts)
+    now = datetime.now(UTC)
     async with writing(ctx.hub) as log:
-        await post.save(
-            update_fields=["title", "body", "state", "published_at", "scheduled_at", "updated_at"]
+        # Claimed like the scheduler claims a due draft: it goes out once, whoever is first.
+        claimed = await Post.filter(id=post.id, state=PostState.DRAFT).update(
+            title=verdict.fields["title"] or None,
+            body=verdict.fields["body"],
+            state=PostState.HELD if verdict.held else PostState.PUBLISHED,
+            published_at=None if verdict.held else now,
+            scheduled_at=None,
+            updated_at=now,
         )
+        if not claimed:
+            raise Conflict("Only drafts can be published.")
+        await post.refresh_from_db()
         if not verdict.held:
             await went_live(log, post)
         await review_if_needed(log, verdict, _target(post), viewer.id)
@@ -274,17 +313,49 @@ async def schedule_post(ctx: Context, post_id: int, publish_at: datetime | None)
             raise InvalidInput("The publishing time must be in the future.", field="publishAt")
         if publish_at > now + MAX_SCHEDULE_AHEAD:
             raise InvalidInput("Posts can be scheduled up to a year ahead.", field="publishAt")
-    post.scheduled_at = publish_at
-    await post.save(update_fields=["scheduled_at", "updated_at"])
+    scheduled = await Post.filter(id=post.id, state=PostState.DRAFT).update(
+        scheduled_at=publish_at, updated_at=datetime.now(UTC)
+    )
+    if not scheduled:
+        raise Conflict("Only drafts can be scheduled.")
+    await post.refresh_from_db()
     return post
 
 
+class DueRetries:
+    """Scheduled posts whose publishing failed, retried with a growing pause (one process's
+    memory: another process may try sooner, which is harmless, since publishing is claimed)."""
+
+    FIRST_PAUSE = 5.0
+    MAX_PAUSE = 600.0
+
+    def __init__(self) -> None:
+        self._failures: dict[int, tuple[int, float]] = {}
+
+    def waiting(self, post_id: int, now: float) -> bool:
+        failure = self._failures.get(post_id)
+        return failure is not None and failure[1] > now
+
+    def failed(self, post_id: int, now: float) -> float:
+        count = self._failures.get(post_id, (0, 0.0))[0] + 1
+        pause = min(self.FIRST_PAUSE * 2 ** (count - 1), self.MAX_PAUSE)
+        self._failures[post_id] = (count, now + pause)
+        return pause
+
+    def succeeded(self, post_id: int) -> None:
+        self._failures.pop(post_id, None)
+
+
 async def publish_due_posts(
-    now: datetime | None = None, hub: Hub | None = None, rules: RuleCache | None = None
+    now: datetime | None = None,
+    hub: Hub | None = None,
+    rules: RuleCache | None = None,
+    retries: DueRetries | None = None,
 ) -> list[int]:
     """Publish every scheduled draft whose time has come, screened against the rules as they
     are now: a post that trips a rule waits for a moderator instead. Safe to run in several
-    processes at once: each post is claimed by a conditional update, so it goes out once."""
+    processes at once: each post is claimed by a conditional update, so it goes out once.
+    One post that fails is logged and retried later with a growing pause; the others go on."""
     moment = now or datetime.now(UTC)
     due = cast(
         list[int],
@@ -294,37 +365,54 @@ async def publish_due_posts(
     )
     ruleset = await (rules or RuleCache()).current()
     published = []
+    clock = time.monotonic()
     for post_id in due:
-        post = await Post.get(id=post_id)
-        masked, hits = ruleset.screen_fields({"title": post.title or "", "body": post.body})
-        # Nobody is there to be refused: what a rule would block or hold waits for review.
-        held = any(h.action in (RuleAction.BLOCK, RuleAction.HOLD) for h in hits)
-        verdict = Verdict(masked, tuple(hits), ["SCREENING"] if held else [])
-        async with writing(hub) as log:
-            claimed = await Post.filter(
-                id=post_id, state=PostState.DRAFT, scheduled_at__lte=moment
-            ).update(
-                state=PostState.HELD if held else PostState.PUBLISHED,
-                published_at=None if held else moment,
-                scheduled_at=None,
-                title=masked["title"] or None,
-                body=masked["body"],
-            )
-            if claimed:
-                await post.refresh_from_db()
-                if not held:
-                    await went_live(log, post)
-                    published.append(post_id)
-                await review_if_needed(log, verdict, _target(post), post.author_id)
+        if retries is not None and retries.waiting(post_id, clock):
+            continue
+        try:
+            if await _publish_due(post_id, moment, hub, ruleset):
+                published.append(post_id)
+            if retries is not None:
+                retries.succeeded(post_id)
+        except Exception:
+            pause = retries.failed(post_id, clock) if retries is not None else 0.0
+            log.exception("publishing scheduled post %s failed; retrying in %.0f s", post_id, pause)
     return published
+
+
+async def _publish_due(post_id: int, moment: datetime, hub: Hub | None, ruleset: RuleSet) -> bool:
+    post = await Post.get(id=post_id)
+    fields = _screened_fields(post.title, post.body, post.tags, post.media)
+    masked, hits = ruleset.screen_fields(fields)
+    # Nobody is there to be refused: what a rule would block or hold waits for review.
+    held = any(h.action in (RuleAction.BLOCK, RuleAction.HOLD) for h in hits)
+    verdict = Verdict(masked, tuple(hits), ["SCREENING"] if held else [])
+    async with writing(hub) as events:
+        claimed = await Post.filter(
+            id=post_id, state=PostState.DRAFT, scheduled_at__lte=moment
+        ).update(
+            state=PostState.HELD if held else PostState.PUBLISHED,
+            published_at=None if held else moment,
+            scheduled_at=None,
+            title=masked["title"] or None,
+            body=masked["body"],
+            updated_at=moment,
+        )
+        if not claimed:
+            return False
+        await post.refresh_from_db()
+        if not held:
+            await went_live(events, post)
+        await review_if_needed(events, verdict, _target(post), post.author_id)
+    return not held
 
 
 async def delete_post(ctx: Context, post_id: int) -> int:
     viewer = policies.require_writer(ctx.viewer)
-    post = await Post.get_or_none(id=post_id)
-    if post is None or not policies.can_see_post(viewer, post, None, await ctx.member_group_ids()):
+    post = await visible_post(ctx, post_id)
+    if post is None:
         raise NotFound("No such post.")
-    if not policies.can_delete_post(viewer, post):
+    if not policies.can_delete_post(viewer, post, await ctx.acts_for()):
         raise Forbidden("Only the author can delete this post.")
     async with writing(ctx.hub) as log:
         await post.delete()
@@ -334,19 +422,9 @@ async def delete_post(ctx: Context, post_id: int) -> int:
     return post_id
 
 
-async def load_visible_post(ctx: Context, post_id: int) -> Post | None:
-    post = await ctx.loaders.post_by_id.load(post_id)
-    if post is None:
-        return None
-    group = await ctx.loaders.group_by_id.load(post.group_id) if post.group_id else None
-    if not policies.can_see_post(ctx.viewer, post, group, await ctx.member_group_ids()):
-        return None
-    return post
-
-
 async def global_feed(ctx: Context, first: int, after: str | None) -> Page[Post]:
     visible = policies.visible_posts(await ctx.member_group_ids())
-    return await keyset_page(Post.filter(visible), FEED_KEYS, first=first, after=after)
+    return await keyset_page(Post.filter(visible), GLOBAL_FEED, first=first, after=after)
 
 
 async def home_feed(ctx: Context, first: int, after: str | None) -> Page[Post]:
@@ -357,7 +435,7 @@ async def home_feed(ctx: Context, first: int, after: str | None) -> Page[Post]:
     if member_groups:
         mine |= Q(group_id__in=list(member_groups))
     queryset = Post.filter(policies.visible_posts(member_groups)).filter(mine)
-    return await keyset_page(queryset, FEED_KEYS, first=first, after=after)
+    return await keyset_page(queryset, HOME_FEED, first=first, after=after)
 
 
 async def group_feed(ctx: Context, group: Group, first: int, after: str | None) -> Page[Post]:
@@ -365,28 +443,36 @@ async def group_feed(ctx: Context, group: Group, first: int, after: str | None) 
     if not policies.can_see_group_posts(group, member_groups):
         return Page(edges=[], has_next_page=False, has_previous_page=False)
     queryset = Post.filter(group_id=group.id, state=PostState.PUBLISHED)
-    return await keyset_page(queryset, FEED_KEYS, first=first, after=after)
+    return await keyset_page(queryset, GROUP_FEED, first=first, after=after)
 
 
 async def user_posts(ctx: Context, user_id: int, first: int, after: str | None) -> Page[Post]:
     visible = policies.visible_posts(await ctx.member_group_ids())
     return await keyset_page(
-        Post.filter(visible, author_id=user_id), FEED_KEYS, first=first, after=after
+        Post.filter(visible, author_id=user_id), USER_POSTS, first=first, after=after
     )
 
 
 async def user_drafts(
     ctx: Context, user_id: int, first: int, after: str | None
 ) -> Page[Post] | None:
-    if ctx.viewer is None or ctx.viewer.id != user_id:
+    """A user's drafts, for that user (with the persona drafts they wrote and may still
+    write as) or for the current operators of a persona account."""
+    acts_for = await ctx.acts_for()
+    if ctx.viewer is None or user_id not in acts_for:
         return None
-    queryset = Post.filter(Q(author_id=user_id) | Q(operator_id=user_id), state=PostState.DRAFT)
-    return await keyset_page(queryset, [time_key("created_at"), id_key()], first=first, after=after)
+    drafts = Q(author_id=user_id)
+    if user_id == ctx.viewer.id and len(acts_for) > 1:
+        drafts |= Q(operator_id=user_id, author_id__in=sorted(acts_for - {user_id}))
+    queryset = Post.filter(drafts, state=PostState.DRAFT)
+    return await keyset_page(queryset, DRAFTS, first=first, after=after)
 
 
 async def list_revisions(ctx: Context, post: Post) -> list[PostRevision] | None:
     viewer = ctx.viewer
-    if viewer is None or not (policies.can_edit_post(viewer, post) or policies.is_staff(viewer)):
+    if viewer is None or not (
+        policies.can_edit_post(post, await ctx.acts_for()) or policies.is_staff(viewer)
+    ):
         return None
     return await PostRevision.filter(post_id=post.id).order_by("-created_at", "-id")
 

@@ -15,20 +15,23 @@ from typing import Any
 from tortoise.expressions import Q
 
 from moderation import policies
-from resolvers.audit import admin_group_ids, moderation_scope, record
+from resolvers.audit import item_scope, record, record_private_read
 from resolvers.context import Context
 from resolvers.events import EventLog, writing
 from resolvers.moderation import Target, apply_action, check_actions, load_target
-from resolvers.pagination import Key, Page, id_key, keyset_page
+from resolvers.pagination import Listing, Page, id_key, keyset_page, number_key
 from server.errors import Conflict, Forbidden, InvalidInput, NotFound
 from server.models import (
     Appeal,
     AppealState,
     AuditKind,
+    Comment,
     EventKind,
+    Group,
     ItemEventKind,
     ModerationAction,
     ModerationTarget,
+    Post,
     QueueItem,
     QueueItemEvent,
     QueueState,
@@ -40,7 +43,7 @@ from server.models import (
 OPEN_STATES = (QueueState.PENDING, QueueState.ESCALATED)
 MAX_NOTE = 2_000
 MAX_BULK = 50
-QUEUE_KEYS = [Key("score"), id_key(descending=False)]
+QUEUE = Listing("moderationQueue", number_key("score"), id_key(descending=False))
 A = ModerationAction
 # Actions that agree with the reports (the reporters were right) or disagree.
 UPHOLDING = {A.HIDE, A.REMOVE, A.LOCK_COMMENTS, A.WARN, A.SILENCE, A.SUSPEND, A.BAN}
@@ -106,7 +109,8 @@ async def open_item(
     if hit is not None:
         item.auto_hits = [*item.auto_hits, hit]
     item.target_hidden = item.target_hidden or hide
-    await item.save()
+    # Only what a report or hit changes: a claim or a decision made meanwhile stands.
+    await item.save(update_fields=["score", "reasons", "auto_hits", "target_hidden", "updated_at"])
     if opened:
         await timeline(log, item, ItemEventKind.OPENED, actor_id, reason=reason)
     return item
@@ -128,10 +132,7 @@ class QueueFilter:
 async def list_queue(
     ctx: Context, filters: QueueFilter, first: int, after: str | None
 ) -> Page[QueueItem]:
-    scope = await moderation_scope(ctx)
-    query = QueueItem.filter(state=filters.state)
-    if scope is not None:
-        query = query.filter(scope)
+    query = QueueItem.filter(await item_scope(ctx), state=filters.state)
     if filters.target_type is not None:
         query = query.filter(target_type=filters.target_type)
     if filters.group_id is not None:
@@ -143,7 +144,7 @@ async def list_queue(
     if filters.reason is not None:
         # Reasons are few per item; a JSON containment test differs per database.
         query = query.filter(id__in=await _ids_with_reason(query, filters.reason))
-    return await keyset_page(query, QUEUE_KEYS, first=first, after=after)
+    return await keyset_page(query, QUEUE, first=first, after=after)
 
 
 async def _ids_with_reason(query: Any, reason: str) -> list[int]:
@@ -152,27 +153,48 @@ async def _ids_with_reason(query: Any, reason: str) -> list[int]:
 
 
 async def pending_count(ctx: Context) -> int:
-    scope = await moderation_scope(ctx)
-    query = QueueItem.filter(state__in=OPEN_STATES)
-    return await (query if scope is None else query.filter(scope)).count()
+    return await QueueItem.filter(await item_scope(ctx), state__in=OPEN_STATES).count()
 
 
 async def visible_item(ctx: Context, item_id: int) -> QueueItem | None:
-    """The item if the viewer works it (or may see it); None otherwise."""
-    item = await QueueItem.get_or_none(id=item_id)
-    if item is None:
+    """The item if the viewer works it; None otherwise (missing and not theirs alike)."""
+    if ctx.viewer is None:
         return None
-    if not policies.can_moderate_group(ctx.viewer, item.group_id, await admin_group_ids(ctx)):
+    try:
+        scope = await item_scope(ctx)
+    except Forbidden:
         return None
-    return item
+    return await QueueItem.filter(scope, id=item_id).first()
+
+
+async def item_target(ctx: Context, item: QueueItem) -> Post | Comment | User | Group | None:
+    """What an item is about, as it is now and whatever its state (moderators decide about
+    hidden and held content), for whoever works the item. Reading a members-only group's post
+    or comment this way without being a member is audited."""
+    loaders = ctx.loaders
+    kind = item.target_type
+    if kind == ModerationTarget.USER:
+        return await loaders.user_by_id.load(item.target_id)
+    if kind == ModerationTarget.GROUP:
+        return await loaders.group_by_id.load(item.target_id)
+    row: Post | Comment | None
+    if kind == ModerationTarget.POST:
+        row = post = await loaders.post_by_id.load(item.target_id)
+    else:
+        row = await loaders.comment_by_id.load(item.target_id)
+        post = await loaders.post_by_id.load(row.post_id) if row else None
+    if row is not None and post is not None and post.group_id is not None:
+        group = await loaders.group_by_id.load(post.group_id)
+        if not policies.can_see_group_posts(group, await ctx.member_group_ids()):
+            await record_private_read(ctx, kind, item.target_id, post.group_id)
+    return row
 
 
 async def _item_to_work(ctx: Context, item_id: int) -> tuple[User, QueueItem]:
     viewer = policies.require_viewer(ctx.viewer)
-    item = await visible_item(ctx, item_id)
+    scope = await item_scope(ctx)  # refuses, as a whole, anyone who moderates nothing
+    item = await QueueItem.filter(scope, id=item_id).first()
     if item is None:
-        if not policies.is_staff(viewer) and not await admin_group_ids(ctx):
-            raise Forbidden("Only moderators and group admins can do this.")
         raise NotFound("No such queue item.")
     return viewer, item
 
@@ -189,9 +211,10 @@ def claimed_by_other(item: QueueItem, viewer: User, now: datetime) -> bool:
     )
 
 
-async def claim_item(ctx: Context, item_id: int) -> QueueItem:
+async def claim_item(ctx: Context, item_id: int, *, take_over: bool = False) -> QueueItem:
     """Take an item for a while; others see it claimed. Of concurrent claims exactly one wins:
-    the claim is a conditional update."""
+    the claim is a conditional update. Platform staff may take over someone else's claim
+    (`take_over`), which is audited; nobody else can, so a claim cannot lock staff out."""
     viewer, item = await _item_to_work(ctx, item_id)
     now = datetime.now(UTC)
     until = now + timedelta(minutes=ctx.settings.claim_minutes)
@@ -200,14 +223,35 @@ async def claim_item(ctx: Context, item_id: int) -> QueueItem:
         won = await QueueItem.filter(free, id=item.id, state__in=OPEN_STATES).update(
             claimed_by_id=viewer.id, claimed_until=until
         )
+        holder_id = None
         if not won:
             await item.refresh_from_db()
             if item.state not in OPEN_STATES:
                 raise Conflict("This item is decided already.")
-            holder = await User.get_or_none(id=item.claimed_by_id)
-            raise Conflict(f"@{holder.handle if holder else '?'} is working on this item.")
+            holder_id = item.claimed_by_id
+            if take_over and policies.is_staff(viewer) and holder_id is not None:
+                won = await QueueItem.filter(
+                    id=item.id, state__in=OPEN_STATES, claimed_by_id=holder_id
+                ).update(claimed_by_id=viewer.id, claimed_until=until)
+            if not won:
+                holder = await User.get_or_none(id=holder_id)
+                raise Conflict(f"@{holder.handle if holder else '?'} is working on this item.")
+            await record(
+                AuditKind.CLAIM_TAKEN_OVER,
+                viewer.id,
+                item=item,
+                affected_user_id=holder_id,
+                detail={"from": holder_id},
+            )
         await item.refresh_from_db()
-        await timeline(log, item, ItemEventKind.CLAIMED, viewer.id, until=until.isoformat())
+        await timeline(
+            log,
+            item,
+            ItemEventKind.CLAIMED,
+            viewer.id,
+            "taken over" if holder_id is not None else "",
+            until=until.isoformat(),
+        )
     return item
 
 
@@ -257,6 +301,10 @@ async def resolve_item(ctx: Context, item_id: int, decision: Decision) -> QueueI
     for action in decision.actions:
         if not policies.can_take_action(viewer, action):
             raise Forbidden(f"Group admins cannot {action.lower()}; escalate to moderators.")
+    if set(decision.actions) & policies.SANCTIONS:
+        account = await User.get_or_none(id=item.author_id) if item.author_id else None
+        if account is not None and not policies.can_sanction(viewer, account):
+            raise Forbidden("Sanctions on a moderator's or an admin's account are for admins.")
     now = datetime.now(UTC)
     if claimed_by_other(item, viewer, now):
         raise Conflict("Another moderator has claimed this item.")
@@ -293,6 +341,7 @@ async def resolve_item(ctx: Context, item_id: int, decision: Decision) -> QueueI
                     item=item,
                     affected_user_id=item.author_id,
                     reason=decision.reason,
+                    detail={"level": policies.level(viewer)},
                 )
             else:
                 await apply_action(
@@ -303,6 +352,7 @@ async def resolve_item(ctx: Context, item_id: int, decision: Decision) -> QueueI
                     reason=decision.reason,
                     days=decision.days,
                     item=item,
+                    level=policies.level(viewer),
                 )
         if closing:
             outcome = ReportOutcome.UPHELD if chosen & UPHOLDING else ReportOutcome.REJECTED
@@ -312,7 +362,7 @@ async def resolve_item(ctx: Context, item_id: int, decision: Decision) -> QueueI
                 )
             if item.target_hidden and not chosen & {A.HIDE, A.REMOVE} and A.IGNORE not in chosen:
                 item.target_hidden = False
-                await item.save(update_fields=["target_hidden"])
+                await item.save(update_fields=["target_hidden", "updated_at"])
         await timeline(
             log,
             item,
@@ -329,7 +379,7 @@ async def resolve_items(
     ctx: Context, item_ids: list[int], decision: Decision
 ) -> list[tuple[int, QueueItem | Exception]]:
     """Decide many items alike; each succeeds or fails on its own."""
-    await moderation_scope(ctx)  # refuses, as a whole, anyone who moderates nothing
+    await item_scope(ctx)  # refuses, as a whole, anyone who moderates nothing
     if not 1 <= len(item_ids) <= MAX_BULK:
         raise InvalidInput(f"Decide 1 to {MAX_BULK} items at once.", field="itemIds")
     check_actions(decision.actions, decision.reason, decision.days)

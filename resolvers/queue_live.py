@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 from tortoise.expressions import Q
 
 from moderation import policies
-from resolvers.audit import admin_group_ids
+from resolvers.audit import admin_group_ids, item_scope
 from resolvers.context import Context
 from resolvers.live import Delivery, follow
 from server import topics
@@ -17,10 +17,12 @@ from server.models import Event, EventKind, QueueItem
 
 
 async def queue_changes(ctx: Context, after: str | None) -> AsyncIterator[Delivery[QueueItem]]:
+    """Every change to an item the viewer works. The viewer's authority is read again for each
+    event: a moderator demoted, or a group admin who lost the role or was sanctioned, sees the
+    stream end with FORBIDDEN; items about themselves never come."""
     viewer = policies.require_viewer(ctx.viewer)
+    await item_scope(ctx)  # refuses anyone who moderates nothing
     groups = frozenset() if policies.is_staff(viewer) else await admin_group_ids(ctx)
-    if not policies.is_staff(viewer) and not groups:
-        raise Forbidden("Only moderators and group admins follow the queue.")
     events = Q(kind=EventKind.QUEUE_CHANGED)
     stream = "moderation"
     if groups:
@@ -28,10 +30,13 @@ async def queue_changes(ctx: Context, after: str | None) -> AsyncIterator[Delive
         stream = "moderation:" + ",".join(map(str, sorted(groups)))
 
     async def load(fresh: Context, event: Event) -> QueueItem | None:
-        item = await QueueItem.get_or_none(id=event.queue_item_id)
-        if item is None or not policies.can_moderate_group(viewer, item.group_id, groups):
-            return None
-        return item
+        try:
+            scope = await item_scope(fresh)
+        except Forbidden:
+            raise Forbidden(
+                "You no longer moderate anything: the queue stream has ended."
+            ) from None
+        return await QueueItem.filter(scope, id=event.queue_item_id).first()
 
     async for delivery in follow(ctx, (topics.moderation(),), events, load, after, stream):
         yield delivery

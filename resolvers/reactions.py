@@ -5,11 +5,10 @@ from __future__ import annotations
 from tortoise.expressions import F
 
 from moderation import policies
-from resolvers.comments import load_visible_comment
 from resolvers.context import Context
 from resolvers.events import EventLog, writing
 from resolvers.notifications import notify
-from resolvers.posts import load_visible_post
+from resolvers.visibility import visible_comment, visible_post
 from server.errors import NotFound
 from server.models import (
     Comment,
@@ -26,9 +25,9 @@ from server.models import (
 async def _subject(ctx: Context, subject_type: str, subject_id: int) -> Post | Comment:
     subject: Post | Comment | None = None
     if subject_type == "Post":
-        subject = await load_visible_post(ctx, subject_id)
+        subject = await visible_post(ctx, subject_id)
     elif subject_type == "Comment":
-        subject = await load_visible_comment(ctx, subject_id)
+        subject = await visible_comment(ctx, subject_id)
         if subject is not None and subject.state != CommentState.PUBLISHED:
             subject = None  # a deleted comment's tombstone takes no reactions
     if subject is None:

@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 
 from moderation import limits, policies
 from moderation.rules import Hit
+from moderation.throttles import CostBudget, FailureThrottle
 from resolvers.context import Context
 from resolvers.events import EventLog
 from resolvers.moderation import Target
@@ -41,18 +42,45 @@ class Verdict:
 
 
 class ModerationServices:
-    """A process's screening state: compiled rules, rate limits and duplicate detection
-    (Redis-backed when `redis_url` is given, so every process shares the counts)."""
+    """A process's screening and limiting state: compiled rules, rate limits, duplicate
+    detection, sign-in throttles and query-cost budgets (Redis-backed when `redis_url` is
+    given, so every process shares the counts)."""
 
     def __init__(self, settings: Settings, redis_url: str | None = None) -> None:
         self.settings = settings
         self.rules = RuleCache()
         self.limiter = limits.RateLimiter(redis_url)
         self.duplicates = limits.DuplicateDetector(redis_url)
+        window, longest = (
+            settings.sign_in_failure_window_seconds,
+            settings.sign_in_max_delay_seconds,
+        )
+        self.sign_in_handles = FailureThrottle(
+            redis_url,
+            prefix="signin:h:",
+            free_failures=settings.sign_in_failures_per_handle,
+            window_seconds=window,
+            base_delay_seconds=1.0,
+            max_delay_seconds=longest,
+        )
+        self.sign_in_addresses = FailureThrottle(
+            redis_url,
+            prefix="signin:a:",
+            free_failures=settings.sign_in_failures_per_address,
+            window_seconds=window,
+            base_delay_seconds=1.0,
+            max_delay_seconds=longest,
+        )
+        self.budget = CostBudget(
+            redis_url, prefix="cost:", per_minute=settings.query_cost_per_minute
+        )
 
     async def close(self) -> None:
         await self.limiter.close()
         await self.duplicates.close()
+        await self.sign_in_handles.close()
+        await self.sign_in_addresses.close()
+        await self.budget.close()
 
 
 def is_new(user: User, settings: Settings, now: datetime | None = None) -> bool:
@@ -73,13 +101,17 @@ async def rate_limit(ctx: Context, author: User, action: str) -> None:
         )
 
 
-async def screen(ctx: Context, author: User, action: str, fields: dict[str, str]) -> Verdict:
-    """Screen the texts of one write by `author`; raises what refuses it, returns the rest."""
-    settings = ctx.settings
-    await rate_limit(ctx, author, action)
+async def screen_text(ctx: Context, fields: dict[str, str]) -> Verdict:
+    """Screen texts against the watched words alone (a new account's name, before it has an
+    account to rate-limit): BLOCK refuses, REPLACE masks, HOLD and FLAG go to review."""
     services = ctx.moderation
     rules = await (services.rules if services else RuleCache()).current()
     masked, hits = rules.screen_fields(fields)
+    _refuse_blocked(hits, fields)
+    return Verdict(fields=masked, hits=tuple(hits))
+
+
+def _refuse_blocked(hits: tuple[Hit, ...], fields: dict[str, str]) -> None:
     blocking = [h for h in hits if h.action == RuleAction.BLOCK]
     if blocking:
         reasons = sorted({h.reason or "a watched word" for h in blocking})
@@ -88,6 +120,16 @@ async def screen(ctx: Context, author: User, action: str, fields: dict[str, str]
             reasons=reasons,
             field=next(iter(fields)),
         )
+
+
+async def screen(ctx: Context, author: User, action: str, fields: dict[str, str]) -> Verdict:
+    """Screen the texts of one write by `author`; raises what refuses it, returns the rest."""
+    settings = ctx.settings
+    await rate_limit(ctx, author, action)
+    services = ctx.moderation
+    rules = await (services.rules if services else RuleCache()).current()
+    masked, hits = rules.screen_fields(fields)
+    _refuse_blocked(hits, fields)
     verdict = Verdict(fields=masked, hits=tuple(hits))
     if any(h.action == RuleAction.HOLD for h in hits):
         verdict.hold_reasons.append("SCREENING")

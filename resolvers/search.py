@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from resolvers.context import Context
-from resolvers.posts import load_visible_post
+from resolvers.visibility import visible_post
 from search.engine import SearchEngine, SearchUnreachable
 from search.query import (
     MAX_DEPTH,
@@ -70,7 +70,7 @@ async def _visible_row(
     ctx: Context, search_type: SearchType, pk: int
 ) -> Post | Group | User | None:
     if search_type == SearchType.POST:
-        post = await load_visible_post(ctx, pk)
+        post = await visible_post(ctx, pk)
         return post if post is not None and post.state == PostState.PUBLISHED else None
     if search_type == SearchType.GROUP:
         return await ctx.loaders.group_by_id.load(pk)

@@ -3,21 +3,24 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
 
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
 from moderation import policies
-from resolvers import validation
+from resolvers import identity, validation
 from resolvers.context import Context
 from resolvers.events import writing
+from resolvers.lookups import user_by_handle
 from resolvers.moderation import Target
 from resolvers.notifications import notify
-from resolvers.pagination import Page, id_key, keyset_page
-from resolvers.screening import review_if_needed, screen
+from resolvers.pagination import Listing, Page, id_key, keyset_page
+from resolvers.screening import review_if_needed, screen, screen_text
 from search.outbox import mark_changed
-from server.errors import Conflict, InvalidCredentials, InvalidInput, NotFound
+from server.errors import Conflict, InvalidCredentials, InvalidInput, NotFound, RateLimited
 from server.models import (
     Follow,
     IdentityKind,
@@ -27,6 +30,9 @@ from server.models import (
     User,
 )
 from server.security import hash_password, verify_password
+
+FOLLOWERS = Listing("followers", id_key())
+FOLLOWING = Listing("following", id_key())
 
 
 @dataclass
@@ -46,36 +52,80 @@ class ProfileChanges:
 
 async def register(ctx: Context, handle: str, password: str, display_name: str) -> SignedIn:
     clean_handle = validation.handle(handle)
-    name = validation.text(display_name, "displayName", maximum=64, label="Display name")
+    name = validation.name(display_name, "displayName", maximum=64, label="Display name")
     validation.password(password)
+    await identity.check_new_handle(clean_handle)
+    await identity.check_display_name(name)
+    verdict = await screen_text(ctx, {"displayName": name})
+    name = verdict.fields["displayName"]
     if await User.filter(handle=clean_handle).exists():
         raise Conflict(f"The handle @{clean_handle} is taken.")
+    await _limit_registrations(ctx)
     try:
-        async with in_transaction() as connection:
+        async with writing(ctx.hub) as log:
             user = await User.create(
-                handle=clean_handle, display_name=name, password_hash=hash_password(password)
+                handle=clean_handle,
+                display_name=name,
+                password_hash=hash_password(password),
             )
-            await mark_changed(SearchEntity.USER, user.id, connection=connection)
+            await mark_changed(SearchEntity.USER, user.id, connection=log.connection)
+            target = Target(ModerationTarget.USER, user.id, user.id, None)
+            await review_if_needed(log, verdict, target, user.id)
     except IntegrityError:
         raise Conflict(f"The handle @{clean_handle} is taken.") from None
     return SignedIn(token=ctx.token_for(user), user=user)
 
 
+async def _limit_registrations(ctx: Context) -> None:
+    """New accounts per client address (throwaway accounts are how reports and spam scale)."""
+    limit = ctx.settings.rate_limit("register")
+    if limit is None or ctx.moderation is None:
+        return
+    count, window = limit
+    wait = await ctx.moderation.limiter.hit(f"register:{ctx.client_address}", count, window)
+    if wait is not None:
+        raise RateLimited(
+            f"Too many new accounts from this address; try again in {max(1, round(wait))} seconds.",
+            retry_after_seconds=round(wait, 1),
+        )
+
+
+def _sign_in_key(handle: str) -> str:
+    """What failures are counted under: the handle as typed (normalised), whether or not an
+    account has it, so the answers never tell which handles exist."""
+    return handle.strip().lower().lstrip("@")[:64].encode("utf-8", "replace").hex()
+
+
 async def sign_in(ctx: Context, handle: str, password: str) -> SignedIn:
-    user = await User.get_or_none(handle=handle.strip().lower().lstrip("@"))
+    services = ctx.moderation
+    handle_key, address_key = _sign_in_key(handle), ctx.client_address
+    if services is not None:
+        waits = [
+            await services.sign_in_handles.wait(handle_key),
+            await services.sign_in_addresses.wait(address_key),
+        ]
+        wait = max((w for w in waits if w is not None), default=None)
+        if wait is not None:
+            raise RateLimited(
+                f"Too many failed sign-ins; try again in {max(1, round(wait))} seconds.",
+                retry_after_seconds=round(wait, 1),
+            )
+    user = await user_by_handle(handle)
     ok = verify_password(user.password_hash if user else None, password)
     if user is None or not ok:
+        if services is not None:
+            await services.sign_in_handles.failed(handle_key)
+            await services.sign_in_addresses.failed(address_key)
         raise InvalidCredentials()
     if user.is_demo and ctx.settings.production:
         raise InvalidCredentials("Demo accounts cannot sign in in production mode.")
+    if services is not None:
+        await services.sign_in_handles.succeeded(handle_key)
     return SignedIn(token=ctx.token_for(user), user=user)
 
 
 async def get_user(handle: str) -> User | None:
-    try:
-        return await User.get_or_none(handle=validation.handle(handle))
-    except InvalidInput:
-        return None
+    return await user_by_handle(handle)
 
 
 async def require_user(handle: str, field: str = "handle") -> User:
@@ -86,45 +136,76 @@ async def require_user(handle: str, field: str = "handle") -> User:
 
 
 async def update_profile(ctx: Context, changes: ProfileChanges) -> User:
+    """Change the viewer's own profile: only the columns given, never the account's role or
+    state (a profile saved over a ban would lift it)."""
     viewer = policies.require_writer(ctx.viewer)
-    renamed = False
+    new: dict[str, Any] = {}
     if changes.display_name is not None:
-        renamed = True
-        viewer.display_name = validation.text(
+        new["display_name"] = validation.name(
             changes.display_name, "displayName", maximum=64, label="Display name"
         )
+        await identity.check_display_name(new["display_name"], own_id=viewer.id)
     if changes.avatar_url is not None:
-        viewer.avatar_url = validation.url(changes.avatar_url, "avatarUrl", maximum=500)
+        new["avatar_url"] = validation.url(
+            changes.avatar_url, "avatarUrl", maximum=500, allow_http=ctx.settings.development
+        )
     if changes.bio is not None:
-        viewer.bio = changes.bio.strip()
-        if len(viewer.bio) > 500:
-            raise InvalidInput("A bio has at most 500 characters.", field="bio")
+        new["bio"] = validation.text(changes.bio, "bio", minimum=0, maximum=500, label="A bio")
     if changes.region is not None:
-        viewer.region = validation.optional_text(
+        new["region"] = validation.optional_name(
             changes.region, "region", maximum=64, label="Region"
         )
     if changes.vehicle_models is not None:
         if viewer.identity != IdentityKind.OWNER:
             raise InvalidInput("Only owners list vehicle models.", field="vehicleModels")
-        viewer.vehicle_models = validation.string_list(
+        new["vehicle_models"] = validation.string_list(
             changes.vehicle_models,
             "vehicleModels",
             maximum_items=10,
             maximum_length=40,
             label="vehicle models",
         )
-    verdict = await screen(
-        ctx, viewer, "profile", {"displayName": viewer.display_name, "bio": viewer.bio}
-    )
-    viewer.display_name, viewer.bio = verdict.fields["displayName"], verdict.fields["bio"]
+    changed = {key: value for key, value in new.items() if value != getattr(viewer, key)}
+    if not changed:
+        return viewer
+    screened = {
+        field: value
+        for field, value in (
+            ("displayName", changed.get("display_name")),
+            ("bio", changed.get("bio")),
+            ("region", changed.get("region")),
+            ("vehicleModels", " ".join(changed.get("vehicle_models") or [])),
+        )
+        if value
+    }
+    verdict = await screen(ctx, viewer, "profile", screened) if screened else None
+    if verdict is not None:
+        for field, column in (
+            ("displayName", "display_name"),
+            ("bio", "bio"),
+            ("region", "region"),
+        ):
+            if field in verdict.fields:
+                changed[column] = verdict.fields[field]
     async with writing(ctx.hub) as log:
         connection = log.connection
-        await viewer.save(using_db=connection)
-        target = Target(ModerationTarget.USER, viewer.id, viewer.id, None)
-        verdict.hold_reasons.clear()  # a profile is not held back; a flagged one is reviewed
-        await review_if_needed(log, verdict, target, viewer.id)
+        await (
+            User.filter(id=viewer.id)
+            .using_db(connection)
+            .update(**changed, updated_at=datetime.now(UTC))
+        )
+        if verdict is not None:
+            target = Target(ModerationTarget.USER, viewer.id, viewer.id, None)
+            verdict.hold_reasons.clear()  # a profile is not held back; a flagged one is reviewed
+            await review_if_needed(log, verdict, target, viewer.id)
         # Posts show their author's name: they change with it.
-        await mark_changed(SearchEntity.USER, viewer.id, with_posts=renamed, connection=connection)
+        await mark_changed(
+            SearchEntity.USER,
+            viewer.id,
+            with_posts="display_name" in changed,
+            connection=connection,
+        )
+    await viewer.refresh_from_db()
     return viewer
 
 
@@ -158,7 +239,7 @@ async def unfollow(ctx: Context, handle: str) -> User:
 async def list_followers(user_id: int, first: int, after: str | None) -> Page[int]:
     return await keyset_page(
         Follow.filter(followee_id=user_id),
-        [id_key()],
+        FOLLOWERS,
         first=first,
         after=after,
         wrap=lambda row: row.follower_id,
@@ -168,7 +249,7 @@ async def list_followers(user_id: int, first: int, after: str | None) -> Page[in
 async def list_following(user_id: int, first: int, after: str | None) -> Page[int]:
     return await keyset_page(
         Follow.filter(follower_id=user_id),
-        [id_key()],
+        FOLLOWING,
         first=first,
         after=after,
         wrap=lambda row: row.followee_id,

@@ -10,6 +10,7 @@ from strawberry import Info
 
 from resolvers import comments as cases
 from resolvers.context import Context
+from resolvers.visibility import visible_comment, visible_post
 from schema.enums import ReactionKind
 from schema.errors import (
     ConflictError,
@@ -63,17 +64,16 @@ class Comment(Reactable):
 
     @strawberry.field(description="The post it belongs to.")
     async def post(self, info: Info[Context, None]) -> PostType | None:
-        from resolvers.posts import load_visible_post
         from schema.posts import Post
 
-        row = await load_visible_post(info.context, self.row.post_id)
+        row = await visible_post(info.context, self.row.post_id)
         return Post.from_row(row) if row else None
 
     @strawberry.field(description="The comment this one replies to, if any.")
     async def parent(self, info: Info[Context, None]) -> Comment | None:
         if self.row.parent_id is None:
             return None
-        row = await info.context.loaders.comment_by_id.load(self.row.parent_id)
+        row = await visible_comment(info.context, self.row.parent_id)
         return Comment.from_row(row) if row else None
 
     @strawberry.field(description="Direct replies, oldest first.")

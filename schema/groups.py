@@ -11,6 +11,7 @@ from strawberry import Info
 from resolvers import groups as cases
 from resolvers import posts as post_cases
 from resolvers.context import Context
+from resolvers.visibility import may_list_members
 from schema.enums import GroupKind, GroupRole, GroupVisibility, JoinPolicy
 from schema.errors import (
     ConflictError,
@@ -80,10 +81,15 @@ class Group(Node):
         membership = await info.context.loaders.viewer_membership_by_group_id.load(self.pk)
         return membership.role if membership else None
 
-    @strawberry.field(description="The members, earliest first.")
+    @strawberry.field(
+        description="The members, earliest first; null to outsiders of a members-only group "
+        "(its `memberCount` stays public)."
+    )
     async def members(
         self, info: Info[Context, None], first: int | None = None, after: str | None = None
-    ) -> Connection[GroupMember]:
+    ) -> Connection[GroupMember] | None:
+        if not await may_list_members(info.context, self.row):
+            return None
         page = await cases.list_members(self.row, page_size(info.context.settings, first), after)
         return to_connection(
             page, lambda m: GroupMember(user_pk=m.user_id, role=m.role, joined_at=m.joined_at)

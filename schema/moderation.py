@@ -9,7 +9,10 @@ from typing import TYPE_CHECKING, Annotated, Any
 import strawberry
 from strawberry import Info
 
+from moderation import policies
+from resolvers.audit import may_see_actor
 from resolvers.context import Context
+from resolvers.queue import item_target
 from schema.comments import Comment
 from schema.groups import Group
 from schema.relay import Node, encode_id
@@ -50,6 +53,9 @@ MatchKind = strawberry.enum(
     description="WORD: a whole word (`*` is a wildcard); SUBSTRING: anywhere in the text.",
 )
 
+# Timeline steps whose actor is a reporter: who reported is for platform staff only.
+REPORTER_STEPS = (models.ItemEventKind.OPENED, models.ItemEventKind.REPORTED)
+
 ModerationTargetNode = Annotated[
     Annotated["Post", strawberry.lazy("schema.posts")] | Comment | User | Group,
     strawberry.union("ModerationTargetNode", description="What a queue item is about."),
@@ -70,22 +76,17 @@ async def _group(info: Info[Context, None], group_id: int | None) -> Group | Non
     return Group.from_row(row) if row else None
 
 
-async def load_target_node(
-    info: Info[Context, None], target_type: models.ModerationTarget, target_id: int
-) -> Any:
-    """The target as it is, whatever its state: moderators see hidden and held content."""
+def target_node(row: Any) -> Any:
+    """A queue item's target row as its GraphQL type."""
     from schema.posts import Post
 
-    loaders = info.context.loaders
-    if target_type == models.ModerationTarget.POST:
-        post = await loaders.post_by_id.load(target_id)
-        return Post.from_row(post) if post else None
-    if target_type == models.ModerationTarget.COMMENT:
-        comment = await loaders.comment_by_id.load(target_id)
-        return Comment.from_row(comment) if comment else None
-    if target_type == models.ModerationTarget.USER:
-        return await _user(info, target_id)
-    return await _group(info, target_id)
+    if isinstance(row, models.Post):
+        return Post.from_row(row)
+    if isinstance(row, models.Comment):
+        return Comment.from_row(row)
+    if isinstance(row, models.User):
+        return User.from_row(row)
+    return Group.from_row(row) if row is not None else None
 
 
 @strawberry.type(description="One user's report of something.")
@@ -112,8 +113,13 @@ class Report:
             created_at=row.created_at,
         )
 
-    @strawberry.field(description="Who reported it.")
+    @strawberry.field(
+        description="Who reported it: shown to platform moderators and admins only (group "
+        "admins, and the reported author, never learn it)."
+    )
     async def reporter(self, info: Info[Context, None]) -> User | None:
+        if not policies.is_staff(info.context.viewer):
+            return None
         return await _user(info, self.row.reporter_id)
 
 
@@ -136,8 +142,13 @@ class QueueItemEvent:
     def from_row(cls, row: models.QueueItemEvent) -> QueueItemEvent:
         return cls(row=row, kind=row.kind, text=row.text, created_at=row.created_at)
 
-    @strawberry.field(description="Who did it; null for automatic steps.")
+    @strawberry.field(
+        description="Who did it; null for automatic steps, and for reports to anyone but "
+        "platform staff."
+    )
     async def actor(self, info: Info[Context, None]) -> User | None:
+        if self.row.kind in REPORTER_STEPS and not policies.is_staff(info.context.viewer):
+            return None
         return await _user(info, self.row.actor_id)
 
     @strawberry.field(description="The actions taken, for a decision.")
@@ -191,8 +202,12 @@ class AuditEntry(Node):
             created_at=row.created_at,
         )
 
-    @strawberry.field(description="Who did it; null for automatic steps.")
+    @strawberry.field(
+        description="Who did it; null for automatic steps, and to the user it affected."
+    )
     async def actor(self, info: Info[Context, None]) -> User | None:
+        if not await may_see_actor(info.context, self.row):
+            return None
         return await _user(info, self.row.actor_id)
 
     @strawberry.field(description="The user it affected.")
@@ -259,7 +274,7 @@ class ModerationItem(Node):
 
     @strawberry.field(description="The post, comment, user or group; null if deleted since.")
     async def target(self, info: Info[Context, None]) -> ModerationTargetNode | None:
-        return await load_target_node(info, self.row.target_type, self.row.target_id)  # type: ignore[no-any-return]
+        return target_node(await item_target(info.context, self.row))  # type: ignore[no-any-return]
 
     @strawberry.field(description="Who wrote it, or the account itself.")
     async def author(self, info: Info[Context, None]) -> User | None:

@@ -12,9 +12,8 @@ from resolvers import appeals as appeal_cases
 from resolvers import queue as cases
 from resolvers import reports as report_cases
 from resolvers import rules as rule_cases
-from resolvers.comments import load_visible_comment
 from resolvers.context import Context
-from resolvers.posts import load_visible_post
+from resolvers.visibility import visible_comment, visible_post
 from schema.errors import (
     ConflictError,
     Error,
@@ -64,9 +63,19 @@ ReportContentResult = Annotated[
 ]
 
 
-@strawberry.input(description="A queue item to claim, release or decide.")
+@strawberry.input(description="A queue item to release.")
 class QueueItemInput:
     item_id: strawberry.ID = strawberry.field(description="The item.")
+
+
+@strawberry.input(description="A queue item to claim.")
+class ClaimQueueItemInput:
+    item_id: strawberry.ID = strawberry.field(description="The item.")
+    take_over: bool = strawberry.field(
+        default=False,
+        description="Platform staff only: take the item from whoever has claimed it "
+        "(audited). Claiming one's own claim again extends it.",
+    )
 
 
 @strawberry.type(description="The item as it is now.")
@@ -227,9 +236,9 @@ def _as_error(exc: Exception) -> Error:
 async def _visible(info: Info[Context, None], type_name: str, pk: int) -> bool:
     ctx = info.context
     if type_name == "Post":
-        return await load_visible_post(ctx, pk) is not None
+        return await visible_post(ctx, pk) is not None
     if type_name == "Comment":
-        return await load_visible_comment(ctx, pk) is not None
+        return await visible_comment(ctx, pk) is not None
     loader = ctx.loaders.user_by_id if type_name == "User" else ctx.loaders.group_by_id
     return await loader.load(pk) is not None
 
@@ -251,9 +260,11 @@ class ModerationMutations:
 
     @strawberry.mutation(description="Claim an item for a while; others see it claimed.")
     async def claim_queue_item(
-        self, info: Info[Context, None], input: QueueItemInput
+        self, info: Info[Context, None], input: ClaimQueueItemInput
     ) -> QueueItemResult:
-        row = await cases.claim_item(info.context, decode_pk(input.item_id, "ModerationItem"))
+        row = await cases.claim_item(
+            info.context, decode_pk(input.item_id, "ModerationItem"), take_over=input.take_over
+        )
         return QueueItemSuccess(item=ModerationItem.from_row(row))
 
     @strawberry.mutation(description="Give back an item the viewer claimed.")

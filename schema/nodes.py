@@ -7,10 +7,9 @@ import asyncio
 import strawberry
 from strawberry import Info
 
-from resolvers.comments import load_visible_comment
 from resolvers.context import Context
-from resolvers.posts import load_visible_post
 from resolvers.queue import visible_item
+from resolvers.visibility import visible_comment, visible_post
 from schema.comments import Comment
 from schema.groups import Group
 from schema.moderation import ModerationItem
@@ -34,10 +33,10 @@ async def resolve_node(ctx: Context, global_id: str) -> Node | None:
         group = await ctx.loaders.group_by_id.load(pk)
         return Group.from_row(group) if group else None
     if type_name == "Post":
-        post = await load_visible_post(ctx, pk)
+        post = await visible_post(ctx, pk)
         return Post.from_row(post) if post else None
     if type_name == "Comment":
-        comment = await load_visible_comment(ctx, pk)
+        comment = await visible_comment(ctx, pk)
         return Comment.from_row(comment) if comment else None
     if type_name == "ModerationItem":
         item = await visible_item(ctx, pk)  # only to who works it

@@ -10,7 +10,7 @@ from strawberry import Info
 
 from resolvers import notifications as cases
 from resolvers.context import Context
-from resolvers.posts import load_visible_post
+from resolvers.visibility import visible_post
 from schema.enums import NotificationKind
 from schema.relay import Connection, encode_id, page_size, parse_id, to_connection
 from schema.users import User
@@ -68,7 +68,7 @@ class Notification:
 
         if self.row.post_id is None:
             return None
-        row = await load_visible_post(info.context, self.row.post_id)
+        row = await visible_post(info.context, self.row.post_id)
         return Post.from_row(row) if row else None
 
     @strawberry.field(description="The group it is about, for group joins.")

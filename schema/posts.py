@@ -13,6 +13,7 @@ from resolvers import groups as group_cases
 from resolvers import posts as cases
 from resolvers.context import Context
 from resolvers.pagination import Page
+from resolvers.visibility import visible_post
 from schema.enums import MediaKind, PostKind, PostState, ReactionKind
 from schema.errors import (
     ConflictError,
@@ -300,7 +301,7 @@ class PostQueries:
         parsed = parse_id(id)
         if parsed is None or parsed[0] != "Post":
             return None
-        row = await cases.load_visible_post(info.context, parsed[1])
+        row = await visible_post(info.context, parsed[1])
         return Post.from_row(row) if row else None
 
     @strawberry.field(description="Every published post the viewer may see, newest first.")

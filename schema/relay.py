@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 from collections.abc import Callable
 from typing import Generic, TypeVar
 
@@ -25,14 +26,23 @@ def encode_id(type_name: str, pk: int) -> strawberry.ID:
     )
 
 
+MAX_PK = 2**31 - 1  # primary keys are 32-bit integers
+PK_RE = re.compile(r"[1-9][0-9]{0,9}")
+
+
 def parse_id(global_id: str) -> tuple[str, int] | None:
-    """The type name and primary key inside a global id, or None if it is not one of ours."""
+    """The type name and primary key inside a global id, or None if it is not one of ours
+    (including a key no row can have, such as a 30-digit number)."""
+    if len(global_id) > 100:
+        return None
     try:
         raw = base64.urlsafe_b64decode(global_id + "=" * (-len(global_id) % 4)).decode()
-        type_name, _, pk = raw.partition(":")
-        return (type_name, int(pk)) if type_name and pk.isdigit() else None
-    except (binascii.Error, UnicodeDecodeError, ValueError):
+    except (binascii.Error, UnicodeError, ValueError):
         return None
+    type_name, _, pk = raw.partition(":")
+    if not type_name.isidentifier() or not PK_RE.fullmatch(pk) or int(pk) > MAX_PK:
+        return None
+    return type_name, int(pk)
 
 
 def decode_id(global_id: str, *expected: str) -> tuple[str, int]:

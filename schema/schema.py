@@ -24,6 +24,7 @@ from schema.admin import AdminMutations
 from schema.comments import Comment, CommentMutations
 from schema.errors import ERROR_TYPES, EXCEPTION_HANDLERS
 from schema.groups import GroupMutations, GroupQueries
+from schema.guard import OneSignInPerRequest, OperationGuard
 from schema.live import Subscription as LiveSubscription
 from schema.moderation_actions import ModerationMutations
 from schema.moderation_queries import ModerationQueries
@@ -101,12 +102,14 @@ def build_schema(settings: Settings | None = None) -> Schema:
     limit_rules = [
         *QueryDepthLimiter(max_depth=settings.max_query_depth).validation_rules,
         *MaxAliasesLimiter(max_alias_count=settings.max_aliases).validation_rules,
+        OneSignInPerRequest,
     ]
     extensions: list[Callable[[], SchemaExtension]] = [
         lambda: AddValidationRules(limit_rules),
         lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
         lambda: ParserCache(maxsize=1024),
         lambda: ValidationCache(maxsize=1024),
+        lambda: OperationGuard(settings),
     ]
     if not settings.development:
         extensions.append(lambda: MaskErrors(should_mask_error=lambda e: not expected_error(e)))

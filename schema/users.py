@@ -185,7 +185,8 @@ class RegisterSuccess:
 
 
 RegisterResult = Annotated[
-    RegisterSuccess | ValidationError | ConflictError, strawberry.union("RegisterResult")
+    RegisterSuccess | ValidationError | ConflictError | RateLimitedError | ContentRejectedError,
+    strawberry.union("RegisterResult"),
 ]
 
 
@@ -201,7 +202,9 @@ class SignInSuccess:
     viewer: User = strawberry.field(description="The signed-in account.")
 
 
-SignInResult = Annotated[SignInSuccess | InvalidCredentialsError, strawberry.union("SignInResult")]
+SignInResult = Annotated[
+    SignInSuccess | InvalidCredentialsError | RateLimitedError, strawberry.union("SignInResult")
+]
 
 
 @strawberry.input(description="Profile fields to change; omitted fields stay as they are.")
@@ -272,14 +275,20 @@ class UserQueries:
 
 @strawberry.type
 class UserMutations:
-    @strawberry.mutation(description="Create an account and sign in.")
+    @strawberry.mutation(
+        description="Create an account and sign in. Limited per client address "
+        "(RATE_LIMITS `register`); one per request."
+    )
     async def register(self, info: Info[Context, None], input: RegisterInput) -> RegisterResult:
         signed = await cases.register(
             info.context, input.handle, input.password, input.display_name
         )
         return RegisterSuccess(token=signed.token, viewer=User.from_row(signed.user))
 
-    @strawberry.mutation(description="Sign in with handle and password.")
+    @strawberry.mutation(
+        description="Sign in with handle and password. Repeated failures, per handle and per "
+        "client address, are answered with RateLimitedError and a growing wait; one per request."
+    )
     async def sign_in(self, info: Info[Context, None], input: SignInInput) -> SignInResult:
         signed = await cases.sign_in(info.context, input.handle, input.password)
         return SignInSuccess(token=signed.token, viewer=User.from_row(signed.user))

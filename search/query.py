@@ -134,19 +134,24 @@ def filter_expressions(spec: IndexSpec, filters: SearchFilters) -> list[str | li
 
 
 def encode_offset(offset: int) -> str:
-    return base64.urlsafe_b64encode(json.dumps({"o": offset}).encode()).decode().rstrip("=")
+    raw = json.dumps({"l": "search", "o": offset}, separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
 def decode_offset(cursor: str | None) -> int:
     if cursor is None:
         return 0
+    refusal = InvalidInput("This cursor is not from a search.", field="after")
+    if len(cursor) > 100:
+        raise refusal
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
-        offset = json.loads(base64.urlsafe_b64decode(padded.encode()))["o"]
-    except (binascii.Error, ValueError, KeyError, TypeError):
-        raise InvalidInput("This cursor is not from a search.", field="after") from None
-    if not isinstance(offset, int) or not 0 <= offset <= MAX_DEPTH:
-        raise InvalidInput("This cursor is not from a search.", field="after")
+        data = json.loads(base64.urlsafe_b64decode(padded.encode("ascii")))
+        offset = data["o"] if isinstance(data, dict) and data.get("l") == "search" else None
+    except (binascii.Error, ValueError, KeyError, TypeError, UnicodeError, RecursionError):
+        raise refusal from None
+    if type(offset) is not int or not 0 <= offset <= MAX_DEPTH:
+        raise refusal
     return offset
 
 

@@ -13,6 +13,7 @@ from starlette.responses import JSONResponse, PlainTextResponse
 from starlette.routing import Route, WebSocketRoute
 
 from resolvers.screening import ModerationServices
+from resolvers.sessions import AccountReader
 from schema.schema import build_schema
 from search.service import running_search
 from server.broadcast import Hub
@@ -44,6 +45,7 @@ def create_app(settings: Settings, database: Database | None = None) -> Starlett
             graphql.search = await stack.enter_async_context(running_search(settings))
             graphql.moderation = ModerationServices(settings, settings.redis_url)
             stack.push_async_callback(graphql.moderation.close)
+            graphql.accounts = AccountReader()
             scheduler = asyncio.create_task(run_scheduler(settings.scheduler_interval_seconds, hub))
             stack.callback(scheduler.cancel)
             yield

@@ -80,6 +80,10 @@ def serve(settings: Settings) -> None:
         ws="websockets-sansio",
         host=settings.host,
         port=settings.port,
+        # The client address (sign-in throttles, registration and cost limits of anonymous
+        # callers) comes from X-Forwarded-For only when a listed proxy sends it.
+        proxy_headers=True,
+        forwarded_allow_ips=settings.forwarded_allow_ips,
         # Compression would more than double each subscription's memory; protocol pings find
         # dead peers whichever subscription protocol they speak.
         ws_per_message_deflate=False,

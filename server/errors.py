@@ -9,7 +9,10 @@
      ├── ContentRejected      a screening rule blocks the text → ContentRejectedError
      ├── NotAuthenticated     no valid token                  → top-level error UNAUTHENTICATED
      ├── Forbidden            signed in, but not allowed      → top-level error FORBIDDEN
-     │    └── AccountSuspended  suspended users cannot write
+     │    ├── AccountSuspended  a running sanction forbids it (reason ACCOUNT_…)
+     │    └── SessionEnded      a socket's token expired or account was sanctioned (4403)
+     ├── QueryTooCostly       the operation asks for too much → top-level QUERY_TOO_COSTLY
+     ├── BudgetExhausted      the caller's cost budget is spent → top-level RATE_LIMITED
      └── ServiceUnavailable   a service a read needs is away  → top-level error SERVICE_UNAVAILABLE
 
 The top-level ones carry `extensions` so GraphQL reports their code; the others are turned
@@ -95,19 +98,92 @@ class Forbidden(DomainError):
 
 
 class AccountSuspended(Forbidden):
-    def __init__(self, until: datetime | None, *, banned: bool = False) -> None:
+    """A running sanction forbids this: a suspended or banned account cannot write, and a
+    silenced (or worse) one cannot use staff or group-admin powers."""
+
+    def __init__(
+        self, until: datetime | None, *, banned: bool = False, silenced: bool = False
+    ) -> None:
         when = f" until {until.isoformat()}" if until else ""
-        what = "banned" if banned else f"suspended{when}"
-        super().__init__(f"Your account is {what}; you cannot write.")
+        if banned:
+            message = "Your account is banned; you cannot write."
+        elif silenced:
+            message = f"Your account is silenced{when}; your moderation powers wait until then."
+        else:
+            message = f"Your account is suspended{when}; you cannot write."
+        super().__init__(message)
         self.until = until
         self.banned = banned
+        self.silenced = silenced
+
+    @property
+    def reason(self) -> str:
+        if self.banned:
+            return "ACCOUNT_BANNED"
+        return "ACCOUNT_SILENCED" if self.silenced else "ACCOUNT_SUSPENDED"
 
     @property
     def extensions(self) -> dict[str, object]:
         return {
             "code": self.code,
-            "reason": "ACCOUNT_BANNED" if self.banned else "ACCOUNT_SUSPENDED",
+            "reason": self.reason,
             "until": self.until.isoformat() if self.until else None,
+        }
+
+
+class SessionEnded(Forbidden):
+    """A WebSocket connection's token expired, or its account was banned, suspended or
+    deleted while it was open: the connection is closed with 4403."""
+
+    def __init__(self, reason: str, message: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+    @property
+    def extensions(self) -> dict[str, object]:
+        return {"code": self.code, "reason": self.reason}
+
+
+class QueryTooCostly(DomainError):
+    """An operation would read more than the per-operation cost limit allows."""
+
+    code = "QUERY_TOO_COSTLY"
+
+    def __init__(self, cost: int, limit: int) -> None:
+        super().__init__(
+            f"This operation would cost {cost}, more than the limit of {limit}: ask for fewer "
+            "items per page or fewer nested lists."
+        )
+        self.cost = cost
+        self.limit = limit
+
+    @property
+    def extensions(self) -> dict[str, object]:
+        return {"code": self.code, "cost": self.cost, "limit": self.limit}
+
+
+class BudgetExhausted(DomainError):
+    """The caller spent its query-cost budget for now: a top-level error with the wait."""
+
+    code = "RATE_LIMITED"
+
+    def __init__(self, retry_after_seconds: float, cost: int, budget: int) -> None:
+        super().__init__(
+            f"Too much asked in a short time; try again in {max(1, round(retry_after_seconds))} "
+            "seconds."
+        )
+        self.retry_after_seconds = retry_after_seconds
+        self.cost = cost
+        self.budget = budget
+
+    @property
+    def extensions(self) -> dict[str, object]:
+        return {
+            "code": self.code,
+            "reason": "QUERY_COST_BUDGET",
+            "retryAfterSeconds": round(self.retry_after_seconds, 1),
+            "cost": self.cost,
+            "budgetPerMinute": self.budget,
         }
 
 

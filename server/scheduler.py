@@ -7,7 +7,7 @@ import asyncio
 import logging
 
 from resolvers.moderation import end_due_suspensions
-from resolvers.posts import publish_due_posts
+from resolvers.posts import DueRetries, publish_due_posts
 from resolvers.rules import RuleCache
 from server.broadcast import Hub
 
@@ -16,14 +16,20 @@ log = logging.getLogger(__name__)
 
 async def run_scheduler(interval_seconds: float, hub: Hub | None = None) -> None:
     rules = RuleCache()  # compiled once, recompiled when a moderator changes the rules
+    retries = DueRetries()
     while True:
+        # Each job on its own (and each item within them, see the jobs): a post that cannot
+        # be published never keeps suspensions from ending, nor the other way round.
         try:
-            published = await publish_due_posts(hub=hub, rules=rules)
+            published = await publish_due_posts(hub=hub, rules=rules, retries=retries)
             if published:
                 log.info("published %d scheduled posts", len(published))
+        except Exception:  # keep the loop alive through a database hiccup
+            log.exception("publishing scheduled posts failed; retrying")
+        try:
             ended = await end_due_suspensions(hub=hub)
             if ended:
                 log.info("ended %d suspensions", len(ended))
-        except Exception:  # keep the loop alive through a database hiccup
-            log.exception("scheduled work failed; retrying")
+        except Exception:
+            log.exception("ending suspensions failed; retrying")
         await asyncio.sleep(interval_seconds)

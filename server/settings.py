@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 # Writes per user per action: (how many, within so many seconds).
-RATE_LIMITS = "post=10/60,comment=30/60,report=20/3600,group=5/3600,profile=20/3600"
+# `register` counts per client address, the others per account.
+RATE_LIMITS = "post=10/60,comment=30/60,report=20/3600,group=5/3600,profile=20/3600,register=5/3600"
 DEV_SECRET = "development-secret-change-me-0123456789"  # noqa: S105 - refused in production
 ENVIRONMENTS = ("development", "test", "production")
 FALSE = ("0", "false", "no", "off")
@@ -45,6 +46,10 @@ class Settings:
     max_aliases: int = 30
     max_tokens: int = 4000
     max_page_size: int = 100
+    # Static cost of one operation (the most objects its answer can hold, see schema.cost),
+    # and each caller's budget of cost per minute (0: none).
+    max_query_cost: int = 10_000
+    query_cost_per_minute: int = 100_000
     # Scheduled posts are published by a background task this often.
     scheduler_interval_seconds: float = 5.0
     seed_demo: bool = True
@@ -52,6 +57,11 @@ class Settings:
     max_subscriptions_per_connection: int = 20
     websocket_keepalive_seconds: float = 15.0
     subscriber_queue_size: int = 100
+    # How often an idle signed-in WebSocket re-reads its account (closed with 4403 once banned
+    # or suspended; an expired token closes it on the dot).
+    websocket_account_check_seconds: float = 30.0
+    # Proxies whose X-Forwarded-For uvicorn believes (the client address of limits).
+    forwarded_allow_ips: str = "127.0.0.1"
     # Search: a Meilisearch server (MEILI_URL), or a child process the server starts itself
     # (MEILI_URL unset; `from_env` turns it on). Neither: search answers SERVICE_UNAVAILABLE.
     meili_url: str | None = None
@@ -62,6 +72,8 @@ class Settings:
     search_sync_interval_seconds: float = 0.5
     # Moderation
     report_hide_threshold: float = 5.0
+    # Reports from accounts younger than this raise an item's priority but never hide anything.
+    report_trusted_account_days: int = 7
     claim_minutes: int = 30
     appeal_days: int = 20
     # Rate limits and duplicate counts are shared through this Redis (unset: per process).
@@ -76,6 +88,12 @@ class Settings:
     new_account_held_posts: int = 0
     duplicate_window_seconds: float = 600
     duplicate_threshold: int = 3
+    # Sign-in: failures allowed per handle and per address within the window before each
+    # further failure locks for a growing delay (1 s, 2 s, 4 s … up to the maximum).
+    sign_in_failures_per_handle: int = 5
+    sign_in_failures_per_address: int = 20
+    sign_in_failure_window_seconds: float = 900
+    sign_in_max_delay_seconds: float = 900
 
     def rate_limit(self, action: str) -> tuple[int, float] | None:
         """How many writes of a kind a user may make, and within how many seconds."""
@@ -111,6 +129,8 @@ class Settings:
             max_aliases=int(get("MAX_ALIASES", str(d.max_aliases))),
             max_tokens=int(get("MAX_TOKENS", str(d.max_tokens))),
             max_page_size=int(get("MAX_PAGE_SIZE", str(d.max_page_size))),
+            max_query_cost=int(get("MAX_QUERY_COST", str(d.max_query_cost))),
+            query_cost_per_minute=int(get("QUERY_COST_PER_MINUTE", str(d.query_cost_per_minute))),
             scheduler_interval_seconds=float(
                 get("SCHEDULER_INTERVAL_SECONDS", str(d.scheduler_interval_seconds))
             ),
@@ -122,6 +142,10 @@ class Settings:
                 get("WEBSOCKET_KEEPALIVE_SECONDS", str(d.websocket_keepalive_seconds))
             ),
             subscriber_queue_size=int(get("SUBSCRIBER_QUEUE_SIZE", str(d.subscriber_queue_size))),
+            websocket_account_check_seconds=float(
+                get("WEBSOCKET_ACCOUNT_CHECK_SECONDS", str(d.websocket_account_check_seconds))
+            ),
+            forwarded_allow_ips=get("FORWARDED_ALLOW_IPS", d.forwarded_allow_ips),
             meili_url=get("MEILI_URL", "") or None,
             meili_api_key=get("MEILI_API_KEY", ""),
             meili_embedded=not get("MEILI_URL", "") and get("MEILI_EMBEDDED", "1") not in FALSE,
@@ -131,6 +155,9 @@ class Settings:
                 get("SEARCH_SYNC_INTERVAL_SECONDS", str(d.search_sync_interval_seconds))
             ),
             report_hide_threshold=float(get("REPORT_HIDE_THRESHOLD", str(d.report_hide_threshold))),
+            report_trusted_account_days=int(
+                get("REPORT_TRUSTED_ACCOUNT_DAYS", str(d.report_trusted_account_days))
+            ),
             claim_minutes=int(get("CLAIM_MINUTES", str(d.claim_minutes))),
             appeal_days=int(get("APPEAL_DAYS", str(d.appeal_days))),
             redis_url=get("REDIS_URL", "") or None,
@@ -147,6 +174,18 @@ class Settings:
                 get("DUPLICATE_WINDOW_SECONDS", str(d.duplicate_window_seconds))
             ),
             duplicate_threshold=int(get("DUPLICATE_THRESHOLD", str(d.duplicate_threshold))),
+            sign_in_failures_per_handle=int(
+                get("SIGN_IN_FAILURES_PER_HANDLE", str(d.sign_in_failures_per_handle))
+            ),
+            sign_in_failures_per_address=int(
+                get("SIGN_IN_FAILURES_PER_ADDRESS", str(d.sign_in_failures_per_address))
+            ),
+            sign_in_failure_window_seconds=float(
+                get("SIGN_IN_FAILURE_WINDOW_SECONDS", str(d.sign_in_failure_window_seconds))
+            ),
+            sign_in_max_delay_seconds=float(
+                get("SIGN_IN_MAX_DELAY_SECONDS", str(d.sign_in_max_delay_seconds))
+            ),
         )
         settings.check()
         return settings
@@ -156,6 +195,12 @@ class Settings:
             raise SettingsError("BROADCAST_URL must be memory:// or redis://host:port")
         if self.meili_url and not self.meili_url.startswith(("http://", "https://")):
             raise SettingsError("MEILI_URL must be an http:// or https:// URL")
+        if 0 < self.query_cost_per_minute < self.max_query_cost:
+            raise SettingsError(
+                "QUERY_COST_PER_MINUTE must be 0 (no budget) or at least MAX_QUERY_COST"
+            )
+        if self.sign_in_max_delay_seconds < 1:
+            raise SettingsError("SIGN_IN_MAX_DELAY_SECONDS must be at least 1")
         if self.environment not in ENVIRONMENTS:
             raise SettingsError(f"APP_ENV must be one of {', '.join(ENVIRONMENTS)}")
         if self.production and (self.secret_key == DEV_SECRET or len(self.secret_key) < 32):

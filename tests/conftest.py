@@ -24,6 +24,7 @@ from tortoise.context import get_current_context
 from server.app import create_app
 from server.db import Database
 from server.settings import Settings
+from tests.wsapi import WsApi, serving
 
 TEST_SECRET = "test-secret-0123456789-0123456789-abcdef"
 DEFAULT_POSTGRES = "postgres://postgres@127.0.0.1:5432/test"
@@ -118,6 +119,13 @@ async def db(database: Database) -> Database:
     return database
 
 
+# Tests register many accounts from one address; the limit on that has tests of its own.
+TEST_RATE_LIMITS = tuple(
+    (action, 10_000, seconds) if action == "register" else (action, count, seconds)
+    for action, count, seconds in Settings().rate_limits
+)
+
+
 @pytest.fixture
 def settings(db: Database) -> Settings:
     return Settings(
@@ -125,6 +133,7 @@ def settings(db: Database) -> Settings:
         database_url=db.url,
         secret_key=TEST_SECRET,
         scheduler_interval_seconds=3600,
+        rate_limits=TEST_RATE_LIMITS,
     )
 
 
@@ -178,6 +187,21 @@ async def running(app: Any) -> AsyncIterator[httpx.AsyncClient]:
 @pytest.fixture
 async def api(settings: Settings, db: Database) -> AsyncIterator[Api]:
     async with running(create_app(settings, database=db)) as client:
+        yield Api(client)
+
+
+@pytest.fixture
+async def ws_api(settings: Settings, db: Database) -> AsyncIterator[WsApi]:
+    """The app under test served by uvicorn in the tests' own event loop, over WebSocket."""
+    async with serving(create_app(settings, database=db)) as url:
+        yield WsApi(url)
+
+
+@pytest.fixture
+async def same_server_api(ws_api: WsApi) -> AsyncIterator[Api]:
+    """HTTP to the server `ws_api` talks to. The `api` fixture's app shares the database but
+    has a pub/sub hub of its own: what it publishes never reaches `ws_api`'s subscribers."""
+    async with httpx.AsyncClient(base_url=ws_api.base_url, trust_env=False, timeout=10) as client:
         yield Api(client)
 
 

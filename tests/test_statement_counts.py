@@ -109,9 +109,9 @@ QUEUE = """query($first: Int) { moderationQueue(first: $first) { edges { node {
 async def test_the_moderation_queue_issues_the_same_statements_for_5_and_20_items(
     api, sql_statements
 ):
-    token = await api.register("mod")
-    await User.filter(handle="mod").update(role="MODERATOR")
-    await seed_feed("mod", authors=20)
+    token = await api.register("mia")
+    await User.filter(handle="mia").update(role="MODERATOR")
+    await seed_feed("mia", authors=20)
     reporter = await api.register("reporter")
     feed = await api.data("{ globalFeed(first: 20) { edges { node { id } } } }", token=token)
     for edge in feed["globalFeed"]["edges"]:

@@ -172,6 +172,10 @@ class AuditKind(StrEnum):
     RULE_DELETED = "RULE_DELETED"
     APPEAL_UPHELD = "APPEAL_UPHELD"
     APPEAL_OVERTURNED = "APPEAL_OVERTURNED"
+    # Platform staff took a queue item over from whoever had claimed it.
+    CLAIM_TAKEN_OVER = "CLAIM_TAKEN_OVER"
+    # Platform staff read a members-only group's post or comment through the queue.
+    CONTENT_VIEWED = "CONTENT_VIEWED"
 
 
 class AppealState(StrEnum):

@@ -103,6 +103,8 @@ class Report(Model):
     note = fields.TextField(default="")
     # The reporter's standing when they reported: what the report added to the item's score.
     weight = fields.FloatField(default=1)
+    # What it added towards hiding the target before review: nothing from new accounts.
+    hide_weight = fields.FloatField(default=0, db_default=0)
     outcome = fields.CharEnumField(ReportOutcome, max_length=10, default=ReportOutcome.OPEN)
     created_at = fields.DatetimeField(auto_now_add=True)
 

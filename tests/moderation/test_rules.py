@@ -1,5 +1,6 @@
 """Watched words: whole words and substrings, wildcards, Chinese, case and width folding,
-masking, precedence and pattern validation, without a database."""
+look-alikes and disguised words, masking, precedence and pattern validation, without a
+database."""
 
 from __future__ import annotations
 
@@ -240,3 +241,94 @@ def test_validate_pattern_refuses_patterns_that_cannot_work(
 def test_validate_pattern_accepts_one_letter_words_and_one_chinese_character() -> None:
     assert validate_pattern("X", WORD) == "x"
     assert validate_pattern("屌", SUBSTRING) == "屌"
+
+
+# --- the matching form: invisible characters, look-alikes, spelled-out letters ---------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "sc\u200bam",
+        "sc\u00adam",
+        "ѕсаm",
+        "s.c.a.m",
+        "s c a m",
+        "s-c-a-m",
+        "s_c_a_m",
+        "SC\u2060AM",
+        "what a s.c.a.m!",
+        "这是ѕсаm广告",
+    ],
+)
+def test_a_block_rule_blocks_every_disguise_of_a_word(text: str) -> None:
+    screening = rules(("scam", WORD, BLOCK)).screen(text)
+    assert screening.blocked
+    assert screening.hits[0].matched in text
+
+
+@pytest.mark.parametrize(
+    "text", ["诈 骗", "诈.骗", "诈，骗", "诈\u200b骗", "诈\u3000骗", "这是诈 骗吗", "诈 。 骗"]
+)
+def test_a_block_rule_blocks_a_chinese_word_split_by_separators(text: str) -> None:
+    assert rules(("诈骗", WORD, BLOCK)).screen(text).blocked
+
+
+def test_a_masked_look_alike_is_masked_over_its_original_characters_only() -> None:
+    screening = rules(("scam", WORD, REPLACE)).screen("a ѕсаm, a sc\u200bam.")
+    assert screening.text == "a ****, a *****."
+    assert [h.matched for h in screening.hits] == ["ѕсаm"]
+
+
+def test_a_spelled_out_word_is_masked_with_the_separators_between_its_letters() -> None:
+    assert rules(("scam", WORD, REPLACE)).screen("no s.c.a.m. here").text == "no *******. here"
+
+
+def test_a_word_and_its_disguises_are_one_hit() -> None:
+    hits = rules(("scam", WORD, HOLD)).screen("scam, ѕсаm, s c a m and SCAM").hits
+    assert [h.matched for h in hits] == ["scam"]
+
+
+@pytest.mark.parametrize("text", ["scampi", "scams", "sca m", "s cam", "s.c.a.m.p.i", "escam"])
+def test_a_word_rule_does_not_match_longer_words_or_a_word_split_unevenly(text: str) -> None:
+    # `sca m` reads as two words: only single letters, each after one separator, are joined.
+    assert matched(rules(("scam", WORD, BLOCK)), text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("e.g. a b", []),
+        ("a b", []),
+        ("a.b", []),
+        ("plan a b c", ["a b c"]),
+    ],
+)
+def test_two_spelled_out_letters_stay_apart_and_three_are_joined(
+    text: str, found: list[str]
+) -> None:
+    rule_set = rules(("ab", WORD, FLAG), ("abc", WORD, FLAG))
+    assert matched(rule_set, text) == found
+
+
+def test_letters_the_skeleton_calls_confusable_match_each_other() -> None:
+    # TR39 reads `rn` as `m` and `0` as `o`: the price of catching look-alikes. A digit that
+    # looks like no letter (`4`) stays a digit in texts.
+    rule_set = rules(("scam", WORD, FLAG), ("boo", WORD, FLAG))
+    assert matched(rule_set, "scarn b00 sc4m") == ["scarn", "b00"]
+
+
+def test_a_pattern_written_with_look_alikes_or_invisible_characters_matches_plain_text() -> None:
+    rule_set = rules(("ѕсаm", WORD, FLAG), ("sp\u200bam", WORD, FLAG), ("u.s.a", WORD, FLAG))
+    assert matched(rule_set, "scam spam usa") == ["scam", "spam", "usa"]
+    assert matched(rules(("u.s.a", WORD, FLAG)), "made in u.s.a.") == ["u.s.a"]
+
+
+def test_a_look_alike_of_the_wildcard_in_a_pattern_stays_a_literal_character() -> None:
+    rule_set = rules(("a⁎b", SUBSTRING, FLAG))
+    assert matched(rule_set, "a⁎b axb ab") == ["a⁎b"]
+
+
+def test_a_stored_rule_of_only_invisible_characters_is_skipped_not_fatal() -> None:
+    rule_set = RuleSet([Rule(1, "\u200b", WORD, BLOCK), Rule(2, "spam", WORD, FLAG)])
+    assert [h.rule_id for h in rule_set.screen("spam and eggs").hits] == [2]

@@ -37,8 +37,8 @@ BADGE = """{ user(handle: "ben") { employeeBadge { department title executive } 
 
 
 async def test_badges_are_granted_shown_on_authors_and_revoked(api):
-    admin = await api.register("root")
-    await make_role("root", PlatformRole.ADMIN)
+    admin = await api.register("chief")
+    await make_role("chief", PlatformRole.ADMIN)
     ben = await api.register("ben")
     data = await api.data(
         'mutation { grantEmployeeBadge(input: {handle: "ben", department: "用户发展", title: "VP", executive: true}) { __typename } }',
@@ -73,8 +73,8 @@ OPERATOR = "query($id: ID!) { post(id: $id) { operator { handle } author { perso
 
 
 async def test_persona_operators_post_as_the_persona_and_only_admins_see_who(api):
-    admin = await api.register("root")
-    await make_role("root", PlatformRole.ADMIN)
+    admin = await api.register("chief")
+    await make_role("chief", PlatformRole.ADMIN)
     emp = await api.register("emp")
     outsider = await api.register("outsider")
     await api.data(
@@ -115,8 +115,8 @@ async def test_persona_operators_post_as_the_persona_and_only_admins_see_who(api
 
 
 async def test_revoking_a_badge_ends_persona_operation(api):
-    admin = await api.register("root")
-    await make_role("root", PlatformRole.ADMIN)
+    admin = await api.register("chief")
+    await make_role("chief", PlatformRole.ADMIN)
     emp = await api.register("emp")
     for mutation in [
         'createPersonaAccount(input: {handle: "charging_assistant", displayName: "C", domain: CHARGING})',
@@ -131,8 +131,8 @@ async def test_revoking_a_badge_ends_persona_operation(api):
 
 
 async def test_persona_accounts_cannot_sign_in(api):
-    admin = await api.register("root")
-    await make_role("root", PlatformRole.ADMIN)
+    admin = await api.register("chief")
+    await make_role("chief", PlatformRole.ADMIN)
     await api.data(
         'mutation { createPersonaAccount(input: {handle: "service_assistant", displayName: "S", domain: SERVICE}) { __typename } }',
         token=admin,
@@ -144,8 +144,8 @@ async def test_persona_accounts_cannot_sign_in(api):
 
 
 async def test_admin_sets_identity_role_and_certification(api):
-    admin = await api.register("root")
-    await make_role("root", PlatformRole.ADMIN)
+    admin = await api.register("chief")
+    await make_role("chief", PlatformRole.ADMIN)
     await api.register("ben")
     await create_group(api, admin, "finance-club")
     await api.data(
@@ -168,6 +168,6 @@ async def test_admin_sets_identity_role_and_certification(api):
         "group": {"certified": True},
     }
     self_demote = await api.data(
-        'mutation { setUserRole(input: {handle: "root", role: USER}) { __typename } }', token=admin
+        'mutation { setUserRole(input: {handle: "chief", role: USER}) { __typename } }', token=admin
     )
     assert self_demote["setUserRole"]["__typename"] == "ConflictError"

@@ -177,8 +177,8 @@ async def test_hidden_removed_and_deleted_posts_leave_the_index(
     search_api: Api, engine: SearchEngine, search_settings: Settings
 ) -> None:
     token = await search_api.register("author")
-    moderator = await search_api.register("mod")
-    await make_role("mod", PlatformRole.MODERATOR)
+    moderator = await search_api.register("mia")
+    await make_role("mia", PlatformRole.MODERATOR)
     reporter = await search_api.register("reporter")
     hidden, removed, deleted, kept = [
         await post_id(search_api, token, body=f"supercharger review {n}") for n in range(4)
@@ -203,7 +203,7 @@ async def test_a_post_hidden_before_the_index_catches_up_is_not_returned(
     search_api: Api, engine: SearchEngine, search_settings: Settings
 ) -> None:
     token = await search_api.register("quick")
-    await search_api.register("mod")
+    await search_api.register("mia")
     post = await post_id(search_api, token, body="odometer milestone")
     await settled(search_api, engine)
     # Hidden in the database only, as if the sync had not run yet.
@@ -252,8 +252,8 @@ async def test_a_suspended_authors_posts_and_profile_leave_search(
     search_api: Api, engine: SearchEngine, search_settings: Settings
 ) -> None:
     token = await search_api.register("troll")
-    moderator = await search_api.register("mod")
-    await make_role("mod", PlatformRole.MODERATOR)
+    moderator = await search_api.register("mia")
+    await make_role("mia", PlatformRole.MODERATOR)
     reporter = await search_api.register("reporter")
     await post_id(search_api, token, body="spam spam lovely spam")
     await settled(search_api, engine)
@@ -310,8 +310,8 @@ async def test_search_rejects_bad_input_with_a_typed_error(
 async def test_a_held_post_becomes_searchable_once_approved(
     search_api: Api, engine: SearchEngine
 ) -> None:
-    moderator = await search_api.register("mod")
-    await make_role("mod", PlatformRole.MODERATOR)
+    moderator = await search_api.register("mia")
+    await make_role("mia", PlatformRole.MODERATOR)
     writer = await search_api.register("seller")
     await search_api.data(
         """mutation { createModerationRule(input: {pattern: "代购", match: SUBSTRING,

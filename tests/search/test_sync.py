@@ -174,8 +174,8 @@ async def test_a_suspension_that_ends_brings_the_authors_posts_back(
     sync = SearchSync(engine)
     await sync.prepare()
     author = await User.create(handle="pausing", display_name="Pausing")
-    moderator = await User.create(handle="mod", display_name="Mod")
-    await make_role("mod", PlatformRole.MODERATOR)
+    moderator = await User.create(handle="mia", display_name="Mod")
+    await make_role("mia", PlatformRole.MODERATOR)
     await moderator.refresh_from_db()
     post = await Post.create(
         author_id=author.id,

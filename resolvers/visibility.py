@@ -1,0 +1,39 @@
+"""The visibility gate: every load of a post or comment a client will see goes through here.
+
+`node(id:)`, `post(id:)`, relation fields (`Comment.parent`, `Comment.post`,
+`Notification.post`, …), search hydration, subscriptions and the writes that act on what the
+viewer can see all load through these functions, which apply `moderation.policies` with the
+viewer as read for this operation. What the gate refuses reads as missing: `null` in queries,
+`NotFoundError` in mutations, nothing at all in streams.
+"""
+
+from __future__ import annotations
+
+from moderation import policies
+from resolvers.context import Context
+from server.models import Comment, Group, Post, PostState
+
+
+async def visible_post(ctx: Context, post_id: int) -> Post | None:
+    """The post, if the viewer may see it now."""
+    post = await ctx.loaders.post_by_id.load(post_id)
+    if post is None:
+        return None
+    group = await ctx.loaders.group_by_id.load(post.group_id) if post.group_id else None
+    acts_for = await ctx.acts_for() if post.state != PostState.PUBLISHED else frozenset()
+    if not policies.can_see_post(ctx.viewer, post, group, await ctx.member_group_ids(), acts_for):
+        return None
+    return post
+
+
+async def visible_comment(ctx: Context, comment_id: int) -> Comment | None:
+    """The comment, if the viewer may see it and the post it belongs to now."""
+    comment = await ctx.loaders.comment_by_id.load(comment_id)
+    if comment is None:
+        return None
+    post_visible = await visible_post(ctx, comment.post_id) is not None
+    return comment if policies.can_see_comment(comment, post_visible, ctx.viewer) else None
+
+
+async def may_list_members(ctx: Context, group: Group) -> bool:
+    return policies.can_list_members(group, await ctx.member_group_ids())

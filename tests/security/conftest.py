@@ -1,0 +1,95 @@
+"""Accounts for the threat model: made directly in the database, in any role and state, with
+a token each, so that a test reads as the attack it describes."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from server.models import (
+    AccountState,
+    Group,
+    GroupKind,
+    GroupMembership,
+    GroupRole,
+    GroupVisibility,
+    PlatformRole,
+    Post,
+    PostKind,
+    PostState,
+    User,
+)
+from server.security import issue_token
+from server.settings import Settings
+
+
+class Accounts:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.users: dict[str, User] = {}
+
+    async def make(
+        self,
+        handle: str,
+        role: PlatformRole = PlatformRole.USER,
+        state: AccountState = AccountState.ACTIVE,
+        *,
+        days_old: int = 0,
+        until_days: int | None = None,
+        ttl: int = 3600,
+    ) -> str:
+        """An account and a token for it."""
+        now = datetime.now(UTC)
+        user = await User.create(
+            handle=handle,
+            display_name=handle.replace("_", " ").title(),
+            role=role,
+            state=state,
+            suspended_until=now + timedelta(days=until_days) if until_days else None,
+        )
+        if days_old:
+            await User.filter(id=user.id).update(created_at=now - timedelta(days=days_old))
+        self.users[handle] = user
+        return self.token(handle, ttl)
+
+    def token(self, handle: str, ttl: int = 3600) -> str:
+        return issue_token(self.settings.secret_key, self.users[handle].id, ttl)
+
+    def id(self, handle: str) -> int:
+        return self.users[handle].id
+
+
+@pytest.fixture
+def accounts(settings: Settings) -> Accounts:
+    return Accounts(settings)
+
+
+async def group(
+    slug: str, owner: User, *members: User, visibility: GroupVisibility = GroupVisibility.PUBLIC
+) -> Group:
+    row = await Group.create(
+        slug=slug, name=slug.title(), kind=GroupKind.INTEREST, visibility=visibility
+    )
+    await GroupMembership.create(group=row, user=owner, role=GroupRole.OWNER)
+    for member in members:
+        await GroupMembership.create(group=row, user=member, role=GroupRole.MEMBER)
+    await Group.filter(id=row.id).update(member_count=1 + len(members))
+    return row
+
+
+async def post(
+    author: User, body: str = "a post", *, group: Group | None = None, **fields: Any
+) -> Post:
+    values: dict[str, Any] = {
+        "state": PostState.PUBLISHED,
+        "published_at": datetime.now(UTC),
+    } | fields
+    return await Post.create(author=author, group=group, kind=PostKind.MOMENT, body=body, **values)
+
+
+def code(body: dict[str, Any]) -> str | None:
+    """The code of a response's first top-level error, if any."""
+    errors = body.get("errors") or []
+    return errors[0].get("extensions", {}).get("code") if errors else None
