@@ -399,12 +399,13 @@ def looks_like(a: str, b: str) -> bool:
 
 
 def names_look_alike(a: str, b: str) -> bool:
-    """Whether two display names read the same: equal skeletons once whitespace and
-    underscores are gone (`充电 助手` and `充电助手`; `Charging Assistant` and the handle
+    """Whether two display names read the same: equal skeletons once everything but letters,
+    marks and digits is gone (`充电 助手`, `充电·助手`, `充电助手。` and `充电助手🔋` read as
+    `充电助手`; `Charging Assistant` and `@charging_assistant` as the handle
     `charging_assistant`)."""
 
     def key(name: str) -> str:
-        return "".join(skeleton(name).replace("_", " ").split())
+        return "".join(ch for ch in skeleton(name) if unicodedata.category(ch)[0] in "LMN")
 
     key_a = key(a)
     return bool(key_a) and key_a == key(b)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from moderation import policies
+from resolvers import validation
 from resolvers.audit import item_scope, record
 from resolvers.context import Context
 from resolvers.events import writing
@@ -49,8 +50,8 @@ async def appeal_decision(ctx: Context, decision_id: int, text: str) -> Appeal:
     entry = await AuditEntry.get_or_none(id=decision_id, kind=AuditKind.ACTION)
     if entry is None or entry.affected_user_id != viewer.id or entry.action not in APPEALABLE:
         raise NotFound("No decision of yours to appeal there.")
-    body = (text or "").strip()
-    if not body or len(body) > MAX_APPEAL:
+    body = validation.text(text, "text", minimum=0, maximum=MAX_APPEAL, label="An appeal")
+    if not body:
         raise InvalidInput(f"Explain in 1 to {MAX_APPEAL} characters.", field="text")
     window = timedelta(days=ctx.settings.appeal_days)
     if datetime.now(UTC) - entry.created_at > window:
@@ -103,7 +104,7 @@ async def decide_appeal(ctx: Context, appeal_id: int, overturn: bool, reason: st
         and not policies.can_take_action(viewer, UNDO[entry.action])
     ):
         raise Forbidden("Lifting a sanction on an account is for platform moderators.")
-    reason = (reason or "").strip()
+    reason = validation.text(reason, "reason", minimum=0, maximum=MAX_APPEAL, label="A reason")
     if not reason:
         raise InvalidInput("Say why: the appellant is told.", field="reason")
     now = datetime.now(UTC)

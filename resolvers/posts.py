@@ -160,7 +160,7 @@ def _screened_fields(
         "title": title or "",
         "body": body,
         "tags": " ".join(tags),
-        "alt": " ".join(m["alt"] for m in media if m.get("alt")),
+        "media": " ".join(m["alt"] for m in media if m.get("alt")),
     }
 
 

@@ -15,6 +15,7 @@ from typing import Any
 from tortoise.expressions import Q
 
 from moderation import policies
+from resolvers import validation
 from resolvers.audit import item_scope, record, record_private_read
 from resolvers.context import Context
 from resolvers.events import EventLog, writing
@@ -270,8 +271,8 @@ async def release_item(ctx: Context, item_id: int) -> QueueItem:
 
 async def add_note(ctx: Context, item_id: int, text: str) -> QueueItemEvent:
     viewer, item = await _item_to_work(ctx, item_id)
-    note = (text or "").strip()
-    if not note or len(note) > MAX_NOTE:
+    note = validation.text(text, "text", minimum=0, maximum=MAX_NOTE, label="A note")
+    if not note:
         raise InvalidInput(f"A note has 1 to {MAX_NOTE} characters.", field="text")
     async with writing(ctx.hub) as log:
         return await timeline(log, item, ItemEventKind.NOTE, viewer.id, note)
@@ -287,11 +288,20 @@ class Decision:
     days: int | None = None
 
 
+def clean_decision(decision: Decision) -> Decision:
+    """The decision with its reason cleaned (it is shown to the affected user), checked."""
+    reason = validation.text(
+        decision.reason, "reason", minimum=0, maximum=MAX_NOTE, label="A reason"
+    )
+    check_actions(decision.actions, reason, decision.days)
+    return Decision(list(decision.actions), reason, decision.days)
+
+
 async def resolve_item(ctx: Context, item_id: int, decision: Decision) -> QueueItem:
     """Decide an item with one or more actions. The item closes (RESOLVED, IGNORED) or moves
     to the platform moderators (ESCALATED); each action is audited and the affected user told."""
     viewer, item = await _item_to_work(ctx, item_id)
-    check_actions(decision.actions, decision.reason, decision.days)
+    decision = clean_decision(decision)
     if item.author_id == viewer.id:
         raise Forbidden("Someone else decides about you or what you wrote.")
     if item.state == QueueState.ESCALATED and not policies.is_staff(viewer):
@@ -382,7 +392,7 @@ async def resolve_items(
     await item_scope(ctx)  # refuses, as a whole, anyone who moderates nothing
     if not 1 <= len(item_ids) <= MAX_BULK:
         raise InvalidInput(f"Decide 1 to {MAX_BULK} items at once.", field="itemIds")
-    check_actions(decision.actions, decision.reason, decision.days)
+    decision = clean_decision(decision)
     outcomes: list[tuple[int, QueueItem | Exception]] = []
     for item_id in dict.fromkeys(item_ids):
         try:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from moderation import policies
+from resolvers import validation
 from resolvers.context import Context
 from resolvers.events import writing
 from resolvers.moderation import apply_action, load_target
@@ -84,9 +85,7 @@ async def report_content(
     same rules as every read); reporting what you cannot see reads as not found."""
     viewer = policies.require_writer(ctx.viewer)
     await rate_limit(ctx, viewer, "report")
-    note = (note or "").strip()
-    if len(note) > MAX_NOTE:
-        raise InvalidInput(f"A note has at most {MAX_NOTE} characters.", field="note")
+    note = validation.text(note, "note", minimum=0, maximum=MAX_NOTE, label="A note")
     if reason == ReportReason.OTHER and not note:
         raise InvalidInput("Say what is wrong when the reason is OTHER.", field="note")
     target = await load_target(target_type, target_id) if visible else None

@@ -13,9 +13,10 @@ from tortoise.transactions import in_transaction
 
 from moderation import policies
 from moderation.rules import Rule, RuleSet, validate_pattern
+from resolvers import validation
 from resolvers.audit import record
 from resolvers.context import Context
-from server.errors import Conflict, InvalidInput, NotFound
+from server.errors import Conflict, NotFound
 from server.models import AuditKind, MatchKind, ModerationRule, RuleAction, RuleSetVersion
 
 MAX_REASON = 200
@@ -30,10 +31,10 @@ class RuleInput:
 
 
 def _clean(rule: RuleInput) -> RuleInput:
-    reason = (rule.reason or "").strip()
-    if len(reason) > MAX_REASON:
-        raise InvalidInput(f"A reason has at most {MAX_REASON} characters.", field="reason")
-    pattern = validate_pattern(rule.pattern, rule.match)
+    reason = validation.text(rule.reason, "reason", minimum=0, maximum=MAX_REASON, label="A reason")
+    # Refused, not cleaned: a pattern with invisible or control characters is a mistake.
+    raw = validation.name(rule.pattern, "pattern", maximum=1_000, label="A pattern")
+    pattern = validate_pattern(raw, rule.match)
     return RuleInput(pattern, rule.match, rule.action, reason)
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from moderation import limits, policies
-from moderation.rules import Hit
+from moderation.rules import Hit, RuleSet
 from moderation.throttles import CostBudget, FailureThrottle
 from resolvers.context import Context
 from resolvers.events import EventLog
@@ -49,15 +49,16 @@ class ModerationServices:
     def __init__(self, settings: Settings, redis_url: str | None = None) -> None:
         self.settings = settings
         self.rules = RuleCache()
-        self.limiter = limits.RateLimiter(redis_url)
-        self.duplicates = limits.DuplicateDetector(redis_url)
+        keys = settings.redis_key_prefix
+        self.limiter = limits.RateLimiter(redis_url, prefix=f"{keys}rl:")
+        self.duplicates = limits.DuplicateDetector(redis_url, prefix=f"{keys}dup:")
         window, longest = (
             settings.sign_in_failure_window_seconds,
             settings.sign_in_max_delay_seconds,
         )
         self.sign_in_handles = FailureThrottle(
             redis_url,
-            prefix="signin:h:",
+            prefix=f"{keys}signin:h:",
             free_failures=settings.sign_in_failures_per_handle,
             window_seconds=window,
             base_delay_seconds=1.0,
@@ -65,14 +66,14 @@ class ModerationServices:
         )
         self.sign_in_addresses = FailureThrottle(
             redis_url,
-            prefix="signin:a:",
+            prefix=f"{keys}signin:a:",
             free_failures=settings.sign_in_failures_per_address,
             window_seconds=window,
             base_delay_seconds=1.0,
             max_delay_seconds=longest,
         )
         self.budget = CostBudget(
-            redis_url, prefix="cost:", per_minute=settings.query_cost_per_minute
+            redis_url, prefix=f"{keys}cost:", per_minute=settings.query_cost_per_minute
         )
 
     async def close(self) -> None:
@@ -107,18 +108,23 @@ async def screen_text(ctx: Context, fields: dict[str, str]) -> Verdict:
     services = ctx.moderation
     rules = await (services.rules if services else RuleCache()).current()
     masked, hits = rules.screen_fields(fields)
-    _refuse_blocked(hits, fields)
+    _refuse_blocked(rules, hits, fields)
     return Verdict(fields=masked, hits=tuple(hits))
 
 
-def _refuse_blocked(hits: tuple[Hit, ...], fields: dict[str, str]) -> None:
+def _refuse_blocked(rules: RuleSet, hits: tuple[Hit, ...], fields: dict[str, str]) -> None:
+    """ContentRejected naming the reasons and the (first) field a BLOCK rule matched in."""
     blocking = [h for h in hits if h.action == RuleAction.BLOCK]
     if blocking:
         reasons = sorted({h.reason or "a watched word" for h in blocking})
+        field = next(
+            (name for name, text in fields.items() if text and rules.screen(text).blocked),
+            next(iter(fields)),
+        )
         raise ContentRejected(
             f"This cannot be posted: it contains {', '.join(reasons)}.",
             reasons=reasons,
-            field=next(iter(fields)),
+            field=field,
         )
 
 
@@ -129,7 +135,7 @@ async def screen(ctx: Context, author: User, action: str, fields: dict[str, str]
     services = ctx.moderation
     rules = await (services.rules if services else RuleCache()).current()
     masked, hits = rules.screen_fields(fields)
-    _refuse_blocked(hits, fields)
+    _refuse_blocked(rules, hits, fields)
     verdict = Verdict(fields=masked, hits=tuple(hits))
     if any(h.action == RuleAction.HOLD for h in hits):
         verdict.hold_reasons.append("SCREENING")

@@ -208,7 +208,8 @@ def tag(value: str, field: str = "tags", *, maximum: int) -> str:
         category = unicodedata.category(ch)
         if not (category.startswith("L") or category in ("Nd", "Mn", "Mc") or ch in "-_"):
             raise InvalidInput(
-                "A tag is one word without spaces: letters and digits ('-' and '_' allowed).", field=field
+                "A tag is one word without spaces: letters and digits ('-' and '_' allowed).",
+                field=field,
             )
     if unicodedata.category(cleaned[0]).startswith("M"):
         raise InvalidInput("A tag starts with a letter or a digit.", field=field)

@@ -74,16 +74,26 @@ class Subscription(LiveSubscription, ModerationSubscription):
     pass
 
 
+def variable_error(error: GraphQLError) -> bool:
+    """A variable whose value does not fit its declared type: the request's fault, found
+    before anything runs."""
+    return error.path is None and error.message.startswith("Variable '$")
+
+
 def expected_error(error: GraphQLError) -> bool:
-    """Errors a client should see as they are: syntax and validation errors, and domain errors
-    (not signed in, forbidden, bad arguments). Anything else is a bug and gets masked."""
+    """Errors a client should see as they are: syntax and validation errors, variables of the
+    wrong type, and domain errors (not signed in, forbidden, bad arguments). Anything else is a
+    bug and gets masked."""
     original = error.original_error
-    return original is None or isinstance(original, DomainError)
+    return original is None or isinstance(original, DomainError) or variable_error(error)
 
 
 class CommunitySchema(Schema):
     def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
         for error in errors:
+            if variable_error(error):
+                name = error.message.split("'", 2)[1]
+                error.extensions = {"code": "INVALID_INPUT", "field": name}
             if expected_error(error):
                 continue
             log.error(

@@ -12,6 +12,7 @@ import binascii
 import html
 import json
 import re
+import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -27,7 +28,12 @@ MAX_PAGE = 50
 MAX_DEPTH = 1_000  # how far a client may page into one result list
 MAX_FILTER_VALUES = 10
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,49}$")
-PRE, POST = "\ue000", "\ue001"  # private-use marks: cannot clash with what people write
+# Where Meilisearch marks a match. Private-use characters alone could be written into a post
+# (U+E000 in a body became <mark> here once): each process marks with its own random token,
+# which no text can contain, and stray private-use marks are dropped from snippets.
+_NONCE = secrets.token_hex(8)
+PRE, POST = f"\ue000{_NONCE}\ue001", f"\ue001{_NONCE}\ue000"
+_STRAY_MARKS = str.maketrans("", "", "\ue000\ue001")
 CROPPED = {"body", "description", "bio"}
 SUGGESTIONS_PER_TYPE = 5
 
@@ -155,6 +161,21 @@ def decode_offset(cursor: str | None) -> int:
     return offset
 
 
+def _text(value: str) -> str:
+    return html.escape(value.translate(_STRAY_MARKS), quote=False)
+
+
+def _marked(value: str) -> str:
+    """HTML-escaped text with Meilisearch's matches in <mark>; adjacent matches (a Chinese
+    word split in two) read as one."""
+    first, *matches = value.replace(POST + PRE, "").split(PRE)
+    snippet = [_text(first)]
+    for part in matches:
+        match, _, rest = part.partition(POST)
+        snippet.append(f"<mark>{_text(match)}</mark>{_text(rest)}")
+    return "".join(snippet)
+
+
 def highlights(hit: dict[str, Any], spec: IndexSpec) -> list[Highlight]:
     formatted = hit.get("_formatted") or {}
     found = []
@@ -162,8 +183,7 @@ def highlights(hit: dict[str, Any], spec: IndexSpec) -> list[Highlight]:
         value = formatted.get(name)
         if isinstance(value, str) and PRE in value:
             # Adjacent matches (a Chinese word split in two) read as one.
-            marked = html.escape(value.replace(POST + PRE, ""), quote=False)
-            found.append(Highlight(name, marked.replace(PRE, "<mark>").replace(POST, "</mark>")))
+            found.append(Highlight(name, _marked(value)))
     return found
 
 

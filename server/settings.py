@@ -78,6 +78,8 @@ class Settings:
     appeal_days: int = 20
     # Rate limits and duplicate counts are shared through this Redis (unset: per process).
     redis_url: str | None = None
+    # Prefix of every key kept there, so that several deployments can share one Redis.
+    redis_key_prefix: str = ""
     rate_limits: tuple[tuple[str, int, float], ...] = field(
         default_factory=lambda: parse_rate_limits(RATE_LIMITS)
     )
@@ -161,6 +163,7 @@ class Settings:
             claim_minutes=int(get("CLAIM_MINUTES", str(d.claim_minutes))),
             appeal_days=int(get("APPEAL_DAYS", str(d.appeal_days))),
             redis_url=get("REDIS_URL", "") or None,
+            redis_key_prefix=get("REDIS_KEY_PREFIX", d.redis_key_prefix),
             rate_limits=parse_rate_limits(get("RATE_LIMITS", RATE_LIMITS)),
             new_account_days=int(get("NEW_ACCOUNT_DAYS", str(d.new_account_days))),
             new_account_max_links=int(get("NEW_ACCOUNT_MAX_LINKS", str(d.new_account_max_links))),

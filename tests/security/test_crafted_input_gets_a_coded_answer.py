@@ -11,8 +11,9 @@ Attacks: cursors holding numbers no column can hold (`1e400`, a 30-digit integer
 object, 10,000 nested arrays, a float where an integer key belongs, oversized strings, or
 another list's keys; global ids with a 30-digit key; an overlong handle; a lone UTF-16
 surrogate (valid JSON, not valid UTF-8, so a database driver cannot encode it) and NUL
-characters (PostgreSQL refuses them in text). Then a sweep sends such values in every string
-argument of every root query and mutation, anonymously, as a member and as an admin.
+characters (PostgreSQL refuses them in text); variables of the wrong type, and a request body
+nested 10,000 deep. Then a sweep sends such values in every text argument of every root query
+and mutation, anonymously, as a member and as an admin.
 `search` takes no part in the cursor attacks: it needs Meilisearch (tests/search).
 """
 
@@ -34,7 +35,6 @@ from graphql import (
     GraphQLField,
     GraphQLInputField,
     GraphQLInputType,
-    GraphQLObjectType,
     Undefined,
     get_named_type,
     is_enum_type,
@@ -50,7 +50,7 @@ from schema.relay import encode_id
 from schema.schema import build_schema
 from server.app import create_app
 from server.db import Database
-from server.models import Comment, PlatformRole, Post, User
+from server.models import Comment, ModerationRule, PlatformRole, Post, QueueItem, User
 from server.settings import Settings
 from tests.conftest import Api, running
 from tests.security.conftest import Accounts, group, post
@@ -58,6 +58,7 @@ from tests.security.conftest import Accounts, group, post
 UNEXPECTED = "Unexpected error."
 TIME = "2024-01-01T00:00:00+00:00"
 THIRTY_DIGITS = "123456789012345678901234567890"
+SURROGATE = "\ud800"
 
 
 def b64(text: str) -> str:
@@ -71,16 +72,19 @@ FORGED_COMMENT = b64(f"Comment:{THIRTY_DIGITS}")
 # --- sending and judging ------------------------------------------------------------------------
 
 
+async def post_body(api: Api, content: str, token: str | None = None) -> httpx.Response:
+    headers = {"content-type": "application/json"}
+    if token:
+        headers["authorization"] = f"Bearer {token}"
+    return await api.client.post("/graphql", content=content, headers=headers)
+
+
 async def send(
     api: Api, query: str, variables: dict[str, Any] | None = None, token: str | None = None
 ) -> httpx.Response:
     """POST the body as written here: `json.dumps` escapes a lone surrogate as `\\ud800`
     (httpx's own encoder would refuse to send it)."""
-    headers = {"content-type": "application/json"}
-    if token:
-        headers["authorization"] = f"Bearer {token}"
-    content = json.dumps({"query": query, "variables": variables or {}})
-    return await api.client.post("/graphql", content=content, headers=headers)
+    return await post_body(api, json.dumps({"query": query, "variables": variables or {}}), token)
 
 
 def broken_promises(response: httpx.Response) -> list[str]:
@@ -228,6 +232,18 @@ async def test_a_crafted_cursor_is_refused_as_invalid_input(
 
 
 @pytest.mark.parametrize("name", sorted(LISTS))
+async def test_a_cursor_built_like_the_servers_is_accepted(
+    api: Api, world: World, name: str
+) -> None:
+    """The control: the crafted cursors above differ from a good one only in the attack."""
+    listed = LISTS[name]
+    after = cursor(listed.listing, json.dumps(listed.keys))
+    variables = {"after": after, "post": world.post_id}
+    body = await answer(api, listed.document, variables, world.token(listed.viewer))
+    assert "errors" not in body, body
+
+
+@pytest.mark.parametrize("name", sorted(LISTS))
 async def test_another_lists_cursor_is_refused_as_invalid_input(
     api: Api, world: World, name: str
 ) -> None:
@@ -308,7 +324,6 @@ async def test_sign_in_with_a_31_character_handle_is_wrong_credentials(
     assert body["data"]["signIn"]["__typename"] == "InvalidCredentialsError", body
 
 
-SURROGATE = "\ud800"
 SURROGATE_WRITES = {
     "createPost body": (
         CREATE_POST,
@@ -387,8 +402,70 @@ async def test_a_nul_in_a_display_name_is_refused(api: Api, world: World, mutati
             api, UPDATE_PROFILE, {"input": {"displayName": "Ann\x00"}}, world.token("member")
         )
     result = body["data"][mutation]
-    assert result == {"__typename": "ValidationError", "field": "displayName"}, body
+    expected = {"__typename": "ValidationError", "field": "displayName", "code": "INVALID_INPUT"}
+    assert result == expected, body
     assert await User.filter(display_name__startswith="Ann").count() == 0
+
+
+RULE = """mutation($input: ModerationRuleInput!) { createModerationRule(input: $input) {
+  __typename ... on ValidationError { field } ... on Error { code } } }"""
+
+
+@pytest.mark.parametrize("crafted", [SURROGATE, "\x00"], ids=["a lone surrogate", "a NUL"])
+@pytest.mark.parametrize("field", ["pattern", "reason"])
+async def test_a_watched_word_with_a_lone_surrogate_or_nul_is_refused_or_stored_without_it(
+    api: Api, world: World, field: str, crafted: str
+) -> None:
+    values = {"pattern": "scam", "match": "WORD", "action": "BLOCK", "reason": "fraud"}
+    values[field] = f"{values[field]}{crafted}"
+    body = await answer(api, RULE, {"input": values}, world.token("moderator"))
+    result = body["data"]["createModerationRule"]
+    if result["__typename"] == "ModerationRuleSuccess":
+        stored = await ModerationRule.all().values_list(field, flat=True)
+        assert not [v for v in stored if crafted in v], stored
+    else:
+        assert result == {"__typename": "ValidationError", "field": field, "code": "INVALID_INPUT"}
+
+
+FEED_AFTER = "query($v: Int) { globalFeed(first: $v) { edges { cursor } } }"
+AUDIT_SINCE = "query($v: DateTime) { auditLog(since: $v) { edges { cursor } } }"
+NODES = "query($v: [ID!]!) { nodes(ids: $v) { id } }"
+# Variables as JSON text, so that nesting can go deeper than `json.dumps` would write.
+WRONG_TYPES = {
+    "a word for an Int": (FEED_AFTER, '"x"'),
+    "a 30-digit Int": (FEED_AFTER, THIRTY_DIGITS),
+    "an object for an ID": ("query($v: ID!) { node(id: $v) { id } }", '{"a":1}'),
+    "a number for a String": ("query($v: String!) { user(handle: $v) { id } }", "5"),
+    "a word for a DateTime": (AUDIT_SINCE, '"yesterday"'),
+    "a lone surrogate for a DateTime": (AUDIT_SINCE, '"\\ud800"'),
+    "lists 900 deep for a list of IDs": (NODES, "[" * 900 + "]" * 900),
+}
+
+
+@pytest.mark.parametrize("case", sorted(WRONG_TYPES))
+async def test_a_variable_of_the_wrong_type_is_a_request_error_not_an_internal_one(
+    api: Api, world: World, case: str
+) -> None:
+    """Like a malformed document: refused before anything runs, saying which variable."""
+    document, value = WRONG_TYPES[case]
+    content = f'{{"query": {json.dumps(document)}, "variables": {{"v": {value}}}}}'
+    response = await post_body(api, content, world.token("moderator"))
+    assert not broken_promises(response), (broken_promises(response), response.text[:500])
+    assert response.status_code in (200, 400), response.text[:500]
+    assert "$v" in only_error(response.json())["message"], response.text[:500]
+
+
+async def test_a_request_body_nested_10000_deep_is_refused_with_400(api: Api, world: World) -> None:
+    """Malformed JSON for the server's parser: a 400, not a RecursionError (a 500 under
+    uvicorn; the in-process client re-raises it)."""
+    nested = "[" * 10_000 + "]" * 10_000
+    content = f'{{"query": {json.dumps(NODES)}, "variables": {{"v": {nested}}}}}'
+    try:
+        response = await post_body(api, content)
+    except RecursionError as exc:
+        pytest.fail(f"parsing the request body raised {exc!r}: HTTP 500 under uvicorn")
+    assert response.status_code == 400, response.text[:500]
+    assert UNEXPECTED not in response.text
 
 
 # --- the sweep ----------------------------------------------------------------------------------
@@ -413,6 +490,8 @@ class Sweeper:
 
     post_id: str
     comment_id: str
+    others_post_id: str
+    item_id: str
     fresh: itertools.count[int] = dataclasses.field(default_factory=itertools.count)
 
     def text(self, owner: str, name: str) -> str:
@@ -438,8 +517,9 @@ class Sweeper:
         by_name = {
             "commentId": self.comment_id,
             "parentId": self.comment_id,
-            "itemId": encode_id("ModerationItem", 1),
-            "itemIds": encode_id("ModerationItem", 1),
+            "targetId": self.others_post_id,
+            "itemId": self.item_id,
+            "itemIds": self.item_id,
             "decisionId": encode_id("AuditEntry", 1),
             "appealId": encode_id("Appeal", 1),
             "ruleId": encode_id("ModerationRule", 1),
@@ -548,18 +628,36 @@ async def unlimited_api(settings: Settings, db: Database) -> AsyncIterator[Api]:
 async def test_no_root_field_answers_crafted_text_with_an_internal_error(
     unlimited_api: Api, world: World, who: str | None
 ) -> None:
+    """Every text argument (String, ID, DateTime: a client may send any string there) and every
+    text field of an input argument of every root query and mutation, one at a time, set to
+    each of SWEEP_VALUES, the other required arguments filled in plausibly. As an admin the
+    sweep reaches the moderation and admin writes; a queue item exists for them to work."""
     accounts = world.accounts
     await accounts.make("admin", PlatformRole.ADMIN)
+    await accounts.make("reporter")
     own = accounts.users[who] if who else accounts.users["author"]
     own_post = await post(own, "the viewer's own post")
     own_comment = await Comment.create(post=own_post, author=own, body="the viewer's own comment")
-    sweeper = Sweeper(encode_id("Post", own_post.id), encode_id("Comment", own_comment.id))
+    report = await answer(
+        unlimited_api,
+        "mutation($id: ID!) { reportContent(input: {targetId: $id, reason: SPAM}) { __typename } }",
+        {"id": world.post_id},
+        world.token("reporter"),
+    )
+    assert report["data"]["reportContent"]["__typename"] == "ReportContentSuccess", report
+    [item] = await QueueItem.all()
+    sweeper = Sweeper(
+        post_id=encode_id("Post", own_post.id),
+        comment_id=encode_id("Comment", own_comment.id),
+        others_post_id=world.post_id,
+        item_id=encode_id("ModerationItem", item.id),
+    )
     token = world.token(who)
     schema = build_schema(Settings(environment="test"))._schema
-    roots: list[tuple[str, GraphQLObjectType]] = [("query", schema.query_type)]
-    roots.append(("mutation", schema.mutation_type))  # type: ignore[arg-type]
+    roots = (("query", schema.query_type), ("mutation", schema.mutation_type))
     broken = []
     for kind, root in roots:
+        assert root is not None
         for name, field in root.fields.items():
             for slot in text_slots(field.args):
                 for label, crafted in SWEEP_VALUES.items():

@@ -400,9 +400,8 @@ COVERED: dict[str, Covered] = {
 }
 
 SUBSCRIPTIONS = (
-    "subscription payload, WebSocket only: covered by tests/e2e/test_subscriptions.py "
-    "(test_subscribers_never_see_what_they_could_not_query, "
-    "test_a_post_hidden_before_delivery_is_not_delivered)"
+    "subscription payload, WebSocket only: covered by tests/e2e/test_subscriptions.py and "
+    "tests/security/test_viewer_is_read_afresh_for_every_operation.py"
 )
 SEARCH = "covered by tests/search (needs Meilisearch; every hit is loaded through the gate)"
 OWN_POST = (
