@@ -133,6 +133,19 @@ class LocalWindows:
             del self._logs[key]
 
 
+def redis_client(redis_url: str | None, timeout_seconds: float) -> aioredis.Redis | None:
+    """A client for counts that must never hold a request up: short timeouts, and one quick
+    retry that reconnects a pooled connection which died with a restarted Redis."""
+    if not redis_url:
+        return None
+    return aioredis.Redis.from_url(
+        redis_url,
+        socket_connect_timeout=timeout_seconds,
+        socket_timeout=timeout_seconds,
+        retry=Retry(NoBackoff(), 1),
+    )
+
+
 class SlidingWindows:
     """Sliding-window logs in Redis, or in this process while Redis is away or not configured.
     After a failure Redis is tried again every `retry_seconds`, not on every write."""
@@ -149,15 +162,7 @@ class SlidingWindows:
         self.prefix = prefix
         self.local = local or LocalWindows()
         self.retry_seconds = retry_seconds
-        self._redis: aioredis.Redis | None = None
-        if redis_url:
-            # One quick retry reconnects a pooled connection that died with a restarted Redis.
-            self._redis = aioredis.Redis.from_url(
-                redis_url,
-                socket_connect_timeout=timeout_seconds,
-                socket_timeout=timeout_seconds,
-                retry=Retry(NoBackoff(), 1),
-            )
+        self._redis = redis_client(redis_url, timeout_seconds)
         self._script = self._redis.register_script(_WINDOW_SCRIPT) if self._redis else None
         self._down_until: float | None = None  # set while Redis is unreachable
         self.redis_url = redis_url

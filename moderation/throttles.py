@@ -32,11 +32,10 @@ from collections import deque
 from collections.abc import Callable
 from typing import Any
 
-import redis.asyncio as aioredis
-from redis.asyncio.retry import Retry
-from redis.backoff import NoBackoff
 from redis.commands.core import AsyncScript
 from redis.exceptions import RedisError
+
+from moderation.limits import redis_client
 
 log = logging.getLogger(__name__)
 
@@ -54,15 +53,7 @@ class RedisScripts:
         self.redis_url = redis_url
         self.what = what  # for the log: "sign-in failures are kept in this process…"
         self.retry_seconds = retry_seconds
-        self._redis: aioredis.Redis | None = None
-        if redis_url:
-            # One quick retry reconnects a pooled connection that died with a restarted Redis.
-            self._redis = aioredis.Redis.from_url(
-                redis_url,
-                socket_connect_timeout=timeout_seconds,
-                socket_timeout=timeout_seconds,
-                retry=Retry(NoBackoff(), 1),
-            )
+        self._redis = redis_client(redis_url, timeout_seconds)
         self._scripts: dict[str, AsyncScript] = {}
         self._down_until: float | None = None  # set while Redis is unreachable
 

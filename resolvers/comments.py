@@ -10,7 +10,7 @@ from moderation import policies
 from resolvers import validation
 from resolvers.context import Context
 from resolvers.events import EventLog, writing
-from resolvers.moderation import Target
+from resolvers.moderation import Target, deleted_by_staff
 from resolvers.notifications import notify, notify_mentions
 from resolvers.pagination import Listing, Page, id_key, keyset_page, time_key
 from resolvers.screening import review_if_needed, screen
@@ -106,8 +106,14 @@ async def delete_comment(ctx: Context, comment_id: int) -> Comment:
     if comment is None or comment.state == CommentState.DELETED:
         raise NotFound("No such comment.")
     if not policies.can_delete_comment(viewer, comment):
+        if policies.holds_staff_role(viewer):
+            policies.refuse_if_sanctioned(viewer)  # a moderator's power, gone while sanctioned
         raise Forbidden("Only the author can delete this comment.")
     async with writing(ctx.hub) as log:
+        if comment.author_id != viewer.id:
+            post = await Post.get(id=comment.post_id)
+            target = Target(ModerationTarget.COMMENT, comment.id, comment.author_id, post.group_id)
+            await deleted_by_staff(log, viewer, target)
         was_listed = comment.state == CommentState.PUBLISHED
         # Conditional on the state it was read in: a moderator's decision in between wins.
         deleted = await Comment.filter(id=comment.id, state=comment.state).update(

@@ -16,6 +16,7 @@ from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 
+from resolvers.accounts import AccountReader
 from resolvers.loaders import Loaders
 from search.engine import SearchEngine
 from server.broadcast import Hub
@@ -25,7 +26,6 @@ from server.settings import Settings
 
 if TYPE_CHECKING:
     from resolvers.screening import ModerationServices
-    from resolvers.sessions import AccountReader
 
 
 @dataclass

@@ -129,7 +129,9 @@ async def update_group(ctx: Context, slug: str, changes: GroupChanges) -> Group:
     changed = {key: value for key, value in new.items() if getattr(group, key) != value}
     if not changed:
         return group
-    texts = {key: str(changed[key]) for key in ("name", "description") if key in changed}
+    texts: dict[str, str] = {
+        key: str(changed[key]) for key in ("name", "description") if key in changed
+    }
     verdict = await screen(ctx, viewer, "group", texts) if texts else None
     if verdict is not None:
         changed.update(verdict.fields)

@@ -293,7 +293,10 @@ async def post_updates(
     events = Q(kind__in=[EventKind.POST_UPDATED, EventKind.POST_REMOVED], post_id__in=post_ids)
     stream = "updates:" + ",".join(map(str, sorted(set(post_ids))))
     channels = tuple(topics.post(i) for i in post_ids)
-    async for delivery in follow(ctx, channels, events, load, after, stream):
+    deliveries: AsyncIterator[Delivery[Post | Removed]] = follow(
+        ctx, channels, events, load, after, stream
+    )
+    async for delivery in deliveries:
         yield delivery
 
 

@@ -15,6 +15,7 @@ from typing import cast
 
 from tortoise.expressions import F
 
+from moderation import policies
 from resolvers.audit import record
 from resolvers.events import EventLog, writing
 from resolvers.notifications import notify_moderation
@@ -168,6 +169,25 @@ async def apply_action(
             comment_id=target.id if target.type == ModerationTarget.COMMENT else None,
         )
     return entry
+
+
+async def deleted_by_staff(log: EventLog, actor: User, target: Target) -> None:
+    """A moderator deleting someone else's post or comment outside the queue: audited, and the
+    author told, like a removal (there is no item to appeal it through)."""
+    await record(
+        AuditKind.ACTION,
+        actor.id,
+        action=A.REMOVE,
+        target_type=target.type,
+        target_id=target.id,
+        affected_user_id=target.author_id,
+        group_id=target.group_id,
+        reason="Deleted by a moderator",
+        detail={"deleted": True, "level": policies.level(actor)},
+    )
+    if target.author_id is not None:
+        what = "post" if target.type == ModerationTarget.POST else "comment"
+        await notify_moderation(log, target.author_id, f"A moderator deleted your {what}.")
 
 
 async def _set_content_state(log: EventLog, target: Target, action: ModerationAction) -> None:

@@ -18,7 +18,7 @@ from resolvers.context import Context
 from resolvers.events import EventLog, writing
 from resolvers.lookups import group_by_slug as get_group
 from resolvers.lookups import user_by_handle as get_user
-from resolvers.moderation import Target
+from resolvers.moderation import Target, deleted_by_staff
 from resolvers.notifications import notify_mentions
 from resolvers.pagination import Listing, Page, id_key, keyset_page, time_key
 from resolvers.rules import RuleCache
@@ -412,9 +412,14 @@ async def delete_post(ctx: Context, post_id: int) -> int:
     post = await visible_post(ctx, post_id)
     if post is None:
         raise NotFound("No such post.")
-    if not policies.can_delete_post(viewer, post, await ctx.acts_for()):
+    acts_for = await ctx.acts_for()
+    if not policies.can_delete_post(viewer, post, acts_for):
+        if policies.holds_staff_role(viewer):
+            policies.refuse_if_sanctioned(viewer)  # a moderator's power, gone while sanctioned
         raise Forbidden("Only the author can delete this post.")
     async with writing(ctx.hub) as log:
+        if not policies.can_edit_post(post, acts_for):
+            await deleted_by_staff(log, viewer, _target(post))
         await post.delete()
         if post.state == PostState.PUBLISHED:
             await log.add(EventKind.POST_REMOVED, post_id=post_id, group_id=post.group_id)

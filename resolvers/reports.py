@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import cast
 
 from moderation import policies
 from resolvers import validation
@@ -115,7 +116,7 @@ async def report_content(
         await timeline(log, item, ItemEventKind.REPORTED, viewer.id, note, reason=str(reason))
         threshold = ctx.settings.report_hide_threshold
         trusted = await Report.filter(item_id=item.id).values_list("hide_weight", flat=True)
-        hiding = sum(float(w) for w in trusted)  # type: ignore[arg-type]
+        hiding = sum(cast(list[float], trusted))
         if hiding >= threshold and target.type in HIDEABLE and not item.target_hidden:
             # Enough trusted people object: hidden until a moderator looks.
             await apply_action(

@@ -76,14 +76,21 @@ async def update_rule(ctx: Context, rule_id: int, rule: RuleInput) -> Moderation
         clean.action,
         clean.reason,
     )
-    return await _store(row, viewer.id, AuditKind.RULE_UPDATED)
+    return await _store(row, viewer.id, AuditKind.RULE_UPDATED, EDITABLE)
 
 
-async def _store(row: ModerationRule, actor_id: int, kind: AuditKind) -> ModerationRule:
-    """Save a rule, move the version on and audit it, in one transaction."""
+# What editing a rule changes (who created it, and when, stay).
+EDITABLE = ["pattern", "match", "action", "reason", "updated_at"]
+
+
+async def _store(
+    row: ModerationRule, actor_id: int, kind: AuditKind, columns: list[str] | None = None
+) -> ModerationRule:
+    """Save a rule (a new one whole, an edited one by its editable columns), move the version
+    on and audit it, in one transaction."""
     try:
         async with in_transaction() as connection:
-            await row.save(using_db=connection)
+            await row.save(using_db=connection, update_fields=columns)
             await _bump(connection)
             await record(kind, actor_id, reason=row.reason, detail=_detail(row))
     except IntegrityError:

@@ -52,26 +52,19 @@ class ModerationServices:
         keys = settings.redis_key_prefix
         self.limiter = limits.RateLimiter(redis_url, prefix=f"{keys}rl:")
         self.duplicates = limits.DuplicateDetector(redis_url, prefix=f"{keys}dup:")
-        window, longest = (
-            settings.sign_in_failure_window_seconds,
-            settings.sign_in_max_delay_seconds,
-        )
-        self.sign_in_handles = FailureThrottle(
-            redis_url,
-            prefix=f"{keys}signin:h:",
-            free_failures=settings.sign_in_failures_per_handle,
-            window_seconds=window,
-            base_delay_seconds=1.0,
-            max_delay_seconds=longest,
-        )
-        self.sign_in_addresses = FailureThrottle(
-            redis_url,
-            prefix=f"{keys}signin:a:",
-            free_failures=settings.sign_in_failures_per_address,
-            window_seconds=window,
-            base_delay_seconds=1.0,
-            max_delay_seconds=longest,
-        )
+
+        def sign_in_throttle(kind: str, free_failures: int) -> FailureThrottle:
+            return FailureThrottle(
+                redis_url,
+                prefix=f"{keys}signin:{kind}:",
+                free_failures=free_failures,
+                window_seconds=settings.sign_in_failure_window_seconds,
+                base_delay_seconds=1.0,
+                max_delay_seconds=settings.sign_in_max_delay_seconds,
+            )
+
+        self.sign_in_handles = sign_in_throttle("h", settings.sign_in_failures_per_handle)
+        self.sign_in_addresses = sign_in_throttle("a", settings.sign_in_failures_per_address)
         self.budget = CostBudget(
             redis_url, prefix=f"{keys}cost:", per_minute=settings.query_cost_per_minute
         )
@@ -90,14 +83,21 @@ def is_new(user: User, settings: Settings, now: datetime | None = None) -> bool:
 
 
 async def rate_limit(ctx: Context, author: User, action: str) -> None:
-    limit = ctx.settings.rate_limit(action)
-    if limit is None or ctx.moderation is None:
+    """One write of kind `action` by `author` (RATE_LIMITS), refused past the limit."""
+    await limit(ctx, action, str(author.id), "You are doing that too often")
+
+
+async def limit(ctx: Context, action: str, who: str, refusal: str) -> None:
+    """Count one `action` by `who` (an account, or a client address) against RATE_LIMITS;
+    RateLimited, saying `refusal` and how long to wait, past the limit."""
+    allowed = ctx.settings.rate_limit(action)
+    if allowed is None or ctx.moderation is None:
         return
-    count, window = limit
-    wait = await ctx.moderation.limiter.hit(f"{action}:{author.id}", count, window)
+    count, window = allowed
+    wait = await ctx.moderation.limiter.hit(f"{action}:{who}", count, window)
     if wait is not None:
         raise RateLimited(
-            f"You are doing that too often; try again in {max(1, round(wait))} seconds.",
+            f"{refusal}; try again in {max(1, round(wait))} seconds.",
             retry_after_seconds=round(wait, 1),
         )
 

@@ -6,52 +6,16 @@ connection keeps only its credentials (whose token, valid until when) and every 
 every subscription event reads the account again. A connection whose token has expired, or whose
 account is gone, banned or suspended, is closed with 4403, ending its subscriptions.
 
-Subscribers woken by one event all read their viewers at once: `AccountReader` batches those
-reads across subscribers into one statement per kind (a process-wide DataLoader that caches
-nothing, so each read is fresh).
+Subscribers woken by one event all read their viewers at once: `resolvers.accounts.AccountReader`
+batches those reads across subscribers into one statement per kind.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Sequence
-
-from strawberry.dataloader import DataLoader
-
 from moderation import policies
 from resolvers.context import Context
 from server.errors import SessionEnded
-from server.models import AccountState, GroupMembership, User
-
-
-class AccountReader:
-    """Batched, uncached reads of accounts and their group memberships, shared by every
-    subscriber of a process."""
-
-    def __init__(self) -> None:
-        self._users: DataLoader[int, User | None] = DataLoader(self._load_users, cache=False)
-        self._groups: DataLoader[int, frozenset[int]] = DataLoader(self._load_groups, cache=False)
-
-    async def user(self, user_id: int) -> User | None:
-        return await self._users.load(user_id)
-
-    async def member_group_ids(self, user_id: int) -> frozenset[int]:
-        return await self._groups.load(user_id)
-
-    @staticmethod
-    async def _load_users(ids: Sequence[int]) -> list[User | None]:
-        rows = {u.id: u for u in await User.filter(id__in=list(set(ids)))}
-        return [rows.get(i) for i in ids]
-
-    @staticmethod
-    async def _load_groups(ids: Sequence[int]) -> list[frozenset[int]]:
-        found: dict[int, set[int]] = defaultdict(set)
-        rows = await GroupMembership.filter(user_id__in=list(set(ids))).values_list(
-            "user_id", "group_id"
-        )
-        for user_id, group_id in rows:
-            found[int(user_id)].add(int(group_id))
-        return [frozenset(found.get(i, ())) for i in ids]
+from server.models import AccountState, User
 
 
 def session_problem(user: User | None) -> SessionEnded | None:

@@ -18,7 +18,7 @@ from resolvers.lookups import user_by_handle
 from resolvers.moderation import Target
 from resolvers.notifications import notify
 from resolvers.pagination import Listing, Page, id_key, keyset_page
-from resolvers.screening import review_if_needed, screen, screen_text
+from resolvers.screening import limit, review_if_needed, screen, screen_text
 from search.outbox import mark_changed
 from server.errors import Conflict, InvalidCredentials, InvalidInput, NotFound, RateLimited
 from server.models import (
@@ -60,7 +60,8 @@ async def register(ctx: Context, handle: str, password: str, display_name: str) 
     name = verdict.fields["displayName"]
     if await User.filter(handle=clean_handle).exists():
         raise Conflict(f"The handle @{clean_handle} is taken.")
-    await _limit_registrations(ctx)
+    # New accounts per client address: throwaway accounts are how reports and spam scale.
+    await limit(ctx, "register", ctx.client_address, "Too many new accounts from this address")
     try:
         async with writing(ctx.hub) as log:
             user = await User.create(
@@ -74,20 +75,6 @@ async def register(ctx: Context, handle: str, password: str, display_name: str) 
     except IntegrityError:
         raise Conflict(f"The handle @{clean_handle} is taken.") from None
     return SignedIn(token=ctx.token_for(user), user=user)
-
-
-async def _limit_registrations(ctx: Context) -> None:
-    """New accounts per client address (throwaway accounts are how reports and spam scale)."""
-    limit = ctx.settings.rate_limit("register")
-    if limit is None or ctx.moderation is None:
-        return
-    count, window = limit
-    wait = await ctx.moderation.limiter.hit(f"register:{ctx.client_address}", count, window)
-    if wait is not None:
-        raise RateLimited(
-            f"Too many new accounts from this address; try again in {max(1, round(wait))} seconds.",
-            retry_after_seconds=round(wait, 1),
-        )
 
 
 def _sign_in_key(handle: str) -> str:

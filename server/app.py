@@ -12,8 +12,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse
 from starlette.routing import Route, WebSocketRoute
 
+from resolvers.accounts import AccountReader
 from resolvers.screening import ModerationServices
-from resolvers.sessions import AccountReader
 from schema.schema import build_schema
 from search.service import running_search
 from server.broadcast import Hub

@@ -28,9 +28,10 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
 from strawberry.subscriptions.protocols.graphql_ws.handlers import BaseGraphQLWSHandler
 from strawberry.types.unset import UNSET, UnsetType
 
+from resolvers.accounts import AccountReader
 from resolvers.context import Context
 from resolvers.screening import ModerationServices
-from resolvers.sessions import AccountReader, session_problem
+from resolvers.sessions import session_problem
 from search.engine import SearchEngine
 from server.auth import InvalidToken, credentials_for_token, viewer_for_request
 from server.broadcast import Hub

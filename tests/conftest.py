@@ -248,7 +248,36 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-# --- a private Redis that the tests can stop and start -----------------------------------------
+# --- Redis: the machine's, shared like a deployment's, and private ones to stop and start -------
+
+TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+@pytest.fixture(scope="session")
+def shared_redis() -> str:
+    """The Redis every process of a deployment shares (the machine's)."""
+    client = redis.Redis.from_url(TEST_REDIS_URL, socket_connect_timeout=1)
+    try:
+        client.ping()
+    except redis.RedisError as exc:
+        require_service("Redis", exc)
+    finally:
+        client.close()
+    return TEST_REDIS_URL
+
+
+@pytest.fixture
+def prefix() -> str:
+    """Redis keys of this test's own."""
+    return f"test:{uuid.uuid4().hex}:"
+
+
+@pytest.fixture(params=["redis", "memory"])
+def store(request: pytest.FixtureRequest) -> str | None:
+    """Where counts are kept: the shared Redis, or this process only."""
+    if request.param == "memory":
+        return None
+    return request.getfixturevalue("shared_redis")
 
 
 class PrivateRedis:

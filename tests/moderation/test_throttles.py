@@ -6,47 +6,16 @@ from __future__ import annotations
 import asyncio
 import logging
 import math
-import os
-import uuid
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import pytest
-import redis
 
 from moderation.throttles import CostBudget, FailureThrottle
-from tests.conftest import PrivateRedis, free_port, require_service
-
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+from tests.conftest import PrivateRedis, free_port
 
 MakeThrottle = Callable[..., FailureThrottle]
 MakeBudget = Callable[[int], CostBudget]
-
-
-@pytest.fixture(scope="module")
-def shared_redis() -> str:
-    """The Redis every process of a deployment shares."""
-    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1)
-    try:
-        client.ping()
-    except redis.RedisError as exc:
-        require_service("Redis", exc)
-    finally:
-        client.close()
-    return REDIS_URL
-
-
-@pytest.fixture
-def prefix() -> str:
-    return f"test:{uuid.uuid4().hex}:"
-
-
-@pytest.fixture(params=["redis", "memory"])
-def store(request: pytest.FixtureRequest) -> str | None:
-    """Where counts are kept: the shared Redis, or this process only."""
-    if request.param == "memory":
-        return None
-    return request.getfixturevalue("shared_redis")
 
 
 @pytest.fixture

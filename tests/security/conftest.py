@@ -3,9 +3,12 @@ a token each, so that a test reads as the attack it describes."""
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import httpx
 import pytest
 
 from server.models import (
@@ -23,6 +26,7 @@ from server.models import (
 )
 from server.security import issue_token
 from server.settings import Settings
+from tests.conftest import Api, running
 
 
 class Accounts:
@@ -87,6 +91,19 @@ async def post(
         "published_at": datetime.now(UTC),
     } | fields
     return await Post.create(author=author, group=group, kind=PostKind.MOMENT, body=body, **values)
+
+
+@contextlib.asynccontextmanager
+async def from_addresses(app: Any, *addresses: str) -> AsyncIterator[list[Api]]:
+    """In-process clients of one app, each calling from its own network address (the key of
+    per-address limits)."""
+    async with running(app), contextlib.AsyncExitStack() as stack:
+        clients = []
+        for address in addresses:
+            transport = httpx.ASGITransport(app=app, client=(address, 4000))
+            client = httpx.AsyncClient(transport=transport, base_url="http://test")
+            clients.append(Api(await stack.enter_async_context(client)))
+        yield clients
 
 
 def code(body: dict[str, Any]) -> str | None:

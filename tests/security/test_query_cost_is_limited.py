@@ -12,22 +12,17 @@ Attack (seen before the fix): one anonymous request with 10 aliases of
 from __future__ import annotations
 
 import dataclasses
-import os
-import uuid
 from collections.abc import AsyncIterator
 
-import httpx
 import pytest
-import redis
 
 from server.app import create_app
 from server.db import Database
 from server.settings import Settings
-from tests.conftest import Api, require_service, running
-from tests.security.conftest import Accounts, code
+from tests.conftest import Api, running
+from tests.security.conftest import Accounts, code, from_addresses
 from tests.wsapi import WsApi, serving
 
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 FAN_OUT = (
     "{ globalFeed(first: 100) { edges { node { author { followers(first: 100) { edges { node {"
     " posts(first: 100) { edges { node { id } } } } } } } } } } }"
@@ -87,16 +82,12 @@ async def test_an_accepted_operation_reports_its_cost(api: Api, ws_api: WsApi) -
 
 
 @pytest.fixture
-def budget_settings(settings: Settings) -> Settings:
+def budget_settings(settings: Settings, shared_redis: str, prefix: str) -> Settings:
     """A small budget in the real Redis, under keys of this test's own."""
-    try:
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
-    except redis.RedisError as exc:
-        require_service("Redis", exc)
     return dataclasses.replace(
         settings,
-        redis_url=REDIS_URL,
-        redis_key_prefix=f"test:{uuid.uuid4().hex}:",
+        redis_url=shared_redis,
+        redis_key_prefix=prefix,
         max_query_cost=500,
         query_cost_per_minute=500,
     )
@@ -137,16 +128,10 @@ async def test_anonymous_callers_are_budgeted_per_address(
 ) -> None:
     app = create_app(budget_settings, database=db)
     query = "{ globalFeed(first: 100) { edges { node { id } } } }"
-    async with running(app):
-
-        def client(address: str) -> httpx.AsyncClient:
-            transport = httpx.ASGITransport(app=app, client=(address, 5000))
-            return httpx.AsyncClient(transport=transport, base_url="http://test")
-
-        async with client("203.0.113.7") as one, client("198.51.100.9") as two:
-            answers = [code(await Api(one).query(query)) for _ in range(6)]
-            assert answers[0] is None and "RATE_LIMITED" in answers
-            assert code(await Api(two).query(query)) is None
+    async with from_addresses(app, "203.0.113.7", "198.51.100.9") as (one, two):
+        answers = [code(await one.query(query)) for _ in range(6)]
+        assert answers[0] is None and "RATE_LIMITED" in answers
+        assert code(await two.query(query)) is None
 
 
 async def test_the_budget_holds_over_websocket_too(

@@ -417,7 +417,7 @@ EXEMPT: dict[str, str] = {
     "PostUpdatedEvent.post": SUBSCRIPTIONS,
     "ModerationItem.target": (
         "a moderation-queue target: reached only by who works the item (node, moderationItem, "
-        "moderationQueue refuse the rest: tests/schema/test_moderation_authz.py)"
+        "moderationQueue refuse the rest: tests/security/test_authorisation_matrix.py)"
     ),
     "CreatePostSuccess.post": "the caller's own post, just written",
     "UpdatePostSuccess.post": OWN_POST,

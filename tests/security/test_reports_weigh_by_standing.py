@@ -12,7 +12,6 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import AsyncIterator
 
-import httpx
 import pytest
 
 from schema.relay import encode_id
@@ -20,8 +19,10 @@ from server.app import create_app
 from server.db import Database
 from server.models import IdentityKind, PlatformRole, Report, User
 from server.settings import Settings
-from tests.conftest import Api, running
-from tests.security.conftest import Accounts, post
+from tests.conftest import Api
+from tests.security.conftest import Accounts, from_addresses, post
+
+ADDRESSES = ("203.0.113.7", "198.51.100.9")
 
 REPORT = "mutation($id: ID!) { reportContent(input: {targetId: $id, reason: SPAM}) { __typename } }"
 FEED = "{ globalFeed(first: 50) { edges { node { id } } } }"
@@ -71,24 +72,15 @@ async def test_owners_reports_weigh_more_than_fans(api: Api, accounts: Accounts)
 
 
 @pytest.fixture
-async def limited(settings: Settings, db: Database) -> AsyncIterator[tuple[Api, Api]]:
+async def limited(settings: Settings, db: Database) -> AsyncIterator[list[Api]]:
     """Two clients from two addresses, against a server with the default registration limit."""
     strict = dataclasses.replace(settings, rate_limits=Settings().rate_limits)
-    app = create_app(strict, database=db)
-    async with running(app):
-        clients = [
-            httpx.AsyncClient(
-                transport=httpx.ASGITransport(app=app, client=(address, 4000)),
-                base_url="http://test",
-            )
-            for address in ("203.0.113.7", "198.51.100.9")
-        ]
-        async with clients[0], clients[1]:
-            yield Api(clients[0]), Api(clients[1])
+    async with from_addresses(create_app(strict, database=db), *ADDRESSES) as clients:
+        yield clients
 
 
 async def test_one_address_cannot_register_accounts_without_limit(
-    limited: tuple[Api, Api], settings: Settings
+    limited: list[Api], settings: Settings
 ) -> None:
     first, second = limited
     allowed = Settings().rate_limit("register")

@@ -11,13 +11,15 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 
-import httpx
 import pytest
 
 from server.app import create_app
 from server.db import Database
 from server.settings import Settings
-from tests.conftest import Api, running
+from tests.conftest import Api
+from tests.security.conftest import from_addresses
+
+ADDRESSES = ("203.0.113.7", "198.51.100.9")
 
 SIGN_IN = """mutation($h: String!, $p: String!) { signIn(input: {handle: $h, password: $p}) {
   __typename ... on RateLimitedError { retryAfterSeconds } } }"""
@@ -72,22 +74,13 @@ async def test_a_successful_sign_in_clears_the_handles_failures(
 
 
 @pytest.fixture
-async def two_addresses(settings: Settings, db: Database) -> AsyncIterator[tuple[Api, Api]]:
-    app = create_app(settings, database=db)
-    async with running(app):
-        clients = [
-            httpx.AsyncClient(
-                transport=httpx.ASGITransport(app=app, client=(address, 4000)),
-                base_url="http://test",
-            )
-            for address in ("203.0.113.7", "198.51.100.9")
-        ]
-        async with clients[0], clients[1]:
-            yield Api(clients[0]), Api(clients[1])
+async def two_addresses(settings: Settings, db: Database) -> AsyncIterator[list[Api]]:
+    async with from_addresses(create_app(settings, database=db), *ADDRESSES) as clients:
+        yield clients
 
 
 async def test_one_address_cannot_spray_passwords_over_many_handles(
-    two_addresses: tuple[Api, Api], settings: Settings
+    two_addresses: list[Api], settings: Settings
 ) -> None:
     attacker, neighbour = two_addresses
     await neighbour.register("ann", "right-password")

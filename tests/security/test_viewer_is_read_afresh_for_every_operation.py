@@ -43,12 +43,18 @@ async def set_role(api: Api, admin: str, handle: str, role: str) -> None:
     assert done["setUserRole"]["__typename"] == "SetUserRoleSuccess", done
 
 
+async def promoted_fan(api: Api, accounts: Accounts) -> tuple[str, str]:
+    """An admin's token, and the token of `fan`, whom the admin made a moderator."""
+    admin = await accounts.make("boss", PlatformRole.ADMIN)
+    fan = await accounts.make("fan")
+    await set_role(api, admin, "fan", "MODERATOR")
+    return admin, fan
+
+
 async def test_a_demoted_moderator_loses_the_queue_on_an_open_socket(
     ws_api: WsApi, same_server_api: Api, accounts: Accounts
 ) -> None:
-    admin = await accounts.make("boss", PlatformRole.ADMIN)
-    fan = await accounts.make("fan")
-    await set_role(same_server_api, admin, "fan", "MODERATOR")
+    admin, fan = await promoted_fan(same_server_api, accounts)
     async with ws_api.connect(fan) as socket:
         before = await socket.execute("{ moderationPendingCount viewer { role } }")
         assert before["data"] == {"moderationPendingCount": 0, "viewer": {"role": "MODERATOR"}}
@@ -64,11 +70,9 @@ async def test_a_demoted_moderator_loses_the_queue_on_an_open_socket(
 async def test_a_demoted_moderators_queue_stream_stops_delivering(
     ws_api: WsApi, same_server_api: Api, accounts: Accounts
 ) -> None:
-    admin = await accounts.make("boss", PlatformRole.ADMIN)
-    fan = await accounts.make("fan")
+    admin, fan = await promoted_fan(same_server_api, accounts)
     reporter = await accounts.make("reporter")
     await accounts.make("writer")
-    await set_role(same_server_api, admin, "fan", "MODERATOR")
     first = await post(accounts.users["writer"], "first")
     second = await post(accounts.users["writer"], "second")
     report = (
@@ -205,9 +209,7 @@ async def test_leaving_a_group_stops_its_members_only_posts_on_an_open_socket(
 async def test_a_profile_update_over_a_socket_never_restores_a_removed_role(
     ws_api: WsApi, same_server_api: Api, accounts: Accounts
 ) -> None:
-    admin = await accounts.make("boss", PlatformRole.ADMIN)
-    fan = await accounts.make("fan")
-    await set_role(same_server_api, admin, "fan", "MODERATOR")
+    admin, fan = await promoted_fan(same_server_api, accounts)
     async with ws_api.connect(fan) as socket:
         await set_role(same_server_api, admin, "fan", "USER")
         renamed = await socket.execute(
