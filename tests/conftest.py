@@ -21,6 +21,8 @@ import pytest
 import redis
 from tortoise.context import get_current_context
 
+from search.binary import MeilisearchNotFound, meilisearch_binary
+from search.process import EmbeddedMeilisearch, MeilisearchEndpoint
 from server.app import create_app
 from server.db import Database
 from server.settings import Settings
@@ -333,3 +335,34 @@ def private_redis(tmp_path: Path) -> Iterator[PrivateRedis]:
         yield server
     finally:
         server.stop()
+
+
+# --- Meilisearch: one private server for the whole session ---------------------------------------
+
+
+@pytest.fixture(scope="session")
+def meili_binary() -> Path:
+    """The Meilisearch binary (MEILI_BIN, PATH or the verified copy under var/bin/)."""
+    try:
+        return meilisearch_binary()
+    except MeilisearchNotFound as exc:
+        require_service("Meilisearch", exc)
+        raise  # unreachable: require_service skips or fails
+
+
+@pytest.fixture(scope="session")
+def meili(
+    meili_binary: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[MeilisearchEndpoint]:
+    """A private Meilisearch on a free port for the session: `.url` and `.api_key`. Defined
+    here, once, so every folder that searches shares the one process."""
+    server = EmbeddedMeilisearch(tmp_path_factory.mktemp("meilisearch"), binary=meili_binary)
+    with server as endpoint:
+        yield endpoint
+
+
+@pytest.fixture
+def meili_prefix() -> str:
+    """A prefix for this test's index names, e.g. `t1a2b3c4d_`, so tests never see each
+    other's indexes."""
+    return f"t{uuid.uuid4().hex[:8]}_"

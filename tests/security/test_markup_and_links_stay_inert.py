@@ -26,15 +26,11 @@ from server.db import Database
 from server.models import Post, User
 from server.settings import Settings
 from tests.conftest import Api, running
-from tests.search import conftest as search_conftest
 from tests.search import test_search
 from tests.security.conftest import Accounts
 
-# The search fixtures live in tests/search/ (its conftest and test_search.py), out of this
-# folder's sight: they are made visible here by naming them in this module.
-meili_binary = search_conftest.meili_binary
-meili = search_conftest.meili
-meili_prefix = search_conftest.meili_prefix
+# The app-with-search fixtures live in tests/search/test_search.py, out of this folder's sight:
+# naming them here makes them visible (the Meilisearch they use is the session's one).
 search_settings = test_search.search_settings
 engine = test_search.engine
 search_api = test_search.search_api
