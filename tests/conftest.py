@@ -26,6 +26,7 @@ from search.process import EmbeddedMeilisearch, MeilisearchEndpoint
 from server.app import create_app
 from server.db import Database
 from server.settings import Settings
+from tests.clients import GraphQLClient
 from tests.wsapi import WsApi, serving
 
 TEST_SECRET = "test-secret-0123456789-0123456789-abcdef"
@@ -128,19 +129,24 @@ TEST_RATE_LIMITS = tuple(
 )
 
 
-@pytest.fixture
-def settings(db: Database) -> Settings:
+def app_settings(database: Database) -> Settings:
+    """The settings of an app under test on `database`."""
     return Settings(
         environment="test",
-        database_url=db.url,
+        database_url=database.url,
         secret_key=TEST_SECRET,
         scheduler_interval_seconds=3600,
         rate_limits=TEST_RATE_LIMITS,
     )
 
 
-class Api:
-    """A GraphQL client for the app under test."""
+@pytest.fixture
+def settings(db: Database) -> Settings:
+    return app_settings(db)
+
+
+class Api(GraphQLClient):
+    """A GraphQL client for the app under test, over HTTP."""
 
     def __init__(self, client: httpx.AsyncClient) -> None:
         self.client = client
@@ -159,22 +165,6 @@ class Api:
         response = await self.post(query, variables, token)
         assert response.status_code == 200, response.text
         return response.json()
-
-    async def data(
-        self, query: str, variables: dict[str, Any] | None = None, token: str | None = None
-    ) -> dict[str, Any]:
-        body = await self.query(query, variables, token)
-        assert "errors" not in body, body["errors"]
-        return body["data"]
-
-    async def register(self, handle: str, password: str = "password-123") -> str:
-        data = await self.data(
-            """mutation($input: RegisterInput!) { register(input: $input) {
-                 __typename ... on RegisterSuccess { token } ... on Error { message } } }""",
-            {"input": {"handle": handle, "password": password, "displayName": handle.title()}},
-        )
-        assert data["register"]["__typename"] == "RegisterSuccess", data
-        return data["register"]["token"]
 
 
 @contextlib.asynccontextmanager

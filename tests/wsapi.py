@@ -35,12 +35,11 @@ from websockets.asyncio.client import connect as ws_connect
 from websockets.exceptions import ConnectionClosed
 from websockets.typing import Subprotocol
 
+from tests.clients import GraphQLClient
+
 TRANSPORT_WS = "graphql-transport-ws"
 LEGACY_WS = "graphql-ws"
 PROTOCOLS = (TRANSPORT_WS, LEGACY_WS)
-
-REGISTER = """mutation($input: RegisterInput!) { register(input: $input) {
-  __typename ... on RegisterSuccess { token } ... on Error { message } } }"""
 
 
 class SocketClosed(Exception):
@@ -126,7 +125,7 @@ async def _stopped(server: InProcessServer, task: asyncio.Task[None], timeout: f
 # --- the client -----------------------------------------------------------------------------
 
 
-class WsApi:
+class WsApi(GraphQLClient):
     """A GraphQL client for the app under test over WebSocket, with `Api`'s surface: each call
     opens its own graphql-transport-ws connection."""
 
@@ -142,21 +141,6 @@ class WsApi:
     ) -> dict[str, Any]:
         async with self.connect(token) as connection:
             return await connection.execute(query, variables)
-
-    async def data(
-        self, query: str, variables: dict[str, Any] | None = None, token: str | None = None
-    ) -> dict[str, Any]:
-        body = await self.query(query, variables, token)
-        assert "errors" not in body, body["errors"]
-        return body["data"]
-
-    async def register(self, handle: str, password: str = "password-123") -> str:
-        data = await self.data(
-            REGISTER,
-            {"input": {"handle": handle, "password": password, "displayName": handle.title()}},
-        )
-        assert data["register"]["__typename"] == "RegisterSuccess", data
-        return data["register"]["token"]
 
     async def subscribers(self) -> int:
         """The server's count of live subscriptions (from `/healthz`)."""

@@ -76,7 +76,7 @@ from server.models import (
 )
 from server.security import hash_password
 from server.settings import Settings
-from tests.conftest import TABLES, TEST_RATE_LIMITS, TEST_SECRET, Api, running
+from tests.conftest import TABLES, Api, app_settings, running
 from tests.security.conftest import Accounts, group, post
 from tests.wsapi import SocketClosed, WsApi, serving
 
@@ -618,16 +618,6 @@ async def db(database: Database) -> Database:
     return database
 
 
-def settings_for(database: Database) -> Settings:
-    return Settings(
-        environment="test",
-        database_url=database.url,
-        secret_key=TEST_SECRET,
-        scheduler_interval_seconds=3600,
-        rate_limits=TEST_RATE_LIMITS,
-    )
-
-
 class LifespanPerCase:
     """The app for uvicorn, whose own start-up and shutdown do nothing: each case runs the
     app's lifespan itself."""
@@ -657,7 +647,7 @@ class Served:
 async def served(database: Database) -> AsyncIterator[Served]:
     """The app under test on this database, built once, and served under uvicorn in the
     tests' loop."""
-    settings = settings_for(database)
+    settings = app_settings(database)
     app = create_app(settings, database=database)
     async with serving(LifespanPerCase(app)) as url:
         yield Served(app, settings, url)
