@@ -2,7 +2,7 @@
 staff, its employees or its persona accounts are refused.
 
 A handle is refused when it is reserved (`admin`, `official`, `support`, … and their spellings
-such as `adm1n` or `admin_`) or when its confusable skeleton (Unicode TR39, see moderation.text)
+such as `adm1n` or `admin_`) or when its confusable skeleton (Unicode TR39, see moderation.names)
 comes within one letter of a protected account's handle. A display name is refused when its
 skeleton equals a protected account's display name or handle. Protected accounts are
 moderators, admins, employees with a badge and persona accounts.
@@ -14,7 +14,7 @@ from typing import cast
 
 from tortoise.expressions import Q
 
-from moderation import text as texts
+from moderation import names as texts
 from server.errors import InvalidInput
 from server.models import EmployeeBadge, PersonaAccount, PlatformRole, User
 

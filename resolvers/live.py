@@ -10,6 +10,7 @@ subscriber's own visibility rules, before it is yielded.
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import json
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -262,7 +263,9 @@ async def post_updates(
     draft, a held post, a post of a members-only group they are not in) sends nothing at all,
     not even a tombstone: "missing" and "not yours to see" look the same. A post they saw, or
     could have seen while it was published, sends its tombstone when it goes."""
-    seen = {post_id for post_id in post_ids if await visible_post(ctx, post_id) is not None}
+    # Gathered, so the loaders read all of them in one statement per kind.
+    visible = await asyncio.gather(*(visible_post(ctx, post_id) for post_id in post_ids))
+    seen = {post.id for post in visible if post is not None}
 
     async def could_have_seen(fresh: Context, event: Event) -> bool:
         assert event.post_id is not None

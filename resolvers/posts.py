@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any, cast
+from typing import Any
 
 from tortoise.expressions import Q, Subquery
 
 from moderation import policies
-from moderation.rules import RuleSet
 from resolvers import validation
 from resolvers.context import Context
 from resolvers.events import EventLog, writing
@@ -21,10 +19,8 @@ from resolvers.lookups import user_by_handle as get_user
 from resolvers.moderation import Target, deleted_by_staff
 from resolvers.notifications import notify_mentions
 from resolvers.pagination import Listing, Page, id_key, keyset_page, time_key
-from resolvers.rules import RuleCache
-from resolvers.screening import Verdict, review_if_needed, screen
+from resolvers.screening import review_if_needed, screen
 from resolvers.visibility import visible_post
-from server.broadcast import Hub
 from server.errors import Conflict, Forbidden, InvalidInput, NotFound
 from server.models import (
     EventKind,
@@ -37,7 +33,6 @@ from server.models import (
     PostKind,
     PostRevision,
     PostState,
-    RuleAction,
     SearchEntity,
 )
 from server.models.groups import Group
@@ -151,7 +146,7 @@ async def _acting_author(
     return persona_user.id, viewer.id
 
 
-def _screened_fields(
+def screened_fields(
     title: str | None, body: str, tags: list[str], media: list[dict[str, Any]]
 ) -> dict[str, str]:
     """Every text of a post that others read: the title and body (masked where a rule says),
@@ -180,7 +175,7 @@ async def create_post(ctx: Context, draft: PostDraft, *, publish: bool) -> Post:
             raise Forbidden("Join the group to post in it.")
         group_id = group.id
     author_id, operator_id = await _acting_author(ctx, viewer, draft.as_persona)
-    verdict = await screen(ctx, viewer, "post", _screened_fields(title, body, tags, media))
+    verdict = await screen(ctx, viewer, "post", screened_fields(title, body, tags, media))
     title, body = verdict.fields["title"] or None, verdict.fields["body"]
     held = publish and verdict.held
     now = datetime.now(UTC)
@@ -200,11 +195,12 @@ async def create_post(ctx: Context, draft: PostDraft, *, publish: bool) -> Post:
         if publish and not held:
             await went_live(log, post)
         if publish:
-            await review_if_needed(log, verdict, _target(post), viewer.id)
+            await review_if_needed(log, verdict, target(post), viewer.id)
     return post
 
 
-def _target(post: Post) -> Target:
+def target(post: Post) -> Target:
+    """What a queue item about this post is about."""
     return Target(ModerationTarget.POST, post.id, post.author_id, post.group_id)
 
 
@@ -250,7 +246,7 @@ async def update_post(ctx: Context, post_id: int, changes: PostChanges) -> Post:
     if new == old:
         return post
     viewer = policies.require_writer(ctx.viewer)
-    texts = _screened_fields(new["title"], str(new["body"]), new["tags"], new["media"])
+    texts = screened_fields(new["title"], str(new["body"]), new["tags"], new["media"])
     verdict = await screen(ctx, viewer, "post", texts)
     new["title"], new["body"] = verdict.fields["title"] or None, verdict.fields["body"]
     changed = {key: value for key, value in new.items() if value != old[key]}
@@ -270,7 +266,7 @@ async def update_post(ctx: Context, post_id: int, changes: PostChanges) -> Post:
             await log.changed(SearchEntity.POST, post.id)
             # An edit that trips a rule goes to the queue; the post stays up meanwhile.
             verdict.hold_reasons.clear()
-            await review_if_needed(log, verdict, _target(post), viewer.id)
+            await review_if_needed(log, verdict, target(post), viewer.id)
     return post
 
 
@@ -279,7 +275,7 @@ async def publish_post(ctx: Context, post_id: int) -> Post:
     if post.state != PostState.DRAFT:
         raise Conflict("Only drafts can be published.")
     viewer = policies.require_writer(ctx.viewer)
-    texts = _screened_fields(post.title, post.body, post.tags, post.media)
+    texts = screened_fields(post.title, post.body, post.tags, post.media)
     verdict = await screen(ctx, viewer, "post", texts)
     now = datetime.now(UTC)
     async with writing(ctx.hub) as log:
@@ -297,7 +293,7 @@ async def publish_post(ctx: Context, post_id: int) -> Post:
         await post.refresh_from_db()
         if not verdict.held:
             await went_live(log, post)
-        await review_if_needed(log, verdict, _target(post), viewer.id)
+        await review_if_needed(log, verdict, target(post), viewer.id)
     return post
 
 
@@ -322,91 +318,6 @@ async def schedule_post(ctx: Context, post_id: int, publish_at: datetime | None)
     return post
 
 
-class DueRetries:
-    """Scheduled posts whose publishing failed, retried with a growing pause (one process's
-    memory: another process may try sooner, which is harmless, since publishing is claimed)."""
-
-    FIRST_PAUSE = 5.0
-    MAX_PAUSE = 600.0
-
-    def __init__(self) -> None:
-        self._failures: dict[int, tuple[int, float]] = {}
-
-    def waiting(self, post_id: int, now: float) -> bool:
-        failure = self._failures.get(post_id)
-        return failure is not None and failure[1] > now
-
-    def failed(self, post_id: int, now: float) -> float:
-        count = self._failures.get(post_id, (0, 0.0))[0] + 1
-        pause = min(self.FIRST_PAUSE * 2 ** (count - 1), self.MAX_PAUSE)
-        self._failures[post_id] = (count, now + pause)
-        return pause
-
-    def succeeded(self, post_id: int) -> None:
-        self._failures.pop(post_id, None)
-
-
-async def publish_due_posts(
-    now: datetime | None = None,
-    hub: Hub | None = None,
-    rules: RuleCache | None = None,
-    retries: DueRetries | None = None,
-) -> list[int]:
-    """Publish every scheduled draft whose time has come, screened against the rules as they
-    are now: a post that trips a rule waits for a moderator instead. Safe to run in several
-    processes at once: each post is claimed by a conditional update, so it goes out once.
-    One post that fails is logged and retried later with a growing pause; the others go on."""
-    moment = now or datetime.now(UTC)
-    due = cast(
-        list[int],
-        await Post.filter(state=PostState.DRAFT, scheduled_at__lte=moment).values_list(
-            "id", flat=True
-        ),
-    )
-    ruleset = await (rules or RuleCache()).current()
-    published = []
-    clock = time.monotonic()
-    for post_id in due:
-        if retries is not None and retries.waiting(post_id, clock):
-            continue
-        try:
-            if await _publish_due(post_id, moment, hub, ruleset):
-                published.append(post_id)
-            if retries is not None:
-                retries.succeeded(post_id)
-        except Exception:
-            pause = retries.failed(post_id, clock) if retries is not None else 0.0
-            log.exception("publishing scheduled post %s failed; retrying in %.0f s", post_id, pause)
-    return published
-
-
-async def _publish_due(post_id: int, moment: datetime, hub: Hub | None, ruleset: RuleSet) -> bool:
-    post = await Post.get(id=post_id)
-    fields = _screened_fields(post.title, post.body, post.tags, post.media)
-    masked, hits = ruleset.screen_fields(fields)
-    # Nobody is there to be refused: what a rule would block or hold waits for review.
-    held = any(h.action in (RuleAction.BLOCK, RuleAction.HOLD) for h in hits)
-    verdict = Verdict(masked, tuple(hits), ["SCREENING"] if held else [])
-    async with writing(hub) as events:
-        claimed = await Post.filter(
-            id=post_id, state=PostState.DRAFT, scheduled_at__lte=moment
-        ).update(
-            state=PostState.HELD if held else PostState.PUBLISHED,
-            published_at=None if held else moment,
-            scheduled_at=None,
-            title=masked["title"] or None,
-            body=masked["body"],
-            updated_at=moment,
-        )
-        if not claimed:
-            return False
-        await post.refresh_from_db()
-        if not held:
-            await went_live(events, post)
-        await review_if_needed(events, verdict, _target(post), post.author_id)
-    return not held
-
-
 async def delete_post(ctx: Context, post_id: int) -> int:
     viewer = policies.require_writer(ctx.viewer)
     post = await visible_post(ctx, post_id)
@@ -419,7 +330,7 @@ async def delete_post(ctx: Context, post_id: int) -> int:
         raise Forbidden("Only the author can delete this post.")
     async with writing(ctx.hub) as log:
         if not policies.can_edit_post(post, acts_for):
-            await deleted_by_staff(log, viewer, _target(post))
+            await deleted_by_staff(log, viewer, target(post))
         await post.delete()
         if post.state == PostState.PUBLISHED:
             await log.add(EventKind.POST_REMOVED, post_id=post_id, group_id=post.group_id)

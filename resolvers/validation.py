@@ -1,6 +1,6 @@
 """Input rules shared by the use cases. Each check raises InvalidInput naming the field.
 
-Texts pass `moderation.text` on the way in: long texts lose control and bidirectional
+Texts pass `moderation.names` on the way in: long texts lose control and bidirectional
 characters and NULs (which PostgreSQL refuses and which can reorder what others see); names
 and short labels are refused if they carry any, or invisible spaces. A lone UTF-16 surrogate
 (valid in JSON, not in UTF-8) is refused everywhere, before it reaches a database driver.
@@ -13,7 +13,7 @@ import re
 import unicodedata
 from urllib.parse import urlsplit
 
-from moderation import text as texts
+from moderation import names as texts
 from server.errors import InvalidInput
 
 HANDLE_RE = re.compile(r"^[a-z][a-z0-9_]{2,29}$")

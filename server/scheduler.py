@@ -7,8 +7,8 @@ import asyncio
 import logging
 
 from resolvers.moderation import end_due_suspensions
-from resolvers.posts import DueRetries, publish_due_posts
 from resolvers.rules import RuleCache
+from resolvers.scheduled import DueRetries, publish_due_posts
 from server.broadcast import Hub
 
 log = logging.getLogger(__name__)

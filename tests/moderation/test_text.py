@@ -7,18 +7,17 @@ import time
 
 import pytest
 
-from moderation.text import (
+from moderation.names import (
     clean_body,
-    fold_pattern,
     handle_key,
     has_surrogate,
     is_reserved_handle,
     looks_like,
-    matching_form,
     name_problem,
     names_look_alike,
     skeleton,
 )
+from moderation.text import fold_pattern, matching_form
 
 BYPASSES = [
     "scam",

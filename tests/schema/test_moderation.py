@@ -554,7 +554,7 @@ async def test_moderators_edit_and_delete_rules_and_each_change_is_audited(api: 
 
 
 async def test_a_scheduled_post_is_screened_when_it_falls_due(api: Api) -> None:
-    from resolvers.posts import publish_due_posts
+    from resolvers.scheduled import publish_due_posts
 
     mod = await staff(api, "mia")
     writer = await api.register("writer")

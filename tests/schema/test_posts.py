@@ -224,7 +224,7 @@ SCHEDULE = """mutation($input: SchedulePostInput!) { schedulePost(input: $input)
 
 
 async def test_scheduled_post_publishes_itself_when_due(api):
-    from resolvers.posts import publish_due_posts
+    from resolvers.scheduled import publish_due_posts
 
     ann = await api.register("ann")
     pid = await post_id(api, ann, publish=False)

@@ -16,8 +16,8 @@ from typing import Any
 
 import pytest
 
-from resolvers import posts as post_cases
-from resolvers.posts import DueRetries, publish_due_posts
+from resolvers import scheduled as scheduled_cases
+from resolvers.scheduled import DueRetries, publish_due_posts
 from schema.relay import encode_id
 from server.models import (
     AccountState,
@@ -103,14 +103,14 @@ async def test_one_failing_scheduled_post_holds_back_neither_the_others_nor_susp
         )
         for body in ("breaks the publisher", "goes out")
     ]
-    went_live = post_cases.went_live
+    went_live = scheduled_cases.went_live
 
     async def failing(log: Any, row: Post) -> None:
         if row.id == broken.id:
             raise RuntimeError("a publisher bug")
         await went_live(log, row)
 
-    monkeypatch.setattr(post_cases, "went_live", failing)
+    monkeypatch.setattr(scheduled_cases, "went_live", failing)
     retries = DueRetries()
     assert await publish_due_posts(retries=retries) == [fine.id]
     assert (await Post.get(id=broken.id)).state == PostState.DRAFT  # rolled back, retried later
@@ -127,7 +127,7 @@ async def test_one_failing_scheduled_post_holds_back_neither_the_others_nor_susp
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)
     assert (await User.get(handle="sanctioned")).state == AccountState.ACTIVE
-    monkeypatch.setattr(post_cases, "went_live", went_live)
+    monkeypatch.setattr(scheduled_cases, "went_live", went_live)
     assert await publish_due_posts(retries=DueRetries()) == [broken.id]
 
 

@@ -130,7 +130,7 @@ async def test_register_refuses_a_handle_that_passes_for_a_staff_or_persona_hand
     assert await handles() == before
 
 
-# Ordinary handles near the reserved words: documented in moderation/text.py.
+# Ordinary handles near the reserved words: documented in moderation/names.py.
 ORDINARY_HANDLES = ["supporter", "help_me", "car_service", "rootbeer", "anna", "charging_fan"]
 
 
