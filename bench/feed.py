@@ -25,9 +25,6 @@ import logging.handlers
 import os
 import pstats
 import random
-import socket
-import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -35,22 +32,33 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-# Run as a script, this file's folder heads sys.path, where bench/search.py would shadow `search`.
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+# Run as a script, this file's folder heads sys.path, where bench/search.py would shadow
+# `search`: the repository root takes its place.
+HERE = Path(__file__).resolve().parent
+sys.path[:] = [str(HERE.parent)] + [p for p in sys.path if Path(p or ".").resolve() != HERE]
 
 import httpx  # noqa: E402
 from tortoise.expressions import Q, Subquery  # noqa: E402
 
+from bench.common import (  # noqa: E402
+    ROOT,
+    SECRET,
+    bench_database,
+    cpu_seconds,
+    free_port,
+    machine,
+    percentiles,
+    process_serving,
+)
 from moderation.policies import visible_posts  # noqa: E402
+from resolvers.feeds import HOME_FEED  # noqa: E402
 from resolvers.pagination import encode_cursor  # noqa: E402
-from resolvers.posts import HOME_FEED  # noqa: E402
 from schema.relay import encode_id  # noqa: E402
 from server import models as m  # noqa: E402
 from server.db import Database  # noqa: E402
 from server.security import hash_password, issue_token, read_token  # noqa: E402
 from server.settings import Settings  # noqa: E402
 
-SECRET = "bench-secret-" + "0123456789" * 4
 PAGE = 20
 QUERY = """query Home($first: Int) { homeFeed(first: $first) { edges { cursor node {
   id kind title body tags publishedAt commentCount reactionCount viewerReactions
@@ -60,7 +68,6 @@ POST_COLUMNS = "id kind title body tags published_at comment_count reaction_coun
 USER_COLUMNS = "id handle display_name avatar_url identity".split()
 BADGE_COLUMNS = "user_id department title executive".split()
 GROUP_COLUMNS = "id slug name certified".split()
-ROOT = str(Path(__file__).resolve().parent.parent)
 
 
 async def generate(url: str) -> str:
@@ -237,33 +244,15 @@ def serve(kind: str, url: str, port: int, instrumented: bool) -> None:
 @contextlib.contextmanager
 def server(kind: str, url: str, token: str, instrumented: bool = False) -> Any:
     """A server subprocess; yields its feed request and a function reading its CPU seconds."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     args = [sys.executable, __file__, "--serve", kind, "--database-url", url, "--port", str(port)]
-    process = subprocess.Popen(args + ["--instrumented"] * instrumented)
     base, headers = f"http://127.0.0.1:{port}", {"authorization": f"Bearer {token}"}
     request: dict[str, Any] = {"method": "GET", "url": f"{base}/feed", "headers": headers}
     if kind == "graphql":
         body = {"query": QUERY, "variables": {"first": PAGE}}
         request |= {"method": "POST", "url": f"{base}/graphql", "json": body}
-
-    def cpu_seconds() -> float:  # user + system time of the server process, all threads (Linux)
-        fields = Path(f"/proc/{process.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-    try:
-        for _ in range(300):
-            if process.poll() is not None:
-                raise RuntimeError(f"the {kind} server exited with {process.returncode}")
-            with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            time.sleep(0.1)
-        yield request, cpu_seconds
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
+    with process_serving(args + ["--instrumented"] * instrumented, port) as process:
+        yield request, functools.partial(cpu_seconds, process.pid)
 
 
 async def load(request: dict[str, Any], n: int, workers: int, warmup: int = 50) -> Any:
@@ -289,8 +278,8 @@ def measure(request: dict[str, Any], n: int, workers: int, server_cpu: Any) -> d
     asyncio.run(load(request, 0, 1))  # connections and caches warm before the CPU is read
     cpu = server_cpu()
     latencies, elapsed, client_cpu = asyncio.run(load(request, n, workers, warmup=0))
-    cpu, cuts = server_cpu() - cpu, statistics.quantiles(latencies, n=100)
-    return {"rps": n / elapsed, "p50": cuts[49] * 1000, "p99": cuts[98] * 1000,
+    cpu, (p50, p99) = server_cpu() - cpu, percentiles(latencies, 50, 99)
+    return {"rps": n / elapsed, "p50": p50 * 1000, "p99": p99 * 1000,
             "cpu_ms": cpu / n * 1000, "busy": cpu / elapsed,
             "client": client_cpu / elapsed}  # fmt: skip
 
@@ -311,8 +300,8 @@ def package(path: str) -> str:
         return "C functions (builtins, sqlite3, ...)"
     if "site-packages/" in path:
         return path.split("site-packages/")[1].split("/")[0].removesuffix(".py")
-    if path.startswith(ROOT):
-        return "this repository: " + path[len(ROOT) + 1 :].split("/")[0]
+    if path.startswith(f"{ROOT}/"):
+        return "this repository: " + path[len(str(ROOT)) + 1 :].split("/")[0]
     if "/lib/python3" in path:
         return "stdlib: " + path.rpartition("/lib/python3")[2].split("/")[1].removesuffix(".py")
     return path
@@ -356,7 +345,7 @@ def run(url: str, args: argparse.Namespace) -> None:
 
     print(
         f"home feed, {PAGE} posts/page, {args.requests} requests after 50 warm-up, concurrency "
-        f"{args.concurrency}, {url.split(':', 1)[0]}, {os.cpu_count()} CPUs"
+        f"{args.concurrency}, {url.split(':', 1)[0]}, {machine()}"
     )
     for kind, r in results.items():
         print(f"  {kind:12s} {r['rps']:7.1f} req/s  p50 {r['p50']:6.1f} ms  p99 {r['p99']:6.1f} ms")
@@ -379,17 +368,6 @@ def run(url: str, args: argparse.Namespace) -> None:
         report_profile(kind, stats, args.profile)
 
 
-async def postgres(url: str, statement: str) -> None:
-    """Runs `statement` in the server's `postgres` database (creating or dropping ours)."""
-    import asyncpg
-
-    conn = await asyncpg.connect(url.rpartition("/")[0] + "/postgres")
-    try:
-        await conn.execute(statement)
-    finally:
-        await conn.close()
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -404,17 +382,12 @@ def main() -> None:
     args = parser.parse_args()
     if args.serve:
         serve(args.serve, args.database_url, args.port, args.instrumented)
-    elif (given := args.database_url or "").startswith("postgres"):
-        name = f"bench_feed_{random.randbytes(4).hex()}"
-        url = "postgres://" + given.split("://", 1)[1].rpartition("/")[0] + "/" + name
-        asyncio.run(postgres(url, f'CREATE DATABASE "{name}"'))
-        try:
-            run(url, args)
-        finally:
-            asyncio.run(postgres(url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    else:
-        with tempfile.TemporaryDirectory() as tmp:
-            run(f"sqlite://{Path(tmp) / 'bench.sqlite3'}", args)
+        return
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        bench_database(args.database_url, "feed", Path(tmp)) as url,
+    ):
+        run(url, args)
 
 
 if __name__ == "__main__":

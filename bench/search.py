@@ -47,7 +47,6 @@ import os
 import random
 import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -58,11 +57,22 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-# Run as a script, this file's folder heads sys.path, and this file would shadow `search`.
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+# Run as a script, this file's folder heads sys.path, and this file would shadow `search`: the
+# repository root takes its place.
+HERE = Path(__file__).resolve().parent
+sys.path[:] = [str(HERE.parent)] + [p for p in sys.path if Path(p or ".").resolve() != HERE]
 
 import httpx  # noqa: E402
 
+from bench.common import (  # noqa: E402
+    ROOT,
+    bench_database,
+    community_server,
+    cpu_seconds,
+    machine,
+    percentiles,
+    wait_until,
+)
 from schema.relay import encode_id  # noqa: E402
 from search.engine import SearchEngine  # noqa: E402
 from search.process import EmbeddedMeilisearch, MeilisearchEndpoint  # noqa: E402
@@ -71,8 +81,6 @@ from search.reindex import reindex  # noqa: E402
 from server import models as m  # noqa: E402
 from server.db import Database  # noqa: E402
 
-ROOT = Path(__file__).resolve().parent.parent
-SECRET = "bench-secret-" + "0123456789" * 4
 PREFIX = "bench_"
 PAGE = 20
 GOAL_DOCS_PER_SECOND = 5_000
@@ -307,63 +315,23 @@ async def timed_reindex(url: str, endpoint: MeilisearchEndpoint) -> dict[str, An
 # --- the server ------------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @contextlib.contextmanager
 def server(url: str, endpoint: MeilisearchEndpoint, log_path: Path) -> Any:
-    """`python -m server serve` in production mode; yields its base URL and pid."""
-    port = free_port()
-    env = os.environ | {
-        "APP_ENV": "production", "SECRET_KEY": SECRET, "DATABASE_URL": url,
-        "MEILI_URL": endpoint.url, "MEILI_API_KEY": endpoint.api_key,
-        "SEARCH_INDEX_PREFIX": PREFIX, "SEED_DEMO": "0", "HOST": "127.0.0.1", "PORT": str(port),
-        "SCHEDULER_INTERVAL_SECONDS": "3600",
-    }  # fmt: skip
-    with log_path.open("ab") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "server", "serve"], cwd=ROOT, env=env, stdout=log,
-            stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-        )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(600):
-            if process.poll() is not None:
-                raise RuntimeError(f"the server exited ({process.returncode}):\n{tail(log_path)}")
-            with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            time.sleep(0.1)
-        else:
-            raise RuntimeError(f"the server did not answer /healthz:\n{tail(log_path)}")
-        for _ in range(600):  # it answers SERVICE_UNAVAILABLE until its indexes are prepared
+    """`python -m server serve` in production mode on the bench's indexes, once it searches;
+    yields its base URL and pid."""
+    meili = {"MEILI_URL": endpoint.url, "MEILI_API_KEY": endpoint.api_key}
+    with community_server(url, log_path, SEARCH_INDEX_PREFIX=PREFIX, **meili) as (base, process):
+
+        def searching() -> bool:  # SERVICE_UNAVAILABLE until its indexes are prepared
             body = {"query": SEARCH, "variables": {"q": QUERIES[0]}}
             answer = httpx.post(f"{base}/graphql", json=body, timeout=10).json()
             codes = {e.get("extensions", {}).get("code") for e in answer.get("errors", [])}
-            if not codes:
-                break
-            if codes != {"SERVICE_UNAVAILABLE"}:
+            if codes - {"SERVICE_UNAVAILABLE"}:
                 raise RuntimeError(f"search failed: {answer['errors']}")
-            time.sleep(0.1)
-        else:
-            raise RuntimeError("search stayed unavailable for a minute")
+            return not codes
+
+        wait_until(searching, 60, "search to be available")
         yield base, process.pid
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
-
-
-def tail(path: Path, lines: int = 30) -> str:
-    return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
-
-
-def cpu_seconds(pid: int) -> float:
-    """User + system time of a process, all threads (Linux)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 # --- the three sides -------------------------------------------------------------------------
@@ -474,9 +442,9 @@ async def measure(
 
 def summary(result: dict[str, Any]) -> dict[str, float]:
     seconds = [s for _, s in result["latencies"]]
-    cuts, count = statistics.quantiles(seconds, n=100), len(seconds)
+    (p50, p99), count = percentiles(seconds, 50, 99), len(seconds)
     cpu = {f"cpu_{k}": v / count * 1000 for k, v in result["cpu"].items()}
-    return {"rps": count / result["wall"], "p50": cuts[49] * 1000, "p99": cuts[98] * 1000} | cpu
+    return {"rps": count / result["wall"], "p50": p50 * 1000, "p99": p99 * 1000} | cpu
 
 
 # --- where the time goes ---------------------------------------------------------------------
@@ -729,10 +697,9 @@ def report(
 ) -> None:  # fmt: skip
     documents, seconds = sum(indexed["counts"].values()), indexed["seconds"]
     rate = documents / seconds
-    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(
         f"\nsearch benchmark: {counts['posts']:,} posts, {url.split(':', 1)[0]}, "
-        f"{os.cpu_count()} CPUs (load average now {load}), Meilisearch on this machine\n"
+        f"{machine()}, Meilisearch on this machine\n"
     )
     print("reindex (search.reindex.reindex, until Meilisearch has indexed everything)")
     print(f"  {'index':8s} {'documents':>10s} {'seconds':>8s} {'read+send':>10s} "
@@ -785,17 +752,6 @@ def report(
     print(f"  ratio GraphQL p50 / direct p50: {ratio:.2f}x")
 
 
-async def postgres(url: str, statement: str) -> None:
-    """Runs `statement` in the server's `postgres` database (creating or dropping ours)."""
-    import asyncpg
-
-    conn = await asyncpg.connect(url.rpartition("/")[0] + "/postgres")
-    try:
-        await conn.execute(statement)
-    finally:
-        await conn.close()
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -807,17 +763,11 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--profile", type=int, nargs="?", const=1000, default=0, metavar="N")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="bench-search-") as tmp:
-        if (given := args.database_url or "").startswith("postgres"):
-            name = f"bench_search_{random.randbytes(4).hex()}"
-            url = "postgres://" + given.split("://", 1)[1].rpartition("/")[0] + "/" + name
-            asyncio.run(postgres(url, f'CREATE DATABASE "{name}"'))
-            try:
-                run(url, args, Path(tmp))
-            finally:
-                asyncio.run(postgres(url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        else:
-            run(f"sqlite://{Path(tmp) / 'bench.sqlite3'}", args, Path(tmp))
+    with (
+        tempfile.TemporaryDirectory(prefix="bench-search-") as tmp,
+        bench_database(args.database_url, "search", Path(tmp)) as url,
+    ):
+        run(url, args, Path(tmp))
 
 
 if __name__ == "__main__":

@@ -10,6 +10,12 @@ broadcaster 0.3.1 has three defects this module works around (see DESIGN §10):
   with backoff, resubscribes every channel, and tells the hub, which asks every subscriber to
   resynchronise from the database (messages sent while the connection was down are lost).
 
+A subscription is handed out only once the backend has confirmed its channels. Redis drops a
+message published before it has processed the `SUBSCRIBE`, and its answer on the listening
+connection is the only sign that it has: `ReliableRedisBackend.subscribe()` waits for that
+answer (within a bound); the memory backend is confirmed by construction. So whoever is handed
+a subscription, or sees it counted by `Hub.subscriber_count()`, may publish at once.
+
 Each process holds one backend subscription per channel and fans out to bounded local queues; a
 subscriber that falls behind is dropped from live delivery and told to resynchronise instead of
 letting the queue grow.
@@ -27,6 +33,8 @@ from broadcaster._backends.base import BroadcastBackend
 from broadcaster._backends.memory import MemoryBackend
 from broadcaster._base import Event
 from redis import asyncio as aioredis
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -36,21 +44,37 @@ DOWN_ERRORS = (RedisConnectionError, RedisTimeoutError, ConnectionError, OSError
 
 
 class ReliableRedisBackend(BroadcastBackend):
-    def __init__(self, url: str, *, max_backoff: float = 5.0) -> None:
+    def __init__(self, url: str, *, max_backoff: float = 5.0, confirm_timeout: float = 5.0) -> None:
         self._url = url
         self._max_backoff = max_backoff
+        self._confirm_timeout = confirm_timeout
         self._channels: set[str] = set()
+        # One future per channel whose SUBSCRIBE Redis has yet to confirm; the listener resolves it.
+        self._unconfirmed: dict[str, asyncio.Future[None]] = {}
         self._queue: asyncio.Queue[Event] = asyncio.Queue()
         self._wake = asyncio.Event()
         self._conn: aioredis.Redis | None = None
+        self._listener: aioredis.Redis | None = None
         self._pubsub: Any = None
         self._supervisor: asyncio.Task[None] | None = None
         self.on_reconnect: Callable[[], None] = lambda: None
         self.reconnects = 0
 
     async def connect(self) -> None:
-        self._conn = aioredis.Redis.from_url(self._url, socket_connect_timeout=2)
-        self._pubsub = self._conn.pubsub()
+        # Two clients, because they must treat a dropped connection differently. A publish after
+        # Redis restarted meets a pooled connection the server closed: one retry on a fresh one
+        # delivers it (a duplicate only wakes subscribers twice). The listener must never
+        # reconnect behind the supervisor's back: it would miss the drop, and with it the resync.
+        self._conn = aioredis.Redis.from_url(
+            self._url,
+            socket_connect_timeout=2,
+            retry=Retry(NoBackoff(), 1),
+            retry_on_error=[RedisConnectionError],
+        )
+        self._listener = aioredis.Redis.from_url(
+            self._url, socket_connect_timeout=2, retry=Retry(NoBackoff(), 0)
+        )
+        self._pubsub = self._listener.pubsub()
         self._supervisor = asyncio.create_task(self._supervise())
 
     async def disconnect(self) -> None:
@@ -60,16 +84,45 @@ class ReliableRedisBackend(BroadcastBackend):
                 await self._supervisor
         with contextlib.suppress(*DOWN_ERRORS):
             await self._pubsub.aclose()
-        if self._conn is not None:
-            await self._conn.aclose()
+        for client in (self._listener, self._conn):
+            if client is not None:
+                await client.aclose()
 
     async def subscribe(self, channel: str) -> None:
+        """Returns once Redis has confirmed the subscription, so a message published from now on
+        is delivered. While Redis is unreachable it returns at once: the channel is subscribed on
+        reconnect, and the hub then resynchronises every subscriber. A confirmation that takes
+        longer than `confirm_timeout` is logged, not raised, for the same reason."""
         self._channels.add(channel)
+        # Made before SUBSCRIBE is sent: the listener may read the confirmation before this
+        # coroutine runs again.
+        confirmed = self._unconfirmed.setdefault(
+            channel, asyncio.get_running_loop().create_future()
+        )
         try:
-            await self._pubsub.subscribe(channel)
-        except DOWN_ERRORS:
-            log.warning("redis unreachable; %s will be subscribed on reconnect", channel)
-        self._wake.set()  # only now: the listener needs a recorded channel
+            try:
+                await self._pubsub.subscribe(channel)
+            except DOWN_ERRORS:
+                log.warning("redis unreachable; %s will be subscribed on reconnect", channel)
+                return
+            finally:
+                self._wake.set()  # only now: the listener needs a recorded channel
+            try:
+                await asyncio.wait_for(asyncio.shield(confirmed), self._confirm_timeout)
+            except TimeoutError:
+                log.warning(
+                    "redis did not confirm the subscription to %s within %.1fs",
+                    channel,
+                    self._confirm_timeout,
+                )
+        finally:
+            if self._unconfirmed.get(channel) is confirmed:
+                del self._unconfirmed[channel]
+
+    def _confirm(self, channel: str) -> None:
+        confirmed = self._unconfirmed.get(channel)
+        if confirmed is not None and not confirmed.done():
+            confirmed.set_result(None)
 
     async def unsubscribe(self, channel: str) -> None:
         self._channels.discard(channel)
@@ -104,6 +157,8 @@ class ReliableRedisBackend(BroadcastBackend):
                         await self._queue.put(
                             Event(message["channel"].decode(), message["data"].decode())
                         )
+                    elif message["type"] == "subscribe":
+                        self._confirm(message["channel"].decode())
                 # listen() ends when redis-py holds no channel. Sleep until the next subscribe,
                 # unless channels are owed: waking on a set event and a listen() that ends at
                 # once never yield, so the sleep(0) keeps this loop from freezing the event loop.
@@ -118,8 +173,8 @@ class ReliableRedisBackend(BroadcastBackend):
                 backoff = min(backoff * 2, self._max_backoff)
                 with contextlib.suppress(*DOWN_ERRORS):
                     await self._pubsub.aclose()
-                assert self._conn is not None
-                self._pubsub = self._conn.pubsub()
+                assert self._listener is not None
+                self._pubsub = self._listener.pubsub()
 
 
 def create_backend(url: str) -> BroadcastBackend:
@@ -211,6 +266,8 @@ class Hub:
         self._subscribers: dict[str, set[Subscription]] = {}
         self._backend_channels: set[str] = set()
         self._sync_lock = asyncio.Lock()
+        # Subscriptions handed out: every channel of theirs confirmed by the backend.
+        self._live: set[Subscription] = set()
         # Reads every subscriber here makes alike for one event (see resolvers.live).
         self.shared = Shared()
         self._dispatcher: asyncio.Task[None] | None = None
@@ -255,9 +312,11 @@ class Hub:
             self._subscribers.setdefault(channel, set()).add(subscription)
         try:
             for channel in channels:
-                await self._sync(channel)
+                await self._sync(channel)  # returns once the backend has confirmed the channel
+            self._live.add(subscription)
             yield subscription
         finally:
+            self._live.discard(subscription)
             for channel in channels:
                 subscribers = self._subscribers.get(channel)
                 if subscribers is not None:
@@ -268,7 +327,9 @@ class Hub:
 
     async def _sync(self, channel: str) -> None:
         """Make the backend subscription match whether anyone here wants the channel. Changes
-        are serialised, so a leaving last subscriber cannot undo a newcomer's subscribe."""
+        are serialised, so a leaving last subscriber cannot undo a newcomer's subscribe. With
+        Redis each new channel waits for its confirmation, a round trip: 1,000 first subscribers
+        of 1,000 channels were all in after 0.26 s here, against 0.17 s unconfirmed."""
         wanted = bool(self._subscribers.get(channel))
         if wanted == (channel in self._backend_channels):
             return  # the common case: nothing to change, no waiting
@@ -283,4 +344,6 @@ class Hub:
                     await self._backend.unsubscribe(channel)
 
     def subscriber_count(self) -> int:
-        return len({s for subs in self._subscribers.values() for s in subs})
+        """Subscriptions handed out and not yet left. Counted only once the backend has
+        confirmed their channels: a message published after the count went up reaches them."""
+        return len(self._live)

@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 import redis
+from redis import asyncio as aioredis
 
 from server.broadcast import RESYNC, Hub, Subscription
 from tests.conftest import require_service
@@ -45,23 +46,38 @@ async def test_a_published_message_reaches_every_local_subscriber(hub):
         assert await asyncio.wait_for(b.get(), 5) == "hello"
 
 
+async def test_redis_holds_the_subscription_before_it_is_handed_out(shared_redis):
+    """Redis answers SUBSCRIBE on the listening connection; until then a message published to
+    the channel is dropped. A subscription (and the count that /healthz reports) waits for it."""
+    hub = Hub(shared_redis)
+    await hub.start()
+    admin = aioredis.Redis.from_url(shared_redis)
+    try:
+        name = channel("confirmed")
+        async with hub.subscribe(name):
+            assert hub.subscriber_count() == 1
+            assert await admin.pubsub_numsub(name) == [(name.encode(), 1)]
+        assert hub.subscriber_count() == 0
+    finally:
+        await admin.aclose()
+        await hub.stop()
+
+
 async def test_concurrent_first_subscribers_all_stay_registered(hub):
     """broadcaster registers a channel's first subscriber after an await, so concurrent first
     subscribers replaced each other (1 of 50 stayed) and the rest failed on leaving."""
     name = channel("concurrent")
-    entered = asyncio.Event()
+    all_in = asyncio.Barrier(51)  # the 50 subscribers, each handed its subscription, and the test
     received: list[str] = []
 
     async def subscriber() -> None:
         async with hub.subscribe(name) as sub:
-            await entered.wait()
+            await all_in.wait()
             received.append(await asyncio.wait_for(sub.get(), 5))
 
     tasks = [asyncio.create_task(subscriber()) for _ in range(50)]
-    while hub.subscriber_count() < 50:
-        await asyncio.sleep(0.01)
-    await asyncio.sleep(0.2)  # let the backend subscription settle
-    entered.set()
+    await asyncio.wait_for(all_in.wait(), 10)
+    assert hub.subscriber_count() == 50
     await hub.publish(name, "to all")
     await asyncio.gather(*tasks)
     assert received == ["to all"] * 50
@@ -73,19 +89,19 @@ async def test_resubscribing_after_the_last_subscriber_left_still_delivers(hub):
     async with hub.subscribe(name):
         pass
     async with hub.subscribe(name) as sub:
-        await asyncio.sleep(0.1)
         await hub.publish(name, "still here")
         assert await asyncio.wait_for(sub.get(), 5) == "still here"
 
 
 async def test_a_slow_subscriber_gets_a_resync_instead_of_an_unbounded_queue(hub):
-    name = channel("slow")
-    async with hub.subscribe(name) as sub:
-        await asyncio.sleep(0.1)
+    name, marker = channel("slow"), channel("slow-marker")
+    async with hub.subscribe(name) as sub, hub.subscribe(marker) as dispatched:
         for i in range(50):
             await hub.publish(name, str(i))
-        await asyncio.sleep(0.3)
-        assert len(sub) <= 5
+        # One publisher and one listener keep the order: once the marker is in, so are the 50.
+        await hub.publish(marker, "after the 50")
+        assert await asyncio.wait_for(dispatched.get(), 5) == "after the 50"
+        assert len(sub) == 1
         assert await asyncio.wait_for(sub.get(), 5) == RESYNC
         await hub.publish(name, "after")
         assert await asyncio.wait_for(sub.get(), 5) == "after"
@@ -104,7 +120,7 @@ async def test_subscription_hands_out_messages_in_order_and_waits_for_the_next()
     sub.deliver("b")
     assert [await sub.get(), await sub.get()] == ["a", "b"]
     waiting = asyncio.create_task(sub.get())
-    await asyncio.sleep(0)
+    await asyncio.sleep(0)  # not a wait for anything: one turn of the loop, to start the task
     assert not waiting.done()
     sub.deliver("c")
     assert await asyncio.wait_for(waiting, 1) == "c"
@@ -125,13 +141,31 @@ async def test_redis_drop_is_survived_subscribers_resync_and_publishing_never_ra
     try:
         name = channel("drop")
         async with hub.subscribe(name) as sub:
-            await asyncio.sleep(0.1)
             assert await hub.publish(name, "before")
             assert await asyncio.wait_for(sub.get(), 5) == "before"
-            private_redis.stop()
+            await private_redis.stop()
             assert await hub.publish(name, "while down") is False
-            await asyncio.sleep(1.5)
-            private_redis.start()
+            await private_redis.start()
+            assert await asyncio.wait_for(sub.get(), 20) == RESYNC
+            assert await hub.publish(name, "after")
+            assert await asyncio.wait_for(sub.get(), 5) == "after"
+    finally:
+        await hub.stop()
+
+
+async def test_redis_restarting_at_once_still_resyncs_and_the_next_publish_is_delivered(
+    private_redis,
+):
+    """A restart quicker than anyone's retry: the listener must still see the drop (or the
+    subscriber is never told it missed something), and the publisher's pooled connection, closed
+    by the old server, must not swallow the first message after."""
+    hub = Hub(private_redis.url, queue_size=10)
+    await hub.start()
+    try:
+        name = channel("blip")
+        async with hub.subscribe(name) as sub:
+            await private_redis.stop()
+            await private_redis.start()
             assert await asyncio.wait_for(sub.get(), 20) == RESYNC
             assert await hub.publish(name, "after")
             assert await asyncio.wait_for(sub.get(), 5) == "after"

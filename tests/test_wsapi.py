@@ -14,6 +14,7 @@ import pytest
 
 from server.app import create_app
 from tests.conftest import Api
+from tests.waiting import eventually
 from tests.wsapi import LEGACY_WS, PROTOCOLS, TRANSPORT_WS, SocketClosed, WsApi, serving
 
 CREATE_POST = """mutation($body: String!) { createPost(input: {kind: MOMENT, body: $body}) {
@@ -69,10 +70,11 @@ async def test_a_subscription_receives_a_post_created_over_http(same_server_api,
         assert (await feed.next())["data"] == {"postAdded": {"post": {"body": "seen live"}}}
         await feed.nothing(0.3)
         await feed.stop()
-    # The server lets go of it once the client is gone.
-    async with asyncio.timeout(5):
-        while await ws_api.subscribers():
-            await asyncio.sleep(0.02)
+
+    async def released() -> bool:  # the server lets go of it once the client is gone
+        return await ws_api.subscribers() == 0
+
+    await eventually(released, within=5)
 
 
 async def test_queries_and_subscriptions_share_one_open_connection(ws_api):
@@ -128,8 +130,8 @@ async def test_serving_leaves_no_task_thread_or_socket_behind(settings, db):
             assert (await connection.execute("{ viewer { handle } }"))["data"] == {"viewer": None}
         # gone while its subscription runs: the server must let go of both
         assert (await ws_api.data("{ viewer { handle } }")) == {"viewer": None}
-    await asyncio.sleep(0)  # tasks cancelled on the way out (the scheduler) finish on this tick
-    assert asyncio.all_tasks() - tasks == set()
+    # Tasks cancelled on the way out (the scheduler) finish on the loop's next turns.
+    await eventually(lambda: asyncio.all_tasks() <= tasks, within=5, what="no task left")
     assert threading.active_count() == threads
     with pytest.raises(ConnectionRefusedError):
         socket.create_connection(("127.0.0.1", urlsplit(url).port), timeout=1)

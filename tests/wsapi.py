@@ -36,6 +36,7 @@ from websockets.exceptions import ConnectionClosed
 from websockets.typing import Subprotocol
 
 from tests.clients import GraphQLClient
+from tests.waiting import eventually
 
 TRANSPORT_WS = "graphql-transport-ws"
 LEGACY_WS = "graphql-ws"
@@ -59,9 +60,17 @@ class InProcessServer(uvicorn.Server):
     SIGTERM handlers for its own while it runs and re-raises a caught signal when it stops: a
     Ctrl+C during a test would stop this server instead of pytest. The signals stay pytest's."""
 
+    def __init__(self, config: uvicorn.Config) -> None:
+        super().__init__(config)
+        self.ready = asyncio.Event()  # set once it listens, its lifespan started
+
     @contextlib.contextmanager
     def capture_signals(self) -> Iterator[None]:
         yield
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets)
+        self.ready.set()
 
 
 async def _serve(server: InProcessServer, listener: socket.socket) -> None:
@@ -98,18 +107,26 @@ async def serving(app: Any, timeout: float = 10) -> AsyncIterator[str]:
         port = listener.getsockname()[1]
         task = asyncio.create_task(_serve(server, listener), name=f"uvicorn :{port}")
         try:
-            deadline = time.monotonic() + timeout
-            while not server.started:
-                if task.done():
-                    task.result()
-                    raise RuntimeError("uvicorn stopped before it started")
-                if time.monotonic() > deadline:
-                    raise AssertionError(f"uvicorn did not start within {timeout}s")
-                await asyncio.sleep(0.01)
+            await _started(server, task, timeout)
             yield f"ws://127.0.0.1:{port}/graphql"
         finally:
             server.should_exit = True
             await _stopped(server, task, timeout)
+
+
+async def _started(server: InProcessServer, task: asyncio.Task[None], timeout: float) -> None:
+    ready = asyncio.create_task(server.ready.wait())
+    try:
+        await asyncio.wait({task, ready}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        ready.cancel()
+        await asyncio.wait({ready})
+    if server.ready.is_set():
+        return
+    if task.done():
+        task.result()
+        raise RuntimeError("uvicorn stopped before it started")
+    raise AssertionError(f"uvicorn did not start within {timeout}s")
 
 
 async def _stopped(server: InProcessServer, task: asyncio.Task[None], timeout: float) -> None:
@@ -299,16 +316,23 @@ class Connection:
             del self.queues[id]
 
     async def subscribe(self, query: str, variables: dict[str, Any] | None = None) -> Subscription:
-        """Starts a subscription and returns once the server has registered it (its /healthz
-        count went up: neither protocol acknowledges a subscription) or ended it."""
+        """Starts a subscription and returns once the server counts it or has ended it. Neither
+        protocol acknowledges a subscription; the /healthz count goes up once the server's
+        pub/sub has confirmed its channels, so whatever is published next reaches it."""
         before = await self.api.subscribers()
         id, queue = self.open()
         start = "subscribe" if self.protocol == TRANSPORT_WS else "start"
         payload = {"query": query, "variables": variables or {}}
         await self.send({"type": start, "id": id, "payload": payload})
-        async with _within(self.api.timeout, f"the server to register subscription {id}"):
-            while queue.empty() and await self.api.subscribers() <= before:
-                await asyncio.sleep(0.02)
+
+        async def counted_or_ended() -> bool:
+            return not queue.empty() or await self.api.subscribers() > before
+
+        await eventually(
+            counted_or_ended,
+            within=self.api.timeout,
+            what=f"the server to register subscription {id}",
+        )
         return Subscription(self, id, queue)
 
 

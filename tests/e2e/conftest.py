@@ -5,10 +5,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-import subprocess
 import sys
-import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +17,7 @@ from gql import Client, gql
 from gql.transport.websockets import WebsocketsTransport
 
 from tests.conftest import free_port
+from tests.waiting import eventually
 
 TRANSPORT_WS = WebsocketsTransport.GRAPHQLWS_SUBPROTOCOL  # graphql-transport-ws
 LEGACY_WS = WebsocketsTransport.APOLLO_SUBPROTOCOL  # graphql-ws
@@ -38,31 +38,39 @@ class ServerProcess:
             "SCHEDULER_INTERVAL_SECONDS": "0.2",
             **env,
         }
-        self.process: subprocess.Popen[bytes] | None = None
+        self.process: asyncio.subprocess.Process | None = None
 
-    def start(self, timeout: float = 60) -> ServerProcess:
-        with open(self.log, "ab") as log:  # a file: a pipe could fill and block the server
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "server", "serve"],
+    async def start(self, timeout: float = 60) -> ServerProcess:
+        """Starts the server and returns once `/healthz` answers."""
+        log = await asyncio.to_thread(self.log.open, "ab")
+        with log:  # a file: a pipe could fill and block the server
+            self.process = await asyncio.create_subprocess_exec(
+                *(sys.executable, "-m", "server", "serve"),
                 cwd=self.workdir,
                 env=self.env,
                 stdout=log,
-                stderr=subprocess.STDOUT,
+                stderr=asyncio.subprocess.STDOUT,
             )
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise AssertionError(self.log.read_text())
-            with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(f"{self.base}/healthz", timeout=1).status_code == 200:
-                    return self
-            time.sleep(0.2)
-        raise AssertionError("server did not become healthy:\n" + self.log.read_text())
+        async with httpx.AsyncClient(timeout=1, trust_env=False) as client:
+            await eventually(
+                partial(self._healthy, client), within=timeout, what="a healthy server"
+            )
+        return self
 
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
+    async def _healthy(self, client: httpx.AsyncClient) -> bool:
+        assert self.process is not None
+        if self.process.returncode is not None:
+            raise AssertionError(f"the server exited:\n{self.logs()}")
+        try:
+            return (await client.get(f"{self.base}/healthz")).status_code == 200
+        except httpx.HTTPError:
+            return False
+
+    async def stop(self, timeout: float = 20) -> None:
+        """Asks the server to shut down and returns once it has exited."""
+        if self.process is not None and self.process.returncode is None:
             self.process.terminate()
-            self.process.wait(timeout=20)
+            await asyncio.wait_for(self.process.wait(), timeout)
 
     def logs(self) -> str:
         return self.log.read_text()
@@ -91,19 +99,24 @@ class ServerProcess:
         return data["register"]["token"]
 
     async def subscribers(self) -> int:
-        async with httpx.AsyncClient(timeout=5) as client:
+        """Live subscriptions, counted once the server's pub/sub has confirmed their channels."""
+        async with httpx.AsyncClient(timeout=5, trust_env=False) as client:
             return (await client.get(f"{self.base}/healthz")).json()["subscribers"]
 
     async def wait_subscribers(
         self, count: int, timeout: float = 15, stream: Stream | None = None
     ) -> None:
-        deadline = time.monotonic() + timeout
-        while await self.subscribers() < count:
-            if stream is not None and not stream.queue.empty():
+        async def registered() -> bool:
+            # Counted before it yields anything and until it ends: something in the stream
+            # before a count that stays short means it ended.
+            delivered = stream is not None and not stream.queue.empty()
+            if await self.subscribers() >= count:
+                return True
+            if stream is not None and delivered:
                 raise AssertionError(f"the subscription ended early: {stream.queue.get_nowait()!r}")
-            if time.monotonic() > deadline:
-                raise AssertionError(f"fewer than {count} subscribers registered")
-            await asyncio.sleep(0.05)
+            return False
+
+        await eventually(registered, within=timeout, what=f"{count} subscribers")
 
     @contextlib.asynccontextmanager
     async def subscribe(
@@ -115,8 +128,8 @@ class ServerProcess:
         ready: bool = True,
     ) -> AsyncIterator[Stream]:
         """Runs a subscription in the background; its results (or its error) fill a Stream.
-        With `ready`, waits until the server has registered it (graphql-transport-ws has no
-        acknowledgement of its own)."""
+        With `ready`, waits until the server counts it (graphql-transport-ws has no
+        acknowledgement of its own); from then on, whatever is published reaches it."""
         stream = Stream()
         before = await self.subscribers()
 
@@ -167,10 +180,10 @@ class Stream:
 
 
 @pytest.fixture
-def live_server(tmp_path: Path) -> Iterator[ServerProcess]:
+async def live_server(tmp_path: Path) -> AsyncIterator[ServerProcess]:
     """A server on its embedded defaults, without the demo community."""
-    server = ServerProcess(tmp_path, SEED_DEMO="0").start()
+    server = await ServerProcess(tmp_path, SEED_DEMO="0").start()
     try:
         yield server
     finally:
-        server.stop()
+        await server.stop()

@@ -14,12 +14,12 @@ POST_UPDATED = "subscription($ids: [ID!]!) { postUpdated(ids: $ids) { post { __t
 
 
 @pytest.fixture
-def demo_server(tmp_path):
-    server = ServerProcess(tmp_path, MEILI_EMBEDDED="0").start()
+async def demo_server(tmp_path):
+    server = await ServerProcess(tmp_path, MEILI_EMBEDDED="0").start()
     try:
         yield server
     finally:
-        server.stop()
+        await server.stop()
 
 
 async def token_of(server, handle):

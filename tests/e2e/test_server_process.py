@@ -3,9 +3,8 @@ the first time, and serves HTTP on HOST and PORT."""
 
 from __future__ import annotations
 
-import asyncio
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
@@ -13,18 +12,19 @@ import pytest
 
 from tests.conftest import free_port
 from tests.e2e.conftest import ServerProcess
+from tests.waiting import eventually
 
 SIGN_IN = """mutation($h: String!) { signIn(input: {handle: $h, password: "demo-password"}) {
   __typename ... on SignInSuccess { token viewer { handle role employeeBadge { title } } } } }"""
 
 
 @pytest.fixture
-def demo_server(tmp_path: Path) -> Iterator[ServerProcess]:
-    server = ServerProcess(tmp_path).start()
+async def demo_server(tmp_path: Path) -> AsyncIterator[ServerProcess]:
+    server = await ServerProcess(tmp_path).start()
     try:
         yield server
     finally:
-        server.stop()
+        await server.stop()
 
 
 async def test_serve_seeds_the_demo_community_and_answers_queries(demo_server):
@@ -58,14 +58,13 @@ async def test_scheduled_post_goes_live_in_the_running_server(demo_server):
         {"id": post_id, "at": when},
         token=token,
     )
-    deadline = time.monotonic() + 15
-    while time.monotonic() < deadline:
-        post = (
-            await demo_server.query("query($id: ID!) { post(id: $id) { state } }", {"id": post_id})
-        )["post"]
-        if post is not None and post["state"] == "PUBLISHED":
-            break
-        await asyncio.sleep(0.3)
+
+    async def published() -> bool:
+        query = "query($id: ID!) { post(id: $id) { state } }"
+        post = (await demo_server.query(query, {"id": post_id}))["post"]
+        return post is not None and post["state"] == "PUBLISHED"
+
+    await eventually(published, within=15, what="the scheduled post to go live")
     feed = await demo_server.query("{ globalFeed(first: 1) { edges { node { id } } } }")
     assert feed["globalFeed"]["edges"][0]["node"]["id"] == post_id
 
@@ -73,22 +72,24 @@ async def test_scheduled_post_goes_live_in_the_running_server(demo_server):
 async def test_restart_does_not_seed_twice(tmp_path):
     port = free_port()
     for _ in range(2):
-        server = ServerProcess(tmp_path, port=port).start()
+        server = ServerProcess(tmp_path, port=port)
         try:
+            await server.start()
             assert await server.query('{ user(handle: "admin") { handle } }') == {
                 "user": {"handle": "admin"}
             }
         finally:
-            server.stop()
+            await server.stop()
     assert "already seeded" in server.logs()
 
 
 async def wait_for_search(server: ServerProcess, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
     async with httpx.AsyncClient(timeout=5) as client:
-        while (await client.get(f"{server.base}/healthz")).json()["search"] != "ready":
-            assert time.monotonic() < deadline, server.logs()
-            await asyncio.sleep(0.2)
+
+        async def ready() -> bool:
+            return (await client.get(f"{server.base}/healthz")).json()["search"] == "ready"
+
+        await eventually(ready, within=timeout, what=f"search to get ready:\n{server.logs()}")
 
 
 async def test_serve_runs_its_own_meilisearch_and_the_demo_is_searchable(demo_server, tmp_path):
@@ -96,17 +97,17 @@ async def test_serve_runs_its_own_meilisearch_and_the_demo_is_searchable(demo_se
     endpoint = (tmp_path / "var" / "meilisearch" / "endpoint").read_text().strip()
     query = """{ search(query: "充电", first: 5) { estimatedTotal edges { node { __typename } } }
                  searchSuggestions(prefix: "char") { text type } }"""
-    deadline = time.monotonic() + 30
-    while True:  # the demo is indexed in the background once the server is up
-        found = await demo_server.query(query)
-        persona = {"text": "charging_assistant", "type": "USER"}
-        if persona in found["searchSuggestions"] or time.monotonic() > deadline:
-            break
-        await asyncio.sleep(0.3)
-    assert found["search"]["estimatedTotal"] > 0 and found["search"]["edges"]
-    assert persona in found["searchSuggestions"]
+    persona = {"text": "charging_assistant", "type": "USER"}
 
-    demo_server.stop()
+    async def indexed() -> dict | None:
+        found = await demo_server.query(query)
+        return found if persona in found["searchSuggestions"] else None
+
+    # The demo is indexed in the background once the server is up.
+    found = await eventually(indexed, within=30, what="the demo's persona in suggestions")
+    assert found["search"]["estimatedTotal"] > 0 and found["search"]["edges"]
+
+    await demo_server.stop()
     async with httpx.AsyncClient(timeout=2) as client:
         with pytest.raises(httpx.HTTPError):  # the child went with the server
             await client.get(f"{endpoint}/health")

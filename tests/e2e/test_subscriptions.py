@@ -228,14 +228,27 @@ async def test_notifications_arrive_live_and_reactions_group(live_server):
 async def test_subscriptions_per_connection_are_capped_and_idle_connections_pinged(tmp_path):
     from tests.e2e.conftest import ServerProcess
 
-    server = ServerProcess(tmp_path, SEED_DEMO="0", MAX_SUBSCRIPTIONS_PER_CONNECTION="3",
-                           WEBSOCKET_KEEPALIVE_SECONDS="0.5").start()
+    server = ServerProcess(
+        tmp_path,
+        SEED_DEMO="0",
+        MAX_SUBSCRIPTIONS_PER_CONNECTION="3",
+        WEBSOCKET_KEEPALIVE_SECONDS="0.5",
+    )
     try:
+        await server.start()
         async with websockets.connect(server.ws, subprotocols=[TRANSPORT_WS]) as ws:
             await ws.send(json.dumps({"type": "connection_init", "payload": {}}))
             assert json.loads(await ws.recv())["type"] == "connection_ack"
             for n in range(1, 5):
-                await ws.send(json.dumps({"id": str(n), "type": "subscribe", "payload": {"query": "subscription { postAdded { cursor } }"}}))
+                await ws.send(
+                    json.dumps(
+                        {
+                            "id": str(n),
+                            "type": "subscribe",
+                            "payload": {"query": "subscription { postAdded { cursor } }"},
+                        }
+                    )
+                )
             error = json.loads(await asyncio.wait_for(ws.recv(), 5))
         assert error["type"] == "error" and error["id"] == "4"
         assert "limit" in error["payload"][0]["message"]
@@ -244,4 +257,4 @@ async def test_subscriptions_per_connection_are_capped_and_idle_connections_ping
             kinds = [json.loads(await asyncio.wait_for(ws.recv(), 5))["type"] for _ in range(3)]
         assert kinds[0] == "connection_ack" and "ka" in kinds[1:]
     finally:
-        server.stop()
+        await server.stop()

@@ -18,6 +18,7 @@ from moderation.limits import (
     normalise,
 )
 from tests.conftest import PrivateRedis, free_port
+from tests.waiting import eventually
 
 
 @pytest.fixture
@@ -90,11 +91,12 @@ async def test_rate_limiter_allows_again_once_the_window_has_passed(limiter: Rat
     assert await limiter.hit("post:1", 2, 1) is None
     wait = await limiter.hit("post:1", 2, 1)
     assert wait is not None and 0 < wait <= 1
-    await asyncio.sleep(wait + 0.05)
+    await asyncio.sleep(wait + 0.05)  # the clock under test: allowed when it said it would be
     assert await limiter.hit("post:1", 2, 1) is None
 
 
 async def test_rate_limiter_window_slides_rather_than_resets(limiter: RateLimiter) -> None:
+    # The clock is under test here, not waited on: the two sleeps place two writes in time.
     assert await limiter.hit("k", 2, 1) is None
     await asyncio.sleep(0.5)
     assert await limiter.hit("k", 2, 1) is None
@@ -114,10 +116,10 @@ async def test_rate_limiter_keeps_keys_apart(limiter: RateLimiter) -> None:
 async def test_rate_limiter_does_not_count_refused_writes(limiter: RateLimiter) -> None:
     assert await limiter.hit("k", 1, 1) is None
     first = await limiter.hit("k", 1, 1)
-    await asyncio.sleep(0.3)
+    await asyncio.sleep(0.3)  # the clock under test: a refusal later waits less
     second = await limiter.hit("k", 1, 1)
     assert first is not None and second is not None and second < first
-    await asyncio.sleep(second + 0.05)
+    await asyncio.sleep(second + 0.05)  # the clock under test: the refusals were not counted
     assert await limiter.hit("k", 1, 1) is None
 
 
@@ -177,12 +179,12 @@ def messages(caplog: pytest.LogCaptureFixture, text: str) -> int:
 
 async def until_shared_again(limiter: RateLimiter) -> None:
     """Write until the limiter has found Redis again (it retries every `retry_seconds`)."""
-    for _ in range(50):
+
+    async def shared() -> bool:
         await limiter.hit("probe", 1000, 30)
-        if limiter.windows.using_redis:
-            return
-        await asyncio.sleep(0.1)
-    raise AssertionError("the limiter never went back to Redis")
+        return limiter.windows.using_redis
+
+    await eventually(shared, within=5, what="the limiter to go back to Redis")
 
 
 async def test_rate_limiter_rides_out_a_redis_outage_and_shares_again_after(
@@ -199,14 +201,14 @@ async def test_rate_limiter_rides_out_a_redis_outage_and_shares_again_after(
         assert await first.hit("post:1", 2, 30) is None
         assert await second.hit("post:1", 2, 30) is None
 
-        private_redis.stop()
+        await private_redis.stop()
         # Each process now counts on its own: neither refuses for the other's writes.
         for _ in range(3):
             assert await first.hit("post:2", 5, 30) is None
         assert await second.hit("post:2", 5, 30) is None
         assert messages(caplog, "unreachable") == 2  # one per process, not one per write
 
-        private_redis.start()
+        await private_redis.start()
         await until_shared_again(first)
         await until_shared_again(second)
         assert messages(caplog, "is back") == 2
@@ -245,7 +247,7 @@ async def test_duplicate_detector_counts_per_user_and_per_text(
 
 async def test_duplicate_detector_forgets_after_the_window(duplicates: DuplicateDetector) -> None:
     assert not await duplicates.seen_recently(1, "again", 0.5, 2)
-    await asyncio.sleep(0.6)
+    await asyncio.sleep(0.6)  # the clock under test, not a wait: the 0.5 s window passes
     assert not await duplicates.seen_recently(1, "again", 0.5, 2)
     assert await duplicates.seen_recently(1, "again", 0.5, 2)
 

@@ -13,6 +13,7 @@ import pytest
 
 from moderation.throttles import CostBudget, FailureThrottle
 from tests.conftest import PrivateRedis, free_port
+from tests.waiting import eventually
 
 MakeThrottle = Callable[..., FailureThrottle]
 MakeBudget = Callable[[int], CostBudget]
@@ -72,10 +73,10 @@ async def test_failure_throttle_wait_reports_the_remaining_lock(throttles: MakeT
     assert await throttle.failed("alice") is None
     assert await throttle.wait("alice") is None
     assert await throttle.failed("alice") == 0.4
-    await asyncio.sleep(0.1)
+    await asyncio.sleep(0.1)  # the clock under test, not a wait: the lock shrinks as time passes
     wait = await throttle.wait("alice")
     assert wait is not None and 0.2 < wait <= 0.3
-    await asyncio.sleep(wait + 0.05)
+    await asyncio.sleep(wait + 0.05)  # the clock under test: the lock ends when it said it would
     assert await throttle.wait("alice") is None
 
 
@@ -96,7 +97,7 @@ async def test_failure_throttle_forgets_failures_older_than_the_window(
 ) -> None:
     throttle = throttles(free_failures=1, window_seconds=0.3, base_delay_seconds=0.05)
     assert await throttle.failed("alice") is None
-    await asyncio.sleep(0.35)
+    await asyncio.sleep(0.35)  # the clock under test, not a wait: the 0.3 s window passes
     assert await throttle.failed("alice") is None
     assert await throttle.failed("alice") == 0.05
 
@@ -106,7 +107,7 @@ async def test_failure_throttle_lock_outlasts_the_window_it_came_from(
 ) -> None:
     throttle = throttles(free_failures=0, window_seconds=0.1, base_delay_seconds=0.5)
     assert await throttle.failed("alice") == 0.5
-    await asyncio.sleep(0.2)
+    await asyncio.sleep(0.2)  # the clock under test, not a wait: past the window, inside the lock
     wait = await throttle.wait("alice")
     assert wait is not None and 0.2 < wait <= 0.3
 
@@ -194,7 +195,7 @@ async def test_cost_budget_refills_continuously(budgets: MakeBudget) -> None:
     assert await budget.charge("alice", 6000) is None
     wait = await budget.charge("alice", 30)
     assert wait is not None and 0.25 < wait <= 0.3
-    await asyncio.sleep(wait + 0.05)
+    await asyncio.sleep(wait + 0.05)  # the clock under test: refilled when it said it would be
     assert await budget.charge("alice", 30) is None
     assert await budget.charge("alice", 30) is not None
 
@@ -205,7 +206,7 @@ async def test_cost_budget_refusal_takes_nothing(budgets: MakeBudget) -> None:
     larger = await budget.charge("alice", 60)
     smaller = await budget.charge("alice", 30)
     assert larger is not None and smaller is not None and smaller < larger / 1.5
-    await asyncio.sleep(smaller + 0.05)
+    await asyncio.sleep(smaller + 0.05)  # the clock under test: the refusal took nothing
     assert await budget.charge("alice", 30) is None
 
 
@@ -309,7 +310,7 @@ async def test_throttles_ride_out_a_redis_outage_and_share_again_after(
         assert await throttle.failed("alice") is None
         assert await budget.charge("alice", 50) is None
 
-        private_redis.stop()
+        await private_redis.stop()
         # Counted afresh in this process: what Redis held is out of sight, and nothing raises.
         assert await throttle.wait("alice") is None
         assert await throttle.failed("alice") is None
@@ -320,13 +321,14 @@ async def test_throttles_ride_out_a_redis_outage_and_share_again_after(
         assert await throttle.wait("alice") is None
         assert messages(caplog, "unreachable") == 2
 
-        private_redis.start()
-        for _ in range(50):
-            await asyncio.sleep(0.1)
+        await private_redis.start()
+
+        async def both_back() -> bool:  # each retries Redis on its own use, every 0.1 s
             await throttle.wait("probe")
             await budget.charge("probe", 1)
-            if throttle.redis.using_redis and budget.redis.using_redis:
-                break
+            return throttle.redis.using_redis and budget.redis.using_redis
+
+        await eventually(both_back, within=5)
         assert messages(caplog, "is back") == 2
         assert messages(caplog, "unreachable") == 2
         # Redis restarted empty; a second process shares its counts again.

@@ -6,8 +6,6 @@ from the outbox, and `settled()` waits until the outbox is drained and Meilisear
 
 from __future__ import annotations
 
-import asyncio
-import time
 from collections.abc import AsyncIterator
 from dataclasses import replace
 from typing import Any
@@ -23,6 +21,7 @@ from server.models import PlatformRole, Post, SearchOutbox, User
 from server.settings import Settings
 from tests.conftest import Api, running
 from tests.helpers import create_group, join_group, make_role, moderate, post_id
+from tests.waiting import eventually
 
 SEARCH = """query($q: String!, $types: [SearchType!], $filters: SearchFilters, $sort: SearchSort!,
                   $first: Int, $after: String) {
@@ -61,13 +60,15 @@ async def search_api(search_settings: Settings, db: Database) -> AsyncIterator[A
 async def settled(api: Api, engine: SearchEngine, within: float = 30) -> None:
     """Wait until the server's search is ready, every change is drained from the outbox, and
     Meilisearch has indexed it."""
-    deadline = time.monotonic() + within
-    while (await api.client.get("/healthz")).json()["search"] != "ready":
-        assert time.monotonic() < deadline, "search did not get ready"
-        await asyncio.sleep(0.05)
-    while await SearchOutbox.filter(drained_at=None).exists():
-        assert time.monotonic() < deadline, "the outbox was not drained"
-        await asyncio.sleep(0.05)
+
+    async def ready() -> bool:
+        return (await api.client.get("/healthz")).json()["search"] == "ready"
+
+    async def drained() -> bool:
+        return not await SearchOutbox.filter(drained_at=None).exists()
+
+    await eventually(ready, within=within, what="search to get ready")
+    await eventually(drained, within=within, what="the outbox to be drained")
     await engine.wait_idle(within)
 
 
@@ -260,7 +261,9 @@ async def test_a_suspended_authors_posts_and_profile_leave_search(
     assert len(ids(await search(search_api, "lovely"))) == 1
 
     troll = await User.get(handle="troll")
-    await moderate(search_api, moderator, reporter, encode_id("User", troll.id), ["SUSPEND"], days=3)
+    await moderate(
+        search_api, moderator, reporter, encode_id("User", troll.id), ["SUSPEND"], days=3
+    )
     await settled(search_api, engine)
 
     assert ids(await search(search_api, "lovely")) == []

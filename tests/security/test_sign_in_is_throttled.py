@@ -55,7 +55,7 @@ async def test_the_wait_grows_with_each_failure_after_the_free_ones(
         kind, wait = await attempt(api, "ann", "wrong-guess")
         assert kind == "RateLimitedError" and wait is not None
         waits.append(wait)
-        await asyncio.sleep(wait + 0.1)
+        await asyncio.sleep(wait + 0.1)  # the clock under test: the lock ends when it said
         assert (await attempt(api, "ann", "wrong-guess"))[0] == "InvalidCredentialsError"
     kind, longer = await attempt(api, "ann", "wrong-guess")
     assert kind == "RateLimitedError" and longer is not None
