@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install meilisearch reindex schema migrations bench lint
+.PHONY: run test install meilisearch reindex schema settings-table migrations bench lint
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,10 @@ reindex: install meilisearch
 ## rewrite schema.graphql from the code
 schema: install
 	$(PY) -m server print-schema > schema.graphql
+
+## rewrite the settings table in README.md from the settings' descriptions (server/settings.py)
+settings-table: install
+	$(PY) -m server settings-table --readme README.md
 
 ## write a migration for model changes (Tortoise's own migrations)
 migrations: install

@@ -6,19 +6,26 @@ migrate        apply database migrations
 seed-demo      seed the demo community into an empty database (never in production)
 reindex        rebuild every search index from the database, swapping each in when complete
 print-schema   print the GraphQL SDL
+settings-table print the README's table of settings (environment variables); with
+               --readme README.md, rewrite it there between its markers
+
+Other launchers (uvicorn, gunicorn) start `server.asgi:app`; see server/asgi.py.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import gc
 import logging
 import sys
 import time
+from pathlib import Path
 
 from server.db import Database
-from server.settings import Settings
+from server.settings import Settings, settings_table
+
+TABLE_START = "<!-- settings-table:start -->"
+TABLE_END = "<!-- settings-table:end -->"
 
 
 async def migrate(settings: Settings, *, quiet: bool = False) -> None:
@@ -49,17 +56,6 @@ async def seed_demo(settings: Settings) -> str:
     return summary
 
 
-def tune_garbage_collector() -> None:
-    """Every live subscription holds a few hundred container objects, so a full collection walks
-    millions of them with 10,000 subscribers, and one fan-out to all of them allocated enough to
-    set off several such walks (seconds of CPU, default thresholds). What start-up made is frozen
-    out of the collector's sight, and young collections run far less often, so the short-lived
-    objects of a fan-out are mostly freed by reference counting before any collection sees them.
-    """
-    gc.freeze()
-    gc.set_threshold(100_000, 50, 10)
-
-
 def serve(settings: Settings) -> None:
     import uvicorn
 
@@ -67,6 +63,7 @@ def serve(settings: Settings) -> None:
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     from server.app import create_app
+    from server.asgi import tune_garbage_collector, uvicorn_options
 
     asyncio.run(migrate(settings))
     if settings.seed_demo and settings.development:
@@ -75,21 +72,11 @@ def serve(settings: Settings) -> None:
     tune_garbage_collector()
     uvicorn.run(
         app,
-        # websockets' Sans-I/O protocol: the same CPU per message as the legacy one and about
-        # 6 KB less per connection (uvicorn's "auto" picks it too, unless only wsproto is there).
-        ws="websockets-sansio",
         host=settings.host,
         port=settings.port,
-        # The client address (sign-in throttles, registration and cost limits of anonymous
-        # callers) comes from X-Forwarded-For only when a listed proxy sends it.
-        proxy_headers=True,
-        forwarded_allow_ips=settings.forwarded_allow_ips,
-        # Compression would more than double each subscription's memory; protocol pings find
-        # dead peers whichever subscription protocol they speak.
-        ws_per_message_deflate=False,
-        ws_ping_interval=settings.websocket_keepalive_seconds,
-        ws_ping_timeout=settings.websocket_keepalive_seconds * 2,
         log_level="info",
+        # The same as under any other launcher (server.asgi, server.worker).
+        **uvicorn_options(settings),
     )
 
 
@@ -127,6 +114,15 @@ def print_schema(settings: Settings) -> None:
     sys.stdout.write(build_schema(settings).as_str() + "\n")
 
 
+def with_settings_table(readme: str) -> str:
+    """`readme` with the table between its settings-table markers made afresh."""
+    head, start, rest = readme.partition(TABLE_START)
+    _, end, tail = rest.partition(TABLE_END)
+    if not (start and end):
+        raise SystemExit(f"settings-table: no {TABLE_START} ... {TABLE_END} to write between")
+    return f"{head}{start}\n{settings_table()}{end}{tail}"
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
         prog="python -m server",
@@ -134,9 +130,20 @@ def main(argv: list[str] | None = None) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
-        "command", choices=["serve", "migrate", "seed-demo", "reindex", "print-schema"]
+        "command",
+        choices=["serve", "migrate", "seed-demo", "reindex", "print-schema", "settings-table"],
+    )
+    parser.add_argument(
+        "--readme", metavar="PATH", help="settings-table: rewrite the table in this file"
     )
     args = parser.parse_args(argv)
+    if args.command == "settings-table":  # documentation: whatever the environment holds
+        if args.readme:
+            readme = Path(args.readme)
+            readme.write_text(with_settings_table(readme.read_text(encoding="utf-8")), "utf-8")
+        else:
+            sys.stdout.write(settings_table())
+        return
     settings = Settings.from_env()
     if args.command == "serve":
         serve(settings)

@@ -1,101 +1,242 @@
-"""One frozen settings object, built from the environment (and a `.env` file)."""
+"""One frozen settings object, built from the environment (and a `.env` file).
+
+`Settings(...)` takes its values as arguments and never reads the environment (tests build it that
+way); `Settings.from_env()` reads every field from its variable with pydantic-settings. Settings is
+a pydantic dataclass rather than a `BaseSettings`, so that plain construction stays free of the
+environment and `dataclasses.replace` keeps working; the environment is read by a `BaseSettings`
+model made from its fields (`_reader`), which validates each value under its variable's name.
+
+Each field carries its description, and `settings_table()` prints them all as the README's table
+(`python -m server settings-table`). A field's `json_schema_extra` may say more:
+
+    env            its variable, when not the field's name in capitals
+    env_default    its default when read from the environment, when not the field's own
+    shown_default  what the table shows as its default, when not the value itself
+"""
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator, ConfigDict, Field, ValidationError, create_model
+from pydantic.dataclasses import dataclass
+from pydantic.fields import FieldInfo
+from pydantic_settings import (
+    BaseSettings,
+    DotEnvSettingsSource,
+    EnvSettingsSource,
+    NoDecode,
+    SettingsConfigDict,
+)
 
 # Writes per user per action: (how many, within so many seconds).
 # `register` counts per client address, the others per account.
 RATE_LIMITS = "post=10/60,comment=30/60,report=20/3600,group=5/3600,profile=20/3600,register=5/3600"
 DEV_SECRET = "development-secret-change-me-0123456789"  # noqa: S105 - refused in production
 ENVIRONMENTS = ("development", "test", "production")
-FALSE = ("0", "false", "no", "off")
 
 
 class SettingsError(ValueError):
     """The environment asks for something the server will not run with."""
 
 
-def _read_env_file(path: Path) -> dict[str, str]:
-    values: dict[str, str] = {}
-    if not path.is_file():
-        return values
-    for raw in path.read_text(encoding="utf-8").splitlines():
-        line = raw.strip()
-        if not line or line.startswith("#") or "=" not in line:
-            continue
-        key, _, value = line.partition("=")
-        values[key.strip()] = value.strip().strip("'\"")
-    return values
+def parse_rate_limits(text: str) -> tuple[tuple[str, int, float], ...]:
+    """`post=10/60,comment=30/60` → (("post", 10, 60.0), ...); an empty text sets none."""
+    limits = []
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        try:
+            action, _, rule = part.partition("=")
+            count, _, seconds = rule.partition("/")
+            limits.append((action.strip(), int(count), float(seconds)))
+        except ValueError:
+            raise SettingsError(
+                f"RATE_LIMITS: '{part}' is not action=count/seconds, as in post=10/60"
+            ) from None
+    return tuple(limits)
 
 
-@dataclass(frozen=True)
+def format_rate_limits(limits: tuple[tuple[str, int, float], ...]) -> str:
+    """The inverse of `parse_rate_limits`."""
+    return ",".join(f"{action}={count}/{seconds:g}" for action, count, seconds in limits)
+
+
+def _read_rate_limits(value: Any) -> Any:
+    return parse_rate_limits(value) if isinstance(value, str) else value
+
+
+# An empty variable reads as unset, as it did before it had a type.
+OptionalUrl = Annotated[str | None, BeforeValidator(lambda value: value or None)]
+# The variable is `post=10/60,…`, not JSON (NoDecode keeps pydantic-settings from decoding it).
+RateLimits = Annotated[
+    tuple[tuple[str, int, float], ...], NoDecode, BeforeValidator(_read_rate_limits)
+]
+
+
+@dataclass(frozen=True, config=ConfigDict(extra="forbid"))
 class Settings:
-    environment: str = "development"
-    database_url: str = "sqlite://var/community.sqlite3"
-    broadcast_url: str = "memory://"
-    secret_key: str = DEV_SECRET
-    host: str = "127.0.0.1"
-    port: int = 8000
-    token_ttl_seconds: int = 30 * 24 * 3600
+    environment: str = Field(
+        default="development",
+        description="`development`, `test` or `production` (masks unexpected errors, no "
+        "GraphiQL, refuses development secrets and demo accounts)",
+        json_schema_extra={"env": "APP_ENV"},
+    )
+    database_url: str = Field(
+        default="sqlite://var/community.sqlite3",
+        description="`sqlite://PATH` or `postgres://user@host:port/db`",
+    )
+    broadcast_url: str = Field(
+        default="memory://",
+        description="pub/sub for live feeds: `redis://host:port` when several processes serve",
+    )
+    secret_key: str = Field(
+        default=DEV_SECRET,
+        description="signs access tokens; production needs 32+ random characters",
+        json_schema_extra={"shown_default": "a development key"},
+    )
+    host: str = Field(default="127.0.0.1", description="where `python -m server serve` listens")
+    port: int = Field(default=8000, description="the port `python -m server serve` listens on")
+    token_ttl_seconds: int = Field(
+        default=30 * 24 * 3600, description="access token lifetime (30 days)"
+    )
     # GraphQL limits
-    max_query_depth: int = 12
-    max_aliases: int = 30
-    max_tokens: int = 4000
-    max_page_size: int = 100
-    # Static cost of one operation (the most objects its answer can hold, see schema.cost),
-    # and each caller's budget of cost per minute (0: none).
-    max_query_cost: int = 10_000
-    query_cost_per_minute: int = 100_000
-    # Scheduled posts are published by a background task this often.
-    scheduler_interval_seconds: float = 5.0
-    seed_demo: bool = True
+    max_query_depth: int = Field(
+        default=12, description="how deeply one operation may nest selections"
+    )
+    max_aliases: int = Field(default=30, description="aliases one operation may use")
+    max_tokens: int = Field(default=4000, description="tokens one GraphQL document may have")
+    max_page_size: int = Field(
+        default=100, description="the most items one page of a list may ask for"
+    )
+    max_query_cost: int = Field(
+        default=10_000,
+        description="the most one operation may cost: the most objects its answer can hold "
+        "(see [Security model](#security-model))",
+    )
+    query_cost_per_minute: int = Field(
+        default=100_000,
+        description="each account's (or anonymous client address's) budget of cost per minute; "
+        "0: none, else at least `MAX_QUERY_COST`",
+    )
+    scheduler_interval_seconds: float = Field(
+        default=5.0, description="how often scheduled posts are checked and published"
+    )
+    seed_demo: bool = Field(
+        default=True,
+        description="`0` stops `make run` seeding the demo community (development only)",
+    )
     # Live feeds
-    max_subscriptions_per_connection: int = 20
-    websocket_keepalive_seconds: float = 15.0
-    subscriber_queue_size: int = 100
-    # How often an idle signed-in WebSocket re-reads its account (closed with 4403 once banned
-    # or suspended; an expired token closes it on the dot).
-    websocket_account_check_seconds: float = 30.0
-    # Proxies whose X-Forwarded-For uvicorn believes (the client address of limits).
-    forwarded_allow_ips: str = "127.0.0.1"
+    max_subscriptions_per_connection: int = Field(
+        default=20, description="subscriptions one WebSocket may hold"
+    )
+    websocket_keepalive_seconds: float = Field(
+        default=15.0,
+        description="ping interval for idle WebSockets (GraphQL keep-alive, and protocol pings: "
+        "a peer that leaves one unanswered for twice as long is dropped)",
+    )
+    subscriber_queue_size: int = Field(
+        default=100,
+        description="live messages queued per subscriber before it resyncs from the database",
+    )
+    websocket_account_check_seconds: float = Field(
+        default=30.0,
+        description="how often an idle signed-in WebSocket re-reads its account (closed with "
+        "4403 once banned or suspended; an expired token closes it on the dot)",
+    )
+    forwarded_allow_ips: str = Field(
+        default="127.0.0.1",
+        description="proxies whose `X-Forwarded-For` names the client address (limits of "
+        "anonymous callers, sign-in and registration throttles): addresses or networks, "
+        "comma-separated, `*` for any",
+    )
     # Search: a Meilisearch server (MEILI_URL), or a child process the server starts itself
     # (MEILI_URL unset; `from_env` turns it on). Neither: search answers SERVICE_UNAVAILABLE.
-    meili_url: str | None = None
-    meili_api_key: str = ""
-    meili_embedded: bool = False
-    meili_data_dir: str = "var/meilisearch"
-    search_index_prefix: str = ""
-    search_sync_interval_seconds: float = 0.5
-    # Moderation
-    report_hide_threshold: float = 5.0
-    # Reports from accounts younger than this raise an item's priority but never hide anything.
-    report_trusted_account_days: int = 7
-    claim_minutes: int = 30
-    appeal_days: int = 20
-    # Rate limits and duplicate counts are shared through this Redis (unset: per process).
-    redis_url: str | None = None
-    # Prefix of every key kept there, so that several deployments can share one Redis.
-    redis_key_prefix: str = ""
-    rate_limits: tuple[tuple[str, int, float], ...] = field(
-        default_factory=lambda: parse_rate_limits(RATE_LIMITS)
+    meili_url: OptionalUrl = Field(
+        default=None,
+        description="a Meilisearch server to use (production); unset: the server starts its own",
     )
-    new_account_days: int = 3
-    new_account_max_links: int = 2
-    new_account_max_mentions: int = 5
-    # A new account's first posts wait for approval (0: none do).
-    new_account_held_posts: int = 0
-    duplicate_window_seconds: float = 600
-    duplicate_threshold: int = 3
+    meili_api_key: str = Field(default="", description="the API key of the `MEILI_URL` server")
+    meili_embedded: bool = Field(
+        default=False,
+        description="`0` runs without search when `MEILI_URL` is unset (search answers "
+        "`SERVICE_UNAVAILABLE`)",
+        json_schema_extra={"env_default": True},
+    )
+    meili_data_dir: str = Field(
+        default="var/meilisearch", description="the embedded Meilisearch's data, master key and log"
+    )
+    search_index_prefix: str = Field(
+        default="",
+        description="prefix of the index names, so several deployments can share a Meilisearch",
+    )
+    search_sync_interval_seconds: float = Field(
+        default=0.5, description="how often an idle process looks for changes to index"
+    )
+    # Moderation
+    report_hide_threshold: float = Field(
+        default=5.0,
+        description="the established reporters' weight at which a post or comment is hidden "
+        "until reviewed",
+    )
+    report_trusted_account_days: int = Field(
+        default=7,
+        description="reports from younger accounts raise priority but never hide anything",
+    )
+    claim_minutes: int = Field(
+        default=30, description="how long a moderator's claim on an item lasts"
+    )
+    appeal_days: int = Field(default=20, description="how long a decision can be appealed")
+    redis_url: OptionalUrl = Field(
+        default=None,
+        description="shares rate limits, duplicate counts, sign-in throttles and query-cost "
+        "budgets among processes; unset: each process keeps its own",
+    )
+    redis_key_prefix: str = Field(
+        default="",
+        description="prefix of every key kept there, so that several deployments can share a Redis",
+    )
+    rate_limits: RateLimits = Field(
+        default_factory=lambda: parse_rate_limits(RATE_LIMITS),
+        description="writes per user per kind, `action=count/seconds` comma-separated "
+        "(`register` per client address, the others per account); empty: none",
+    )
+    new_account_days: int = Field(default=3, description="how many days an account counts as new")
+    new_account_max_links: int = Field(
+        default=2, description="links one text of a new account may hold"
+    )
+    new_account_max_mentions: int = Field(
+        default=5, description="mentions one text of a new account may hold"
+    )
+    new_account_held_posts: int = Field(
+        default=0, description="a new account's first posts held for approval (0: none are)"
+    )
+    duplicate_window_seconds: float = Field(
+        default=600, description="the window within which the same text is counted"
+    )
+    duplicate_threshold: int = Field(
+        default=3, description="the same text this often within `DUPLICATE_WINDOW_SECONDS` is held"
+    )
     # Sign-in: failures allowed per handle and per address within the window before each
     # further failure locks for a growing delay (1 s, 2 s, 4 s … up to the maximum).
-    sign_in_failures_per_handle: int = 5
-    sign_in_failures_per_address: int = 20
-    sign_in_failure_window_seconds: float = 900
-    sign_in_max_delay_seconds: float = 900
+    sign_in_failures_per_handle: int = Field(
+        default=5,
+        description="failed sign-ins for one handle within the window before each further "
+        "one locks for a growing delay",
+    )
+    sign_in_failures_per_address: int = Field(
+        default=20,
+        description="failed sign-ins from one client address within the window before each "
+        "further one locks for a growing delay",
+    )
+    sign_in_failure_window_seconds: float = Field(
+        default=900, description="how long failed sign-ins are remembered"
+    )
+    sign_in_max_delay_seconds: float = Field(
+        default=900, description="the longest lock after failed sign-ins (1 s, 2 s, 4 s … up to it)"
+    )
 
     def rate_limit(self, action: str) -> tuple[int, float] | None:
         """How many writes of a kind a user may make, and within how many seconds."""
@@ -113,83 +254,20 @@ class Settings:
     def from_env(
         cls, environ: Mapping[str, str] | None = None, env_file: str | Path = ".env"
     ) -> Settings:
-        env = {**_read_env_file(Path(env_file)), **(os.environ if environ is None else environ)}
-        d = cls()
-
-        def get(name: str, default: str) -> str:
-            return env.get(name, default)
-
-        settings = cls(
-            environment=get("APP_ENV", d.environment),
-            database_url=get("DATABASE_URL", d.database_url),
-            broadcast_url=get("BROADCAST_URL", d.broadcast_url),
-            secret_key=get("SECRET_KEY", d.secret_key),
-            host=get("HOST", d.host),
-            port=int(get("PORT", str(d.port))),
-            token_ttl_seconds=int(get("TOKEN_TTL_SECONDS", str(d.token_ttl_seconds))),
-            max_query_depth=int(get("MAX_QUERY_DEPTH", str(d.max_query_depth))),
-            max_aliases=int(get("MAX_ALIASES", str(d.max_aliases))),
-            max_tokens=int(get("MAX_TOKENS", str(d.max_tokens))),
-            max_page_size=int(get("MAX_PAGE_SIZE", str(d.max_page_size))),
-            max_query_cost=int(get("MAX_QUERY_COST", str(d.max_query_cost))),
-            query_cost_per_minute=int(get("QUERY_COST_PER_MINUTE", str(d.query_cost_per_minute))),
-            scheduler_interval_seconds=float(
-                get("SCHEDULER_INTERVAL_SECONDS", str(d.scheduler_interval_seconds))
-            ),
-            seed_demo=get("SEED_DEMO", "1") not in FALSE,
-            max_subscriptions_per_connection=int(
-                get("MAX_SUBSCRIPTIONS_PER_CONNECTION", str(d.max_subscriptions_per_connection))
-            ),
-            websocket_keepalive_seconds=float(
-                get("WEBSOCKET_KEEPALIVE_SECONDS", str(d.websocket_keepalive_seconds))
-            ),
-            subscriber_queue_size=int(get("SUBSCRIBER_QUEUE_SIZE", str(d.subscriber_queue_size))),
-            websocket_account_check_seconds=float(
-                get("WEBSOCKET_ACCOUNT_CHECK_SECONDS", str(d.websocket_account_check_seconds))
-            ),
-            forwarded_allow_ips=get("FORWARDED_ALLOW_IPS", d.forwarded_allow_ips),
-            meili_url=get("MEILI_URL", "") or None,
-            meili_api_key=get("MEILI_API_KEY", ""),
-            meili_embedded=not get("MEILI_URL", "") and get("MEILI_EMBEDDED", "1") not in FALSE,
-            meili_data_dir=get("MEILI_DATA_DIR", d.meili_data_dir),
-            search_index_prefix=get("SEARCH_INDEX_PREFIX", d.search_index_prefix),
-            search_sync_interval_seconds=float(
-                get("SEARCH_SYNC_INTERVAL_SECONDS", str(d.search_sync_interval_seconds))
-            ),
-            report_hide_threshold=float(get("REPORT_HIDE_THRESHOLD", str(d.report_hide_threshold))),
-            report_trusted_account_days=int(
-                get("REPORT_TRUSTED_ACCOUNT_DAYS", str(d.report_trusted_account_days))
-            ),
-            claim_minutes=int(get("CLAIM_MINUTES", str(d.claim_minutes))),
-            appeal_days=int(get("APPEAL_DAYS", str(d.appeal_days))),
-            redis_url=get("REDIS_URL", "") or None,
-            redis_key_prefix=get("REDIS_KEY_PREFIX", d.redis_key_prefix),
-            rate_limits=parse_rate_limits(get("RATE_LIMITS", RATE_LIMITS)),
-            new_account_days=int(get("NEW_ACCOUNT_DAYS", str(d.new_account_days))),
-            new_account_max_links=int(get("NEW_ACCOUNT_MAX_LINKS", str(d.new_account_max_links))),
-            new_account_max_mentions=int(
-                get("NEW_ACCOUNT_MAX_MENTIONS", str(d.new_account_max_mentions))
-            ),
-            new_account_held_posts=int(
-                get("NEW_ACCOUNT_HELD_POSTS", str(d.new_account_held_posts))
-            ),
-            duplicate_window_seconds=float(
-                get("DUPLICATE_WINDOW_SECONDS", str(d.duplicate_window_seconds))
-            ),
-            duplicate_threshold=int(get("DUPLICATE_THRESHOLD", str(d.duplicate_threshold))),
-            sign_in_failures_per_handle=int(
-                get("SIGN_IN_FAILURES_PER_HANDLE", str(d.sign_in_failures_per_handle))
-            ),
-            sign_in_failures_per_address=int(
-                get("SIGN_IN_FAILURES_PER_ADDRESS", str(d.sign_in_failures_per_address))
-            ),
-            sign_in_failure_window_seconds=float(
-                get("SIGN_IN_FAILURE_WINDOW_SECONDS", str(d.sign_in_failure_window_seconds))
-            ),
-            sign_in_max_delay_seconds=float(
-                get("SIGN_IN_MAX_DELAY_SECONDS", str(d.sign_in_max_delay_seconds))
-            ),
+        """The settings the environment (`environ` in its place), then `env_file`, ask for.
+        A bad value raises SettingsError naming its variable."""
+        reader = _reader()
+        sources = (
+            _Environ(reader, os.environ if environ is None else environ),
+            DotEnvSettingsSource(reader, env_file=env_file),
         )
+        try:
+            values = reader(_build_sources=(sources, {})).model_dump()
+        except ValidationError as exc:
+            raise SettingsError(_explain(exc)) from None
+        # A Meilisearch server, when one is named, rather than a child process.
+        values["meili_embedded"] = values["meili_embedded"] and not values["meili_url"]
+        settings = cls(**values)
         settings.check()
         return settings
 
@@ -212,16 +290,98 @@ class Settings:
             )
 
 
-def parse_rate_limits(text: str) -> tuple[tuple[str, int, float], ...]:
-    """`post=10/60,comment=30/60` → (("post", 10, 60.0), ...); an empty text sets none."""
-    limits = []
-    for part in filter(None, (p.strip() for p in text.split(","))):
-        try:
-            action, _, rule = part.partition("=")
-            count, _, seconds = rule.partition("/")
-            limits.append((action.strip(), int(count), float(seconds)))
-        except ValueError:
-            raise SettingsError(
-                f"RATE_LIMITS: '{part}' is not action=count/seconds, as in post=10/60"
-            ) from None
-    return tuple(limits)
+def _fields() -> dict[str, FieldInfo]:
+    """Settings' fields by name, in the order they are declared."""
+    fields: dict[str, FieldInfo] = Settings.__pydantic_fields__  # type: ignore[attr-defined]
+    return fields
+
+
+def _extra(field: FieldInfo) -> dict[str, Any]:
+    return field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
+
+
+def variable(name: str) -> str:
+    """The environment variable of the setting `name`."""
+    return str(_extra(_fields()[name]).get("env", name.upper()))
+
+
+def _env_default(field: FieldInfo) -> Any:
+    extra = _extra(field)
+    return (
+        extra["env_default"]
+        if "env_default" in extra
+        else field.get_default(call_default_factory=True)
+    )
+
+
+class _FromEnvironment(BaseSettings):
+    # Variables are spelled as documented; other variables (and lines of `.env`) are not ours.
+    model_config = SettingsConfigDict(case_sensitive=True, extra="ignore")
+
+
+@functools.cache
+def _reader() -> type[BaseSettings]:
+    """A pydantic-settings model of Settings' fields, each read from its variable."""
+    fields: dict[str, Any] = {
+        name: (
+            field.rebuild_annotation(),
+            Field(_env_default(field), validation_alias=variable(name)),
+        )
+        for name, field in _fields().items()
+    }
+    return create_model(
+        "SettingsFromEnvironment",
+        __base__=_FromEnvironment,
+        **fields,
+    )
+
+
+class _Environ(EnvSettingsSource):
+    """The process's environment, or the mapping `from_env` was given in its place."""
+
+    def __init__(self, settings_cls: type[BaseSettings], environ: Mapping[str, str]) -> None:
+        self._environ = environ  # read by the base class's __init__
+        super().__init__(settings_cls)
+
+    def _load_env_vars(self) -> Mapping[str, str | None]:
+        return dict(self._environ)
+
+
+def _explain(exc: ValidationError) -> str:
+    """Each bad variable with what is wrong with it, in the words of the check that failed."""
+    problems = []
+    for error in exc.errors():
+        cause = error.get("ctx", {}).get("error")
+        if isinstance(cause, SettingsError):
+            problems.append(str(cause))
+        else:
+            name = ".".join(str(part) for part in error["loc"])
+            problems.append(f"{name}: {error['msg']} (got {error['input']!r})")
+    return "; ".join(problems)
+
+
+def _shown_default(field: FieldInfo) -> str:
+    extra = _extra(field)
+    if "shown_default" in extra:
+        return str(extra["shown_default"])
+    value = _env_default(field)
+    if value is None:
+        return "unset"
+    if value == "":
+        return "empty"
+    if isinstance(value, bool):
+        return "`1`" if value else "`0`"
+    if isinstance(value, float):
+        return f"`{value:g}`"
+    if isinstance(value, tuple):
+        return f"`{format_rate_limits(value)}`"
+    return f"`{value}`"
+
+
+def settings_table() -> str:
+    """The README's table of settings, from the fields' descriptions."""
+    rows = ["| variable | default | meaning |", "|---|---|---|"]
+    for name, field in _fields().items():
+        meaning = (field.description or "").replace("|", "\\|")
+        rows.append(f"| `{variable(name)}` | {_shown_default(field)} | {meaning} |")
+    return "\n".join(rows) + "\n"
