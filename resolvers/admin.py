@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 from tortoise.expressions import Subquery
-from tortoise.transactions import in_transaction
 
 from moderation import policies
 from resolvers import validation
+from resolvers.changes import writing
 from resolvers.context import Context
-from resolvers.groups import require_group
 from resolvers.identity import check_display_name, check_new_handle
-from resolvers.users import require_user
-from search.outbox import mark_changed
+from resolvers.lookups import require_group, require_user
 from server.errors import Conflict, InvalidInput, NotFound
 from server.models import (
     EmployeeBadge,
@@ -21,6 +19,7 @@ from server.models import (
     PersonaDomain,
     PersonaOperator,
     PlatformRole,
+    Post,
     SearchEntity,
     User,
 )
@@ -37,21 +36,21 @@ async def grant_employee_badge(
         "executive": executive,
         "granted_by_id": admin.id,
     }
-    async with in_transaction() as connection:
-        await EmployeeBadge.update_or_create(defaults=values, user_id=user.id, using_db=connection)
-        await mark_changed(SearchEntity.USER, user.id, with_posts=True, connection=connection)
+    async with writing(ctx.hub) as log:
+        await EmployeeBadge.update_or_create(defaults=values, user_id=user.id)
+        await log.changed(SearchEntity.USER, user.id, with_posts=True)
     return user
 
 
 async def revoke_employee_badge(ctx: Context, handle: str) -> User:
     policies.require_admin(ctx.viewer)
     user = await require_user(handle)
-    async with in_transaction() as connection:
+    async with writing(ctx.hub) as log:
         if not await EmployeeBadge.filter(user_id=user.id).delete():
             raise NotFound(f"@{user.handle} has no employee badge.")
         # An employee who leaves stops operating persona accounts too.
         await PersonaOperator.filter(operator_id=user.id).delete()
-        await mark_changed(SearchEntity.USER, user.id, with_posts=True, connection=connection)
+        await log.changed(SearchEntity.USER, user.id, with_posts=True)
     return user
 
 
@@ -66,14 +65,14 @@ async def create_persona_account(
     await check_display_name(name)
     if await User.filter(handle=clean_handle).exists():
         raise Conflict(f"The handle @{clean_handle} is taken.")
-    async with in_transaction() as connection:
+    async with writing(ctx.hub) as log:
         user = await User.create(
             handle=clean_handle,
             display_name=name,
             bio=validation.text(bio, "bio", minimum=0, maximum=500, label="A bio"),
         )
         await PersonaAccount.create(user_id=user.id, domain=domain)
-        await mark_changed(SearchEntity.USER, user.id, connection=connection)
+        await log.changed(SearchEntity.USER, user.id)
     return user
 
 
@@ -110,13 +109,27 @@ async def list_persona_operators(persona_user_id: int) -> list[User]:
     return await User.filter(id__in=ids).order_by("handle")
 
 
+async def visible_persona_operators(ctx: Context, persona_user_id: int) -> list[User] | None:
+    """The employees who write as a persona account: for admins; None for anyone else."""
+    if not policies.is_admin(ctx.viewer):
+        return None
+    return await list_persona_operators(persona_user_id)
+
+
+async def visible_post_operator(ctx: Context, post: Post) -> User | None:
+    """The employee who wrote a persona's post: for admins; None for anyone else."""
+    if post.operator_id is None or not policies.is_admin(ctx.viewer):
+        return None
+    return await ctx.loaders.user_by_id.load(post.operator_id)
+
+
 async def set_group_certified(ctx: Context, slug: str, certified: bool) -> Group:
     policies.require_admin(ctx.viewer)
     group = await require_group(slug)
     group.certified = certified
-    async with in_transaction() as connection:
-        await group.save(update_fields=["certified"], using_db=connection)
-        await mark_changed(SearchEntity.GROUP, group.id, connection=connection)
+    async with writing(ctx.hub) as log:
+        await group.save(update_fields=["certified"])
+        await log.changed(SearchEntity.GROUP, group.id)
     return group
 
 
@@ -136,11 +149,9 @@ async def set_user_identity(
             maximum_length=40,
             label="vehicle models",
         )
-    async with in_transaction() as connection:
-        await user.save(
-            update_fields=["identity", "vehicle_models", "updated_at"], using_db=connection
-        )
-        await mark_changed(SearchEntity.USER, user.id, with_posts=True, connection=connection)
+    async with writing(ctx.hub) as log:
+        await user.save(update_fields=["identity", "vehicle_models", "updated_at"])
+        await log.changed(SearchEntity.USER, user.id, with_posts=True)
     return user
 
 

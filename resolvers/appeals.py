@@ -12,33 +12,31 @@ from datetime import UTC, datetime, timedelta
 from moderation import policies
 from resolvers import validation
 from resolvers.audit import item_scope, record
+from resolvers.changes import writing
 from resolvers.context import Context
-from resolvers.events import writing
-from resolvers.moderation import Target, apply_action, load_target
+from resolvers.moderation_actions import ADVERSE, apply_action
+from resolvers.moderation_items import Target, load_target, open_key, timeline
 from resolvers.notifications import notify_moderation
 from resolvers.pagination import Listing, Page, id_key, keyset_page
-from resolvers.queue import open_key, timeline
 from server.errors import Conflict, Forbidden, InvalidInput, NotFound
 from server.models import (
     Appeal,
     AppealState,
     AuditEntry,
     AuditKind,
-    ItemEventKind,
     ModerationAction,
+    ModerationItem,
+    ModerationItemEventKind,
+    ModerationItemState,
     Post,
-    QueueItem,
-    QueueState,
 )
 
-A = ModerationAction
-APPEALABLE = {A.HIDE, A.REMOVE, A.LOCK_COMMENTS, A.WARN, A.SILENCE, A.SUSPEND, A.BAN}
 UNDO = {
-    A.HIDE: A.RESTORE,
-    A.REMOVE: A.RESTORE,
-    A.SILENCE: A.LIFT_SANCTION,
-    A.SUSPEND: A.LIFT_SANCTION,
-    A.BAN: A.LIFT_SANCTION,
+    ModerationAction.HIDE: ModerationAction.RESTORE,
+    ModerationAction.REMOVE: ModerationAction.RESTORE,
+    ModerationAction.SILENCE: ModerationAction.LIFT_SANCTION,
+    ModerationAction.SUSPEND: ModerationAction.LIFT_SANCTION,
+    ModerationAction.BAN: ModerationAction.LIFT_SANCTION,
 }
 MAX_APPEAL = 2_000
 OWN_DECISIONS = Listing("viewerModerationDecisions", id_key())
@@ -48,7 +46,7 @@ async def appeal_decision(ctx: Context, decision_id: int, text: str) -> Appeal:
     # Suspended and banned users appeal too: it is how they ask to come back.
     viewer = policies.require_viewer(ctx.viewer)
     entry = await AuditEntry.get_or_none(id=decision_id, kind=AuditKind.ACTION)
-    if entry is None or entry.affected_user_id != viewer.id or entry.action not in APPEALABLE:
+    if entry is None or entry.affected_user_id != viewer.id or entry.action not in ADVERSE:
         raise NotFound("No decision of yours to appeal there.")
     body = validation.text(text, "text", minimum=0, maximum=MAX_APPEAL, label="An appeal")
     if not body:
@@ -60,16 +58,16 @@ async def appeal_decision(ctx: Context, decision_id: int, text: str) -> Appeal:
         raise Conflict("This decision was not made in the queue and cannot be appealed.")
     if await Appeal.filter(decision_id=entry.id).exists():
         raise Conflict("You have appealed this decision already.")
-    item = await QueueItem.get(id=entry.item_id)
+    item = await ModerationItem.get(id=entry.item_id)
     async with writing(ctx.hub) as log:
         appeal = await Appeal.create(
             decision_id=entry.id, item_id=item.id, appellant_id=viewer.id, text=body
         )
         key = open_key(item.target_type, item.target_id)
-        taken = await QueueItem.filter(open_key=key).exclude(id=item.id).exists()
+        taken = await ModerationItem.filter(open_key=key).exclude(id=item.id).exists()
         reasons = item.reasons if "APPEAL" in item.reasons else [*item.reasons, "APPEAL"]
-        await QueueItem.filter(id=item.id).update(
-            state=QueueState.PENDING,
+        await ModerationItem.filter(id=item.id).update(
+            state=ModerationItemState.PENDING,
             open_key=None if taken else key,
             resolved_at=None,
             resolved_by_id=None,
@@ -77,7 +75,9 @@ async def appeal_decision(ctx: Context, decision_id: int, text: str) -> Appeal:
             updated_at=datetime.now(UTC),
         )
         await item.refresh_from_db()
-        await timeline(log, item, ItemEventKind.APPEALED, viewer.id, body, appeal=appeal.id)
+        await timeline(
+            log, item, ModerationItemEventKind.APPEALED, viewer.id, body, appeal=appeal.id
+        )
     return appeal
 
 
@@ -85,7 +85,7 @@ async def decide_appeal(ctx: Context, appeal_id: int, overturn: bool, reason: st
     viewer = policies.require_viewer(ctx.viewer)
     scope = await item_scope(ctx)  # refuses anyone who moderates nothing
     appeal = await Appeal.get_or_none(id=appeal_id)
-    item = await QueueItem.filter(scope, id=appeal.item_id).first() if appeal else None
+    item = await ModerationItem.filter(scope, id=appeal.item_id).first() if appeal else None
     if appeal is None or item is None:
         raise NotFound("No such appeal.")
     if appeal.appellant_id == viewer.id:
@@ -121,7 +121,7 @@ async def decide_appeal(ctx: Context, appeal_id: int, overturn: bool, reason: st
         )
         if overturn and entry.action in UNDO:
             await apply_action(log, viewer.id, UNDO[entry.action], target, reason=reason, item=item)
-        elif overturn and entry.action == A.LOCK_COMMENTS:
+        elif overturn and entry.action == ModerationAction.LOCK_COMMENTS:
             await Post.filter(id=target.id).update(comments_locked=False)
         kind = AuditKind.APPEAL_OVERTURNED if overturn else AuditKind.APPEAL_UPHELD
         await record(
@@ -135,10 +135,15 @@ async def decide_appeal(ctx: Context, appeal_id: int, overturn: bool, reason: st
         )
         verdict = "overturned" if overturn else "upheld"
         await notify_moderation(log, appeal.appellant_id, f"Your appeal was {verdict}: {reason}")
-        await QueueItem.filter(id=item.id).update(
-            state=QueueState.RESOLVED, open_key=None, resolved_by_id=viewer.id, resolved_at=now
+        await ModerationItem.filter(id=item.id).update(
+            state=ModerationItemState.RESOLVED,
+            open_key=None,
+            resolved_by_id=viewer.id,
+            resolved_at=now,
         )
-        await timeline(log, item, ItemEventKind.APPEAL_DECIDED, viewer.id, reason, state=str(state))
+        await timeline(
+            log, item, ModerationItemEventKind.APPEAL_DECIDED, viewer.id, reason, state=str(state)
+        )
     return appeal
 
 
@@ -155,6 +160,6 @@ async def list_own_decisions(ctx: Context, first: int, after: str | None) -> Pag
     """The decisions about the viewer or what they wrote, newest first."""
     viewer = policies.require_viewer(ctx.viewer)
     query = AuditEntry.filter(
-        affected_user_id=viewer.id, kind=AuditKind.ACTION, action__in=list(APPEALABLE)
+        affected_user_id=viewer.id, kind=AuditKind.ACTION, action__in=list(ADVERSE)
     )
     return await keyset_page(query, OWN_DECISIONS, first=first, after=after)

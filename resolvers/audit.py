@@ -18,8 +18,8 @@ from server.models import (
     GroupMembership,
     GroupRole,
     ModerationAction,
+    ModerationItem,
     ModerationTarget,
-    QueueItem,
 )
 
 
@@ -28,7 +28,7 @@ async def record(
     actor_id: int | None,
     *,
     action: ModerationAction | None = None,
-    item: QueueItem | None = None,
+    item: ModerationItem | None = None,
     target_type: ModerationTarget | None = None,
     target_id: int | None = None,
     affected_user_id: int | None = None,

@@ -1,18 +1,20 @@
-"""Writing with events: rows and their Event records in one transaction, published after commit.
+"""The one write path: rows, their change-log events and search-outbox rows in one
+transaction, the events published after commit.
 
     async with writing(ctx.hub) as log:
         post = await Post.create(...)
-        await log.add(EventKind.POST_ADDED, post_id=post.id, group_id=post.group_id)
+        await log.add(ChangeKind.POST_ADDED, post_id=post.id, group_id=post.group_id)
         await log.changed(SearchEntity.POST, post.id)      # the search outbox, same transaction
 
 If the block raises, the transaction rolls back and nothing is published. A failed publish is
-logged and never fails the write: subscribers catch up from the Event rows by cursor.
+logged and never fails the write: subscribers catch up from the ChangeEvent rows by cursor.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
+import zlib
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -21,26 +23,26 @@ from tortoise.transactions import in_transaction
 from search.outbox import mark_changed
 from server import topics
 from server.broadcast import Hub
-from server.models import Event, EventKind, SearchEntity
+from server.models import ChangeEvent, ChangeKind, SearchEntity
 
 # Any constant: PostgreSQL writers of events take this transaction-level advisory lock, so event
 # ids commit in the order they were issued and a cursor never skips a later-committed row.
 EVENT_ORDER_LOCK = 7_231_114
 
 
-def channel_for(event: Event) -> str:
-    if event.kind == EventKind.POST_ADDED:
+def channel_for(event: ChangeEvent) -> str:
+    if event.kind == ChangeKind.POST_ADDED:
         return topics.posts()
-    if event.kind == EventKind.NOTIFICATION_ADDED:
+    if event.kind == ChangeKind.NOTIFICATION_ADDED:
         assert event.recipient_id is not None
         return topics.user(event.recipient_id)
-    if event.kind == EventKind.QUEUE_CHANGED:
+    if event.kind == ChangeKind.QUEUE_CHANGED:
         return topics.moderation()
     assert event.post_id is not None
     return topics.post(event.post_id)
 
 
-def message_for(event: Event) -> str:
+def message_for(event: ChangeEvent) -> str:
     return json.dumps(
         {
             "id": event.id,
@@ -50,32 +52,38 @@ def message_for(event: Event) -> str:
             "group_id": event.group_id,
             "notification_id": event.notification_id,
             "recipient_id": event.recipient_id,
-            "queue_item_id": event.queue_item_id,
+            "moderation_item_id": event.moderation_item_id,
         }
     )
 
 
-def event_from_message(message: str) -> Event:
+def event_from_message(message: str) -> ChangeEvent:
     data = json.loads(message)
-    return Event(**{**data, "kind": EventKind(data["kind"])})
+    return ChangeEvent(**{**data, "kind": ChangeKind(data["kind"])})
 
 
-class EventLog:
+class ChangeLog:
+    """One write's transaction: the change events it adds (published after commit) and the
+    search outbox rows it marks."""
+
     def __init__(self, connection: Any) -> None:
         self._connection = connection
-        self.events: list[Event] = []
+        self.events: list[ChangeEvent] = []
 
-    @property
-    def connection(self) -> Any:
-        """The write's transaction (for statements the ORM does not express)."""
-        return self._connection
+    async def lock(self, key: str) -> None:
+        """Serialise the writes that name `key` until this one commits (PostgreSQL; SQLite
+        serialises writers already): e.g. two first reports opening one queue item."""
+        if self._connection.capabilities.dialect == "postgres":
+            await self._connection.execute_query(
+                "SELECT pg_advisory_xact_lock($1)", [zlib.crc32(key.encode())]
+            )
 
-    async def add(self, kind: EventKind, **ids: Any) -> Event:
+    async def add(self, kind: ChangeKind, **ids: Any) -> ChangeEvent:
         if not self.events and self._connection.capabilities.dialect == "postgres":
             await self._connection.execute_query(
                 "SELECT pg_advisory_xact_lock($1)", [EVENT_ORDER_LOCK]
             )
-        event = await Event.create(kind=kind, **ids)
+        event = await ChangeEvent.create(kind=kind, **ids)
         self.events.append(event)
         return event
 
@@ -86,16 +94,24 @@ class EventLog:
         await mark_changed(entity, entity_id, with_posts=with_posts, connection=self._connection)
 
 
-async def publish(hub: Hub | None, events: list[Event]) -> None:
-    if hub is None:
-        return
+async def publish(hub: Hub, events: list[ChangeEvent]) -> None:
     for event in events:
         await hub.publish(channel_for(event), message_for(event))
 
 
 @contextlib.asynccontextmanager
-async def writing(hub: Hub | None) -> AsyncIterator[EventLog]:
-    async with in_transaction() as connection:
-        log = EventLog(connection)
+async def writing(hub: Hub) -> AsyncIterator[ChangeLog]:
+    """The transaction of one write, its events published to `hub` once it commits."""
+    async with transaction() as connection:
+        log = ChangeLog(connection)
         yield log
     await publish(hub, log.events)
+
+
+@contextlib.asynccontextmanager
+async def transaction() -> AsyncIterator[Any]:
+    """A bare transaction, for bulk loads that change no live feed and no index entry one by
+    one (the demo seed, which reindexes afterwards). Every other write goes through
+    `writing`."""
+    async with in_transaction() as connection:
+        yield connection

@@ -8,20 +8,20 @@ from tortoise.expressions import F
 
 from moderation import policies
 from resolvers import validation
+from resolvers.changes import writing
 from resolvers.context import Context
-from resolvers.events import EventLog, writing
-from resolvers.moderation import Target, deleted_by_staff
-from resolvers.notifications import notify, notify_mentions
+from resolvers.moderation_actions import deleted_by_staff
+from resolvers.moderation_items import Target
 from resolvers.pagination import Listing, Page, id_key, keyset_page, time_key
+from resolvers.publication import comment_went_live
 from resolvers.screening import review_if_needed, screen
 from resolvers.visibility import visible_comment, visible_post
 from server.errors import Conflict, Forbidden, NotFound
 from server.models import (
+    ChangeKind,
     Comment,
     CommentState,
-    EventKind,
     ModerationTarget,
-    NotificationKind,
     Post,
     PostState,
 )
@@ -64,41 +64,6 @@ async def add_comment(ctx: Context, post_id: int, body: str, parent_id: int | No
     return comment
 
 
-async def comment_went_live(
-    log: EventLog, comment: Comment, post: Post, parent: Comment | None = None
-) -> None:
-    """What a comment appearing tells the world: counts, the thread's live streams, and the
-    people it replies to or mentions (at writing, or when a moderator approves it)."""
-    if parent is None and comment.parent_id is not None:
-        parent = await Comment.get_or_none(id=comment.parent_id)
-    await Post.filter(id=post.id).update(comment_count=F("comment_count") + 1)
-    if parent is not None:
-        await Comment.filter(id=parent.id).update(reply_count=F("reply_count") + 1)
-    await log.add(EventKind.COMMENT_ADDED, post_id=post.id, comment_id=comment.id)
-    await log.add(EventKind.POST_UPDATED, post_id=post.id)
-    told = {comment.author_id}
-    for recipient in (post.author_id, parent.author_id if parent else None):
-        if recipient is not None and recipient not in told:
-            told.add(recipient)
-            await notify(
-                log,
-                recipient,
-                NotificationKind.REPLY,
-                comment.author_id,
-                post_id=post.id,
-                comment_id=comment.id,
-            )
-    await notify_mentions(
-        log,
-        comment.body,
-        comment.author_id,
-        post_id=post.id,
-        group_id=post.group_id,
-        comment_id=comment.id,
-        skip=frozenset(told),
-    )
-
-
 async def delete_comment(ctx: Context, comment_id: int) -> Comment:
     """Deleting keeps a tombstone so that replies stay in their thread."""
     viewer = policies.require_writer(ctx.viewer)
@@ -123,7 +88,7 @@ async def delete_comment(ctx: Context, comment_id: int) -> Comment:
             raise Conflict("The comment changed meanwhile; look again.")
         if was_listed:
             await Post.filter(id=comment.post_id).update(comment_count=F("comment_count") - 1)
-            await log.add(EventKind.POST_UPDATED, post_id=comment.post_id)
+            await log.add(ChangeKind.POST_UPDATED, post_id=comment.post_id)
     await comment.refresh_from_db()
     return comment
 

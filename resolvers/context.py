@@ -14,38 +14,44 @@ import asyncio
 import dataclasses
 from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, cast
 
+from moderation.services import ModerationServices
 from resolvers.accounts import AccountReader
 from resolvers.loaders import Loaders
-from search.engine import SearchEngine
+from search.service import Search
 from server.broadcast import Hub
-from server.models import EmployeeBadge, GroupMembership, PersonaOperator, User
+from server.models import EmployeeBadge, PersonaOperator, User
 from server.security import Credentials, issue_token
 from server.settings import Settings
 
-if TYPE_CHECKING:
-    from resolvers.screening import ModerationServices
+
+@dataclass(frozen=True)
+class Resources:
+    """What a server process opens once, in its lifespan, and every operation uses."""
+
+    settings: Settings
+    # Publishes change events after commit and fans them out to subscribers.
+    hub: Hub
+    # The search indexes, as far as Meilisearch is up (see search.service.Search).
+    search: Search
+    # Screening rules, rate limits, duplicate detection, throttles and query-cost budgets.
+    moderation: ModerationServices
+    # Batched reads of viewers for subscription events (one per process).
+    accounts: AccountReader
 
 
 @dataclass
 class Context:
-    settings: Settings
+    resources: Resources
     viewer: User | None = None
     request: Any = None
-    hub: Hub | None = None
-    # The search indexes; None when the server runs without search.
-    search: SearchEngine | None = None
-    # Screening rules, rate limits, duplicates; None: rules read afresh, no limits.
-    moderation: ModerationServices | None = None
     # What a WebSocket client sent in connection_init (Strawberry fills it in).
     connection_params: Any = None
     # Whose token signed this request or connection in, and until when; None: anonymous.
     credentials: Credentials | None = None
     # The caller's network address (limits for anonymous callers, sign-in throttles).
     client_address: str = "-"
-    # Batched reads of viewers for subscription events (one per process); None: direct reads.
-    accounts: AccountReader | None = None
     # Closes the caller's WebSocket with 4403; None over HTTP.
     end_session: Callable[[str], Awaitable[None]] | None = None
     # A WebSocket connection's own context: operations run on copies of it.
@@ -59,6 +65,26 @@ class Context:
 
     def __post_init__(self) -> None:
         self.loaders = Loaders(self.viewer.id if self.viewer else None)
+
+    @property
+    def settings(self) -> Settings:
+        return self.resources.settings
+
+    @property
+    def hub(self) -> Hub:
+        return self.resources.hub
+
+    @property
+    def search(self) -> Search:
+        return self.resources.search
+
+    @property
+    def moderation(self) -> ModerationServices:
+        return self.resources.moderation
+
+    @property
+    def accounts(self) -> AccountReader:
+        return self.resources.accounts
 
     def for_operation(self, viewer: User | None) -> Context:
         """A fresh context for one operation of this connection, asked by `viewer`."""
@@ -75,12 +101,7 @@ class Context:
 
     async def _read_member_group_ids(self) -> frozenset[int]:
         assert self.viewer is not None
-        if self.accounts is not None:
-            return await self.accounts.member_group_ids(self.viewer.id)
-        ids = await GroupMembership.filter(user_id=self.viewer.id).values_list(
-            "group_id", flat=True
-        )
-        return frozenset(cast(list[int], ids))
+        return await self.accounts.member_group_ids(self.viewer.id)
 
     async def acts_for(self) -> frozenset[int]:
         """The author ids the viewer writes as now: themselves, and the persona accounts they

@@ -7,19 +7,17 @@ from typing import Any, cast
 
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
-from tortoise.transactions import in_transaction
 
 from moderation import policies
 from resolvers import validation
+from resolvers.changes import ChangeLog, writing
 from resolvers.context import Context
-from resolvers.events import EventLog, writing
-from resolvers.lookups import group_by_slug
-from resolvers.moderation import Target
+from resolvers.lookups import require_group
+from resolvers.moderation_items import Target
 from resolvers.notifications import notify
 from resolvers.pagination import Key, Listing, Page, id_key, keyset_page, time_key
 from resolvers.screening import Verdict, review_if_needed, screen
-from search.outbox import mark_changed
-from server.errors import Conflict, Forbidden, NotFound
+from server.errors import Conflict, Forbidden
 from server.models import (
     Group,
     GroupKind,
@@ -33,17 +31,6 @@ from server.models import (
 
 GROUPS = Listing("groups", Key("member_count"), id_key())
 MEMBERS = Listing("members", time_key("joined_at", descending=False), id_key(descending=False))
-
-
-async def get_group(slug: str) -> Group | None:
-    return await group_by_slug(slug)
-
-
-async def require_group(slug: str, field: str = "slug") -> Group:
-    group = await get_group(slug)
-    if group is None:
-        raise NotFound(f"No group with the slug '{slug}'.")
-    return group
 
 
 async def create_group(
@@ -77,7 +64,6 @@ async def create_group(
         raise Conflict(f"The slug '{clean_slug}' is taken.")
     try:
         async with writing(ctx.hub) as log:
-            connection = log.connection
             group = await Group.create(
                 slug=clean_slug,
                 name=clean_name,
@@ -89,7 +75,7 @@ async def create_group(
                 industry=verdict.fields["industry"] or None,
             )
             await GroupMembership.create(group_id=group.id, user_id=viewer.id, role=GroupRole.OWNER)
-            await mark_changed(SearchEntity.GROUP, group.id, connection=connection)
+            await log.changed(SearchEntity.GROUP, group.id)
             await _review(log, verdict, group, viewer.id)
     except IntegrityError:
         raise Conflict(f"The slug '{clean_slug}' is taken.") from None
@@ -138,19 +124,16 @@ async def update_group(ctx: Context, slug: str, changes: GroupChanges) -> Group:
     # Posts carry the group's name and depend on its visibility.
     posts_change = "name" in changed or "visibility" in changed
     async with writing(ctx.hub) as log:
-        connection = log.connection
         # Only the columns changed here: another admin's change of the rest stands.
-        await Group.filter(id=group.id).using_db(connection).update(**changed)
-        await mark_changed(
-            SearchEntity.GROUP, group.id, with_posts=posts_change, connection=connection
-        )
+        await Group.filter(id=group.id).update(**changed)
+        await log.changed(SearchEntity.GROUP, group.id, with_posts=posts_change)
         if verdict is not None:
             await _review(log, verdict, group, viewer.id)
     await group.refresh_from_db()
     return group
 
 
-async def _review(log: EventLog, verdict: Verdict, group: Group, actor_id: int) -> None:
+async def _review(log: ChangeLog, verdict: Verdict, group: Group, actor_id: int) -> None:
     """A group's name or description that trips a rule goes to the queue (the group stays)."""
     verdict.hold_reasons.clear()
     target = Target(ModerationTarget.GROUP, group.id, actor_id, group.id)
@@ -180,7 +163,7 @@ async def join_group(ctx: Context, slug: str) -> Group:
 async def leave_group(ctx: Context, slug: str) -> Group:
     viewer = policies.require_writer(ctx.viewer)
     group = await require_group(slug)
-    async with in_transaction():
+    async with writing(ctx.hub):
         membership = await GroupMembership.get_or_none(group_id=group.id, user_id=viewer.id)
         if membership is None:
             return group

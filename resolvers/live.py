@@ -1,11 +1,11 @@
 """Live streams: replay from the event log after a cursor, then follow live messages.
 
-A subscriber subscribes to its channels first, then replays the Event rows after its cursor,
-then treats every live message as a wake-up to read the log again from the last event it
-delivered. Event ids commit in order (see resolvers.events), so reading the log after the last
-delivered id is exact: no gaps, no duplicates, whatever order messages arrive in, and messages
-lost while Redis was away are found in the log. Each event is loaded afresh, with the
-subscriber's own visibility rules, before it is yielded.
+A subscriber subscribes to its channels first, then replays the change-log rows after its
+cursor, then treats every live message as a wake-up to read the log again from the last event
+it delivered. Change-event ids commit in order (see resolvers.changes), so reading the log
+after the last delivered id is exact: no gaps, no duplicates, whatever order messages arrive
+in, and messages lost while Redis was away are found in the log. Each event is loaded afresh,
+with the subscriber's own visibility rules, before it is yielded.
 """
 
 from __future__ import annotations
@@ -28,10 +28,10 @@ from server import topics
 from server.broadcast import RESYNC, Hub
 from server.errors import NotFound
 from server.models import (
+    ChangeEvent,
+    ChangeKind,
     Comment,
     EmployeeBadge,
-    Event,
-    EventKind,
     Group,
     Notification,
     Post,
@@ -67,23 +67,23 @@ def cursor_event_id(cursor: str | None) -> int | None:
 
 
 async def _latest_event_id() -> int:
-    latest = await Event.all().order_by("-id").first()
+    latest = await ChangeEvent.all().order_by("-id").first()
     return latest.id if latest else 0
 
 
-Prefetch = Callable[[Hub, list[Event]], Awaitable[None]]
+Prefetch = Callable[[Hub, list[ChangeEvent]], Awaitable[None]]
 
 
 async def _replay(
     hub: Hub, events: Q, stream: str, last: int, woken_by: int | None, prefetch: Prefetch | None
-) -> list[Event]:
-    async def read() -> list[Event]:
-        return await Event.filter(events, id__gt=last).order_by("id").limit(REPLAY_BATCH)
+) -> list[ChangeEvent]:
+    async def read() -> list[ChangeEvent]:
+        return await ChangeEvent.filter(events, id__gt=last).order_by("id").limit(REPLAY_BATCH)
 
     if woken_by is None:  # the first read, or a resync: this subscriber's own
         return await read()
 
-    async def read_for_all() -> list[Event]:
+    async def read_for_all() -> list[ChangeEvent]:
         batch = await read()
         if prefetch is not None:
             # Inside the shared read: the subscribers it wakes then find the rows of its events
@@ -104,20 +104,18 @@ def _woken_by(message: str) -> int | None:
         return None
 
 
-async def follow(
+async def stream_changes(
     ctx: Context,
     channels: tuple[str, ...],
     events: Q,
-    load: Callable[[Context, Event], Awaitable[T | None]],
+    load: Callable[[Context, ChangeEvent], Awaitable[T | None]],
     after: str | None,
     stream: str,
     prefetch: Prefetch | None = None,
 ) -> AsyncIterator[Delivery[T]]:
     """`stream` names what `events` selects, so that subscribers of one stream share reads;
     `prefetch` makes the shared reads every subscriber's `load` needs for a batch of events."""
-    hub: Hub | None = ctx.hub
-    if hub is None:
-        raise RuntimeError("live streams need the server's pub/sub hub")
+    hub = ctx.hub
     after_id = cursor_event_id(after)
     # Read where to start before subscribing: whatever commits in between is in the log, and the
     # first replay finds it.
@@ -166,7 +164,7 @@ async def _post_rows(hub: Hub, post_id: int, event_id: int) -> PostRows:
     return rows
 
 
-async def _prefetch_posts(hub: Hub, batch: list[Event]) -> None:
+async def _prefetch_posts(hub: Hub, batch: list[ChangeEvent]) -> None:
     for event in batch:
         if event.post_id is not None:
             await _post_rows(hub, event.post_id, event.id)
@@ -174,7 +172,6 @@ async def _prefetch_posts(hub: Hub, batch: list[Event]) -> None:
 
 async def _prime_post(ctx: Context, post_id: int, event_id: int) -> None:
     """Hand this event's post rows (see `_post_rows`) to this subscriber's fresh loaders."""
-    assert ctx.hub is not None
     post, author, badge, group = await _post_rows(ctx.hub, post_id, event_id)
     if post is None:
         return
@@ -198,18 +195,18 @@ async def _feed_post(ctx: Context, post_id: int | None, event_id: int) -> Post |
 
 
 def global_posts(ctx: Context, after: str | None) -> AsyncIterator[Delivery[Post]]:
-    async def load(fresh: Context, event: Event) -> Post | None:
+    async def load(fresh: Context, event: ChangeEvent) -> Post | None:
         return await _feed_post(fresh, event.post_id, event.id)
 
-    return follow(
-        ctx, (topics.posts(),), Q(kind=EventKind.POST_ADDED), load, after, "posts", _prefetch_posts
+    return stream_changes(
+        ctx, (topics.posts(),), Q(kind=ChangeKind.POST_ADDED), load, after, "posts", _prefetch_posts
     )
 
 
 def home_posts(ctx: Context, after: str | None) -> AsyncIterator[Delivery[Post]]:
     viewer = policies.require_viewer(ctx.viewer)
 
-    async def load(fresh: Context, event: Event) -> Post | None:
+    async def load(fresh: Context, event: ChangeEvent) -> Post | None:
         post = await _feed_post(fresh, event.post_id, event.id)
         if post is None:
             return None
@@ -220,8 +217,8 @@ def home_posts(ctx: Context, after: str | None) -> AsyncIterator[Delivery[Post]]
             return post
         return None
 
-    return follow(
-        ctx, (topics.posts(),), Q(kind=EventKind.POST_ADDED), load, after, "posts", _prefetch_posts
+    return stream_changes(
+        ctx, (topics.posts(),), Q(kind=ChangeKind.POST_ADDED), load, after, "posts", _prefetch_posts
     )
 
 
@@ -230,12 +227,12 @@ async def group_posts(ctx: Context, slug: str, after: str | None) -> AsyncIterat
     if group is None:
         raise NotFound(f"No group with the slug '{slug}'.")
 
-    async def load(fresh: Context, event: Event) -> Post | None:
+    async def load(fresh: Context, event: ChangeEvent) -> Post | None:
         return await _feed_post(fresh, event.post_id, event.id)
 
-    events = Q(kind=EventKind.POST_ADDED, group_id=group.id)
+    events = Q(kind=ChangeKind.POST_ADDED, group_id=group.id)
     stream = f"group:{group.id}"
-    posts = follow(ctx, (topics.posts(),), events, load, after, stream, _prefetch_posts)
+    posts = stream_changes(ctx, (topics.posts(),), events, load, after, stream, _prefetch_posts)
     async for delivery in posts:
         yield delivery
 
@@ -246,13 +243,13 @@ async def post_comments(
     if await visible_post(ctx, post_id) is None:
         raise NotFound("No such post.")
 
-    async def load(fresh: Context, event: Event) -> Comment | None:
+    async def load(fresh: Context, event: ChangeEvent) -> Comment | None:
         assert event.comment_id is not None
         return await visible_comment(fresh, event.comment_id)
 
-    events = Q(kind=EventKind.COMMENT_ADDED, post_id=post_id)
+    events = Q(kind=ChangeKind.COMMENT_ADDED, post_id=post_id)
     stream = f"comments:{post_id}"
-    async for delivery in follow(ctx, (topics.post(post_id),), events, load, after, stream):
+    async for delivery in stream_changes(ctx, (topics.post(post_id),), events, load, after, stream):
         yield delivery
 
 
@@ -267,12 +264,12 @@ async def post_updates(
     visible = await asyncio.gather(*(visible_post(ctx, post_id) for post_id in post_ids))
     seen = {post.id for post in visible if post is not None}
 
-    async def could_have_seen(fresh: Context, event: Event) -> bool:
+    async def could_have_seen(fresh: Context, event: ChangeEvent) -> bool:
         assert event.post_id is not None
         if event.post_id in seen:
             return True
         member_groups = await fresh.member_group_ids()
-        if event.kind == EventKind.POST_REMOVED:  # deleted or taken down while published
+        if event.kind == ChangeKind.POST_REMOVED:  # deleted or taken down while published
             group_id = event.group_id
         else:
             post = await fresh.loaders.post_by_id.load(event.post_id)
@@ -282,10 +279,10 @@ async def post_updates(
         group = await fresh.loaders.group_by_id.load(group_id) if group_id else None
         return policies.can_see_group_posts(group, member_groups)
 
-    async def load(fresh: Context, event: Event) -> Post | Removed | None:
+    async def load(fresh: Context, event: ChangeEvent) -> Post | Removed | None:
         assert event.post_id is not None
         post = None
-        if event.kind != EventKind.POST_REMOVED:
+        if event.kind != ChangeKind.POST_REMOVED:
             post = await visible_post(fresh, event.post_id)
         if post is not None and post.state == PostState.PUBLISHED:
             seen.add(post.id)
@@ -293,10 +290,10 @@ async def post_updates(
         # Hidden, removed or no longer visible: the client drops it from the screen.
         return Removed(event.post_id) if await could_have_seen(fresh, event) else None
 
-    events = Q(kind__in=[EventKind.POST_UPDATED, EventKind.POST_REMOVED], post_id__in=post_ids)
+    events = Q(kind__in=[ChangeKind.POST_UPDATED, ChangeKind.POST_REMOVED], post_id__in=post_ids)
     stream = "updates:" + ",".join(map(str, sorted(set(post_ids))))
     channels = tuple(topics.post(i) for i in post_ids)
-    deliveries: AsyncIterator[Delivery[Post | Removed]] = follow(
+    deliveries: AsyncIterator[Delivery[Post | Removed]] = stream_changes(
         ctx, channels, events, load, after, stream
     )
     async for delivery in deliveries:
@@ -306,8 +303,8 @@ async def post_updates(
 def notifications(ctx: Context, after: str | None) -> AsyncIterator[Delivery[Notification]]:
     viewer = policies.require_viewer(ctx.viewer)
 
-    async def load(fresh: Context, event: Event) -> Notification | None:
+    async def load(fresh: Context, event: ChangeEvent) -> Notification | None:
         return await Notification.get_or_none(id=event.notification_id, recipient_id=viewer.id)
 
-    events = Q(kind=EventKind.NOTIFICATION_ADDED, recipient_id=viewer.id)
-    return follow(ctx, (topics.user(viewer.id),), events, load, after, f"user:{viewer.id}")
+    events = Q(kind=ChangeKind.NOTIFICATION_ADDED, recipient_id=viewer.id)
+    return stream_changes(ctx, (topics.user(viewer.id),), events, load, after, f"user:{viewer.id}")

@@ -9,7 +9,6 @@ a hidden post leaves them within seconds, a suspended author's posts leave searc
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import cast
 
@@ -17,81 +16,73 @@ from tortoise.expressions import F
 
 from moderation import policies
 from resolvers.audit import record
-from resolvers.events import EventLog, writing
+from resolvers.changes import ChangeLog, writing
+from resolvers.moderation_items import Target
 from resolvers.notifications import notify_moderation
+from resolvers.publication import comment_went_live, post_went_live
 from server.broadcast import Hub
 from server.errors import InvalidInput
 from server.models import (
     AccountState,
     AuditEntry,
     AuditKind,
+    ChangeKind,
     Comment,
     CommentState,
-    EventKind,
-    Group,
     ModerationAction,
+    ModerationItem,
     ModerationTarget,
     Post,
     PostState,
-    QueueItem,
     SearchEntity,
     User,
 )
 
 log = logging.getLogger(__name__)
-A = ModerationAction
 SANCTIONS = {
-    A.SILENCE: AccountState.SILENCED,
-    A.SUSPEND: AccountState.SUSPENDED,
-    A.BAN: AccountState.BANNED,
+    ModerationAction.SILENCE: AccountState.SILENCED,
+    ModerationAction.SUSPEND: AccountState.SUSPENDED,
+    ModerationAction.BAN: AccountState.BANNED,
 }
-CONTENT_STATES = {
-    A.APPROVE: "PUBLISHED",
-    A.RESTORE: "PUBLISHED",
-    A.HIDE: "HIDDEN",
-    A.REMOVE: "REMOVED",
+# Actions against the author: they uphold the reports (the reporters were right), and the author
+# may appeal them.
+ADVERSE = {
+    ModerationAction.HIDE,
+    ModerationAction.REMOVE,
+    ModerationAction.LOCK_COMMENTS,
+    ModerationAction.WARN,
+    ModerationAction.SILENCE,
+    ModerationAction.SUSPEND,
+    ModerationAction.BAN,
+}
+# What a content action makes of a post, and of a comment.
+POST_STATES = {
+    ModerationAction.APPROVE: PostState.PUBLISHED,
+    ModerationAction.RESTORE: PostState.PUBLISHED,
+    ModerationAction.HIDE: PostState.HIDDEN,
+    ModerationAction.REMOVE: PostState.REMOVED,
+}
+COMMENT_STATES = {
+    ModerationAction.APPROVE: CommentState.PUBLISHED,
+    ModerationAction.RESTORE: CommentState.PUBLISHED,
+    ModerationAction.HIDE: CommentState.HIDDEN,
+    ModerationAction.REMOVE: CommentState.REMOVED,
 }
 MAX_TERM_DAYS = 3650
 
 NOTICES = {
-    A.HIDE: "A moderator hid your {what}",
-    A.REMOVE: "A moderator removed your {what}",
-    A.LOCK_COMMENTS: "A moderator closed comments on your post",
-    A.WARN: "A moderator warned you",
-    A.SILENCE: "Your account is silenced until {until}: what you write waits for approval",
-    A.SUSPEND: "Your account is suspended until {until}",
-    A.BAN: "Your account is banned",
-    A.RESTORE: "Your {what} is visible again",
-    A.LIFT_SANCTION: "The restriction on your account is lifted",
+    ModerationAction.HIDE: "A moderator hid your {what}",
+    ModerationAction.REMOVE: "A moderator removed your {what}",
+    ModerationAction.LOCK_COMMENTS: "A moderator closed comments on your post",
+    ModerationAction.WARN: "A moderator warned you",
+    ModerationAction.SILENCE: (
+        "Your account is silenced until {until}: what you write waits for approval"
+    ),
+    ModerationAction.SUSPEND: "Your account is suspended until {until}",
+    ModerationAction.BAN: "Your account is banned",
+    ModerationAction.RESTORE: "Your {what} is visible again",
+    ModerationAction.LIFT_SANCTION: "The restriction on your account is lifted",
 }
-
-
-@dataclass(frozen=True)
-class Target:
-    """What a queue item or a decision is about, with who wrote it and where it belongs."""
-
-    type: ModerationTarget
-    id: int
-    author_id: int | None
-    group_id: int | None
-
-
-async def load_target(target_type: ModerationTarget, target_id: int) -> Target | None:
-    if target_type == ModerationTarget.POST:
-        post = await Post.get_or_none(id=target_id)
-        return Target(target_type, post.id, post.author_id, post.group_id) if post else None
-    if target_type == ModerationTarget.COMMENT:
-        comment = await Comment.get_or_none(id=target_id)
-        if comment is None:
-            return None
-        post = await Post.get(id=comment.post_id)
-        return Target(target_type, comment.id, comment.author_id, post.group_id)
-    if target_type == ModerationTarget.USER:
-        user = await User.get_or_none(id=target_id)
-        return Target(target_type, user.id, user.id, None) if user else None
-    group = await Group.get_or_none(id=target_id)
-    # Reports about a group go to platform moderators, not to the group's own admins.
-    return Target(target_type, group.id, group.created_by_id, None) if group else None
 
 
 def check_actions(actions: list[ModerationAction], reason: str, days: int | None) -> None:
@@ -101,15 +92,21 @@ def check_actions(actions: list[ModerationAction], reason: str, days: int | None
         raise InvalidInput("Choose at least one action.", field="actions")
     if len(chosen) != len(actions):
         raise InvalidInput("Each action once.", field="actions")
-    if {A.IGNORE, A.ESCALATE} & chosen and len(chosen) > 1:
+    if {ModerationAction.IGNORE, ModerationAction.ESCALATE} & chosen and len(chosen) > 1:
         raise InvalidInput("Ignoring or escalating is a decision of its own.", field="actions")
-    if A.APPROVE in chosen and chosen & {A.HIDE, A.REMOVE}:
+    if ModerationAction.APPROVE in chosen and chosen & {
+        ModerationAction.HIDE,
+        ModerationAction.REMOVE,
+    }:
         raise InvalidInput("Approve keeps the content; it cannot also hide it.", field="actions")
-    if len(chosen & {A.HIDE, A.REMOVE}) > 1 or len(chosen & set(SANCTIONS)) > 1:
+    if (
+        len(chosen & {ModerationAction.HIDE, ModerationAction.REMOVE}) > 1
+        or len(chosen & set(SANCTIONS)) > 1
+    ):
         raise InvalidInput("Pick one of hide or remove, and one sanction.", field="actions")
-    if chosen & {A.REMOVE, A.WARN, *SANCTIONS} and not reason.strip():
+    if chosen & {ModerationAction.REMOVE, ModerationAction.WARN, *SANCTIONS} and not reason.strip():
         raise InvalidInput("Say why: the affected user is told the reason.", field="reason")
-    if chosen & {A.SILENCE, A.SUSPEND}:
+    if chosen & {ModerationAction.SILENCE, ModerationAction.SUSPEND}:
         if days is None or not 1 <= days <= MAX_TERM_DAYS:
             raise InvalidInput(
                 f"A silence or suspension lasts 1 to {MAX_TERM_DAYS} days.", field="days"
@@ -117,14 +114,14 @@ def check_actions(actions: list[ModerationAction], reason: str, days: int | None
 
 
 async def apply_action(
-    log: EventLog,
+    log: ChangeLog,
     actor_id: int | None,
     action: ModerationAction,
     target: Target,
     *,
     reason: str,
     days: int | None = None,
-    item: QueueItem | None = None,
+    item: ModerationItem | None = None,
     level: int = 1,
 ) -> AuditEntry:
     """Carry out one action on a target; its audit entry. `actor_id` None: done automatically
@@ -134,17 +131,17 @@ async def apply_action(
     detail: dict[str, object] = {"level": level}
     what = "post" if target.type == ModerationTarget.POST else "comment"
     until: datetime | None = None
-    if action in CONTENT_STATES:
+    if action in POST_STATES:
         await _set_content_state(log, target, action)
-    elif action == A.LOCK_COMMENTS:
+    elif action == ModerationAction.LOCK_COMMENTS:
         if target.type != ModerationTarget.POST:
             raise InvalidInput("Only a post's comments can be locked.", field="actions")
         await Post.filter(id=target.id).update(comments_locked=True)
-        await log.add(EventKind.POST_UPDATED, post_id=target.id)
-    elif action in SANCTIONS or action == A.LIFT_SANCTION:
+        await log.add(ChangeKind.POST_UPDATED, post_id=target.id)
+    elif action in SANCTIONS or action == ModerationAction.LIFT_SANCTION:
         until = await _sanction(log, target, action, days)
         detail["until"] = until.isoformat() if until else None
-    elif action != A.WARN:
+    elif action != ModerationAction.WARN:
         raise InvalidInput(f"{action} is not an action on content or accounts.", field="actions")
     entry = await record(
         AuditKind.ACTION,
@@ -171,13 +168,13 @@ async def apply_action(
     return entry
 
 
-async def deleted_by_staff(log: EventLog, actor: User, target: Target) -> None:
+async def deleted_by_staff(log: ChangeLog, actor: User, target: Target) -> None:
     """A moderator deleting someone else's post or comment outside the queue: audited, and the
     author told, like a removal (there is no item to appeal it through)."""
     await record(
         AuditKind.ACTION,
         actor.id,
-        action=A.REMOVE,
+        action=ModerationAction.REMOVE,
         target_type=target.type,
         target_id=target.id,
         affected_user_id=target.author_id,
@@ -190,68 +187,72 @@ async def deleted_by_staff(log: EventLog, actor: User, target: Target) -> None:
         await notify_moderation(log, target.author_id, f"A moderator deleted your {what}.")
 
 
-async def _set_content_state(log: EventLog, target: Target, action: ModerationAction) -> None:
-    # Imported here: posts and comments screen their texts through the queue, which acts
-    # through this module.
-    from resolvers.comments import comment_went_live
-    from resolvers.posts import went_live
-
-    state = CONTENT_STATES[action]
-    now = datetime.now(UTC)
+async def _set_content_state(log: ChangeLog, target: Target, action: ModerationAction) -> None:
     if target.type == ModerationTarget.POST:
-        post = await Post.get_or_none(id=target.id)
-        if post is None or post.state in (state, PostState.DRAFT):
-            return  # deleted since, or already so
-        approved = post.state == PostState.HELD and state == "PUBLISHED"
-        changes: dict[str, object] = {"state": PostState(state), "updated_at": now}
-        if approved:
-            changes["published_at"] = now
-        # Conditional on the state it was read in, so that an edit or a delete in between is
-        # not undone; a post that changed meanwhile is left as it is now.
-        if not await Post.filter(id=post.id, state=post.state).update(**changes):
-            return
-        await post.refresh_from_db()
-        if approved:
-            await went_live(log, post)  # it goes out as if just published
-        else:
-            # Screens drop a post that is no longer published, and show one that is back.
-            kind = EventKind.POST_UPDATED if state == "PUBLISHED" else EventKind.POST_REMOVED
-            await log.add(kind, post_id=post.id, group_id=post.group_id)
-            await log.changed(SearchEntity.POST, post.id)
+        await _set_post_state(log, target.id, POST_STATES[action])
     elif target.type == ModerationTarget.COMMENT:
-        comment = await Comment.get_or_none(id=target.id)
-        if comment is None or comment.state in (state, CommentState.DELETED):
-            return
-        was = comment.state
-        if not await Comment.filter(id=comment.id, state=was).update(
-            state=CommentState(state), updated_at=now
-        ):
-            return
-        await comment.refresh_from_db()
-        post = await Post.get(id=comment.post_id)
-        if was == CommentState.HELD and state == "PUBLISHED":
-            await comment_went_live(log, comment, post)
-        elif was != CommentState.HELD:
-            step = 1 if state == "PUBLISHED" else -1 if was == CommentState.PUBLISHED else 0
-            if step:
-                await Post.filter(id=post.id).update(comment_count=F("comment_count") + step)
-            await log.add(EventKind.POST_UPDATED, post_id=post.id)
-    elif action != A.APPROVE:
+        await _set_comment_state(log, target.id, COMMENT_STATES[action])
+    elif action != ModerationAction.APPROVE:
         raise InvalidInput("People and groups are not hidden; sanction or warn.", field="actions")
 
 
+async def _set_post_state(log: ChangeLog, post_id: int, state: PostState) -> None:
+    post = await Post.get_or_none(id=post_id)
+    if post is None or post.state in (state, PostState.DRAFT):
+        return  # deleted since, or already so
+    now = datetime.now(UTC)
+    approved = post.state == PostState.HELD and state == PostState.PUBLISHED
+    changes: dict[str, object] = {"state": state, "updated_at": now}
+    if approved:
+        changes["published_at"] = now
+    # Conditional on the state it was read in, so that an edit or a delete in between is not
+    # undone; a post that changed meanwhile is left as it is now.
+    if not await Post.filter(id=post.id, state=post.state).update(**changes):
+        return
+    await post.refresh_from_db()
+    if approved:
+        await post_went_live(log, post)  # it goes out as if just published
+    else:
+        # Screens drop a post that is no longer published, and show one that is back.
+        published = state == PostState.PUBLISHED
+        kind = ChangeKind.POST_UPDATED if published else ChangeKind.POST_REMOVED
+        await log.add(kind, post_id=post.id, group_id=post.group_id)
+        await log.changed(SearchEntity.POST, post.id)
+
+
+async def _set_comment_state(log: ChangeLog, comment_id: int, state: CommentState) -> None:
+    comment = await Comment.get_or_none(id=comment_id)
+    if comment is None or comment.state in (state, CommentState.DELETED):
+        return
+    was = comment.state
+    if not await Comment.filter(id=comment.id, state=was).update(
+        state=state, updated_at=datetime.now(UTC)
+    ):
+        return
+    await comment.refresh_from_db()
+    post = await Post.get(id=comment.post_id)
+    published = state == CommentState.PUBLISHED
+    if was == CommentState.HELD and published:
+        await comment_went_live(log, comment, post)
+    elif was != CommentState.HELD:
+        step = 1 if published else -1 if was == CommentState.PUBLISHED else 0
+        if step:
+            await Post.filter(id=post.id).update(comment_count=F("comment_count") + step)
+        await log.add(ChangeKind.POST_UPDATED, post_id=post.id)
+
+
 async def _sanction(
-    log: EventLog, target: Target, action: ModerationAction, days: int | None
+    log: ChangeLog, target: Target, action: ModerationAction, days: int | None
 ) -> datetime | None:
     user = await User.get_or_none(id=target.author_id) if target.author_id else None
     if user is None:
         raise InvalidInput("Nobody to sanction for this target.", field="actions")
     until = None
-    if action == A.LIFT_SANCTION:
+    if action == ModerationAction.LIFT_SANCTION:
         user.state = AccountState.ACTIVE
     else:
         user.state = SANCTIONS[action]
-        if action != A.BAN:
+        if action != ModerationAction.BAN:
             until = datetime.now(UTC) + timedelta(days=days or 1)
     user.suspended_until = until
     await user.save(update_fields=["state", "suspended_until", "updated_at"])
@@ -259,7 +260,7 @@ async def _sanction(
     return until
 
 
-async def end_due_suspensions(now: datetime | None = None, hub: Hub | None = None) -> list[int]:
+async def end_due_suspensions(hub: Hub, now: datetime | None = None) -> list[int]:
     """Reactivate the accounts whose silence or suspension term has ended (their posts return
     to search). Each account is claimed by a conditional update: safe in several processes."""
     moment = now or datetime.now(UTC)
@@ -270,12 +271,12 @@ async def end_due_suspensions(now: datetime | None = None, hub: Hub | None = Non
     ended = []
     for user_id in cast(list[int], due):
         try:
-            async with writing(hub) as events:
+            async with writing(hub) as change_log:
                 claimed = await User.filter(
                     id=user_id, state__in=limited, suspended_until__lte=moment
                 ).update(state=AccountState.ACTIVE, suspended_until=None)
                 if claimed:
-                    await events.changed(SearchEntity.USER, user_id, with_posts=True)
+                    await change_log.changed(SearchEntity.USER, user_id, with_posts=True)
                     ended.append(user_id)
         except Exception:  # one account's failure never keeps the others sanctioned
             log.exception("ending the term of account %s failed; retrying next round", user_id)

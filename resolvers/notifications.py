@@ -9,12 +9,12 @@ from tortoise.expressions import Q, Subquery
 
 from moderation import policies
 from moderation.limits import MENTION_RE
+from resolvers.changes import ChangeLog
 from resolvers.context import Context
-from resolvers.events import EventLog
 from resolvers.pagination import Listing, Page, id_key, keyset_page, time_key
 from server.models import (
+    ChangeKind,
     CommentReaction,
-    EventKind,
     Group,
     GroupMembership,
     GroupVisibility,
@@ -30,7 +30,7 @@ GROUPED = (NotificationKind.REACTION,)
 
 
 async def notify(
-    log: EventLog,
+    log: ChangeLog,
     recipient_id: int,
     kind: NotificationKind,
     actor_id: int,
@@ -66,13 +66,13 @@ async def notify(
         notification.actor_count = await _reactor_count(recipient_id, post_id, comment_id)
         await notification.save(update_fields=["actor_id", "actor_count", "updated_at"])
     await log.add(
-        EventKind.NOTIFICATION_ADDED, notification_id=notification.id, recipient_id=recipient_id
+        ChangeKind.NOTIFICATION_ADDED, notification_id=notification.id, recipient_id=recipient_id
     )
     return notification
 
 
 async def notify_moderation(
-    log: EventLog,
+    log: ChangeLog,
     recipient_id: int,
     text: str,
     *,
@@ -90,7 +90,7 @@ async def notify_moderation(
         comment_id=comment_id,
     )
     await log.add(
-        EventKind.NOTIFICATION_ADDED, notification_id=notification.id, recipient_id=recipient_id
+        ChangeKind.NOTIFICATION_ADDED, notification_id=notification.id, recipient_id=recipient_id
     )
     return notification
 
@@ -115,7 +115,7 @@ def mentioned_handles(text: str) -> list[str]:
 
 
 async def notify_mentions(
-    log: EventLog,
+    log: ChangeLog,
     text: str,
     actor_id: int,
     *,
@@ -168,4 +168,17 @@ async def mark_read(ctx: Context, ids: list[int] | None) -> int:
     query = Notification.filter(Q(recipient_id=viewer.id), Q(read_at=None))
     if ids is not None:
         query = query.filter(id__in=ids)
+    return await query.update(read_at=datetime.now(UTC))
+
+
+async def mark_all_read(ctx: Context, up_to: datetime | None = None) -> int:
+    """Mark every unread notification read, or only those last changed at or before `up_to`
+    (what the viewer has seen: one that arrives or grows meanwhile stays unread); returns how
+    many changed. A time without a zone is read as UTC."""
+    viewer = policies.require_viewer(ctx.viewer)
+    query = Notification.filter(recipient_id=viewer.id, read_at=None)
+    if up_to is not None:
+        if up_to.tzinfo is None:
+            up_to = up_to.replace(tzinfo=UTC)
+        query = query.filter(updated_at__lte=up_to)
     return await query.update(read_at=datetime.now(UTC))

@@ -1,134 +1,45 @@
-"""Posts: write, edit, publish, schedule, delete; read one; the feeds."""
+"""Posts: write, edit, publish, schedule and delete them; their revisions."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from tortoise.expressions import Q, Subquery
-
 from moderation import policies
-from resolvers import validation
+from resolvers.changes import writing
 from resolvers.context import Context
-from resolvers.events import EventLog, writing
-from resolvers.lookups import group_by_slug as get_group
-from resolvers.lookups import user_by_handle as get_user
-from resolvers.moderation import Target, deleted_by_staff
-from resolvers.notifications import notify_mentions
-from resolvers.pagination import Listing, Page, id_key, keyset_page, time_key
+from resolvers.lookups import group_by_slug, user_by_handle
+from resolvers.moderation_actions import deleted_by_staff
+from resolvers.moderation_items import Target
+from resolvers.post_input import (
+    PostChanges,
+    PostDraft,
+    clean_body,
+    clean_media,
+    clean_tags,
+    clean_title,
+    screened_fields,
+)
+from resolvers.publication import post_went_live
 from resolvers.screening import review_if_needed, screen
 from resolvers.visibility import visible_post
 from server.errors import Conflict, Forbidden, InvalidInput, NotFound
 from server.models import (
-    EventKind,
-    Follow,
+    ChangeKind,
     GroupMembership,
-    MediaKind,
     ModerationTarget,
     PersonaAccount,
     Post,
-    PostKind,
     PostRevision,
     PostState,
     SearchEntity,
+    User,
 )
-from server.models.groups import Group
-from server.models.users import User
-from server.settings import Settings
 
 log = logging.getLogger(__name__)
 
-MAX_BODY = {PostKind.MOMENT: 5_000, PostKind.ARTICLE: 50_000}
-MAX_TITLE = 120
-MAX_TAGS = 10
-MAX_TAG_LENGTH = 30
-MAX_MEDIA = 9
-MAX_MEDIA_SIDE = 20_000
 MAX_SCHEDULE_AHEAD = timedelta(days=366)
-FEED_KEYS = (time_key("published_at"), id_key())
-GLOBAL_FEED = Listing("globalFeed", *FEED_KEYS)
-HOME_FEED = Listing("homeFeed", *FEED_KEYS)
-GROUP_FEED = Listing("groupFeed", *FEED_KEYS)
-USER_POSTS = Listing("userPosts", *FEED_KEYS)
-DRAFTS = Listing("drafts", time_key("created_at"), id_key())
-
-
-@dataclass
-class MediaInput:
-    url: str
-    kind: MediaKind = MediaKind.IMAGE
-    width: int | None = None
-    height: int | None = None
-    alt: str | None = None
-
-
-@dataclass
-class PostDraft:
-    kind: PostKind
-    body: str
-    title: str | None = None
-    tags: list[str] = field(default_factory=list)
-    media: list[MediaInput] = field(default_factory=list)
-    group_slug: str | None = None
-    as_persona: str | None = None
-
-
-@dataclass
-class PostChanges:
-    title: str | None = None
-    body: str | None = None
-    tags: list[str] | None = None
-    media: list[MediaInput] | None = None
-
-
-def clean_title(kind: PostKind, title: str | None) -> str | None:
-    if kind == PostKind.ARTICLE:
-        return validation.text(title, "title", maximum=MAX_TITLE, label="An article's title")
-    if title is not None and title.strip():
-        raise InvalidInput("Moments have no title; write an article for that.", field="title")
-    return None
-
-
-def clean_body(kind: PostKind, body: str | None) -> str:
-    return validation.text(body, "body", maximum=MAX_BODY[kind], label="The body")
-
-
-def clean_tags(tags: list[str] | None) -> list[str]:
-    raw = [t for t in tags or [] if t.strip().lstrip("#").strip()]
-    cleaned = list(dict.fromkeys(validation.tag(t, maximum=MAX_TAG_LENGTH) for t in raw))
-    if len(cleaned) > MAX_TAGS:
-        raise InvalidInput(f"At most {MAX_TAGS} tags.", field="tags")
-    return cleaned
-
-
-def clean_media(media: list[MediaInput] | None, settings: Settings) -> list[dict[str, Any]]:
-    items = media or []
-    if len(items) > MAX_MEDIA:
-        raise InvalidInput(f"At most {MAX_MEDIA} images or videos per post.", field="media")
-    cleaned = []
-    for item in items:
-        url = validation.url(item.url, "media", allow_http=settings.development)
-        if url is None:
-            raise InvalidInput("Every image or video needs a URL.", field="media")
-        for side in (item.width, item.height):
-            if side is not None and not 0 < side <= MAX_MEDIA_SIDE:
-                raise InvalidInput(
-                    f"Width and height are between 1 and {MAX_MEDIA_SIDE} pixels.", field="media"
-                )
-        alt = validation.optional_text(item.alt, "media", maximum=500, label="Alt text") or ""
-        cleaned.append(
-            {
-                "url": url,
-                "kind": str(item.kind),
-                "width": item.width,
-                "height": item.height,
-                "alt": alt or None,
-            }
-        )
-    return cleaned
 
 
 async def _acting_author(
@@ -138,25 +49,12 @@ async def _acting_author(
     only a current operator of the persona who still holds an employee badge writes as it."""
     if not as_persona:
         return viewer.id, None
-    persona_user = await get_user(as_persona)
+    persona_user = await user_by_handle(as_persona)
     if persona_user is None or not await PersonaAccount.filter(user_id=persona_user.id).exists():
         raise NotFound(f"No persona account @{as_persona.strip().lstrip('@')}.")
     if persona_user.id not in await ctx.acts_for():
         raise Forbidden(f"You do not operate @{persona_user.handle}.")
     return persona_user.id, viewer.id
-
-
-def screened_fields(
-    title: str | None, body: str, tags: list[str], media: list[dict[str, Any]]
-) -> dict[str, str]:
-    """Every text of a post that others read: the title and body (masked where a rule says),
-    and the tags and alt texts (refused or held like the body, never masked)."""
-    return {
-        "title": title or "",
-        "body": body,
-        "tags": " ".join(tags),
-        "media": " ".join(m["alt"] for m in media if m.get("alt")),
-    }
 
 
 async def create_post(ctx: Context, draft: PostDraft, *, publish: bool) -> Post:
@@ -167,7 +65,7 @@ async def create_post(ctx: Context, draft: PostDraft, *, publish: bool) -> Post:
     media = clean_media(draft.media, ctx.settings)
     group_id = None
     if draft.group_slug:
-        group = await get_group(draft.group_slug)
+        group = await group_by_slug(draft.group_slug)
         if group is None:
             raise NotFound(f"No group with the slug '{draft.group_slug}'.")
         membership = await GroupMembership.get_or_none(group_id=group.id, user_id=viewer.id)
@@ -193,7 +91,7 @@ async def create_post(ctx: Context, draft: PostDraft, *, publish: bool) -> Post:
             published_at=now if publish and not held else None,
         )
         if publish and not held:
-            await went_live(log, post)
+            await post_went_live(log, post)
         if publish:
             await review_if_needed(log, verdict, target(post), viewer.id)
     return post
@@ -202,14 +100,6 @@ async def create_post(ctx: Context, draft: PostDraft, *, publish: bool) -> Post:
 def target(post: Post) -> Target:
     """What a queue item about this post is about."""
     return Target(ModerationTarget.POST, post.id, post.author_id, post.group_id)
-
-
-async def went_live(log: EventLog, post: Post) -> None:
-    """What a post going live tells the world: the feeds, and the people it mentions."""
-    await log.add(EventKind.POST_ADDED, post_id=post.id, group_id=post.group_id)
-    await log.changed(SearchEntity.POST, post.id)
-    text = f"{post.title or ''} {post.body}"
-    await notify_mentions(log, text, post.author_id, post_id=post.id, group_id=post.group_id)
 
 
 async def _own_post(ctx: Context, post_id: int) -> Post:
@@ -262,7 +152,7 @@ async def update_post(ctx: Context, post_id: int, changes: PostChanges) -> Post:
         await PostRevision.create(post_id=post.id, editor_id=viewer.id, **old)
         await post.refresh_from_db()
         if post.state == PostState.PUBLISHED:
-            await log.add(EventKind.POST_UPDATED, post_id=post.id)
+            await log.add(ChangeKind.POST_UPDATED, post_id=post.id)
             await log.changed(SearchEntity.POST, post.id)
             # An edit that trips a rule goes to the queue; the post stays up meanwhile.
             verdict.hold_reasons.clear()
@@ -292,7 +182,7 @@ async def publish_post(ctx: Context, post_id: int) -> Post:
             raise Conflict("Only drafts can be published.")
         await post.refresh_from_db()
         if not verdict.held:
-            await went_live(log, post)
+            await post_went_live(log, post)
         await review_if_needed(log, verdict, target(post), viewer.id)
     return post
 
@@ -333,55 +223,9 @@ async def delete_post(ctx: Context, post_id: int) -> int:
             await deleted_by_staff(log, viewer, target(post))
         await post.delete()
         if post.state == PostState.PUBLISHED:
-            await log.add(EventKind.POST_REMOVED, post_id=post_id, group_id=post.group_id)
+            await log.add(ChangeKind.POST_REMOVED, post_id=post_id, group_id=post.group_id)
             await log.changed(SearchEntity.POST, post_id)
     return post_id
-
-
-async def global_feed(ctx: Context, first: int, after: str | None) -> Page[Post]:
-    visible = policies.visible_posts(await ctx.member_group_ids())
-    return await keyset_page(Post.filter(visible), GLOBAL_FEED, first=first, after=after)
-
-
-async def home_feed(ctx: Context, first: int, after: str | None) -> Page[Post]:
-    viewer = policies.require_viewer(ctx.viewer)
-    member_groups = await ctx.member_group_ids()
-    followed = Subquery(Follow.filter(follower_id=viewer.id).values("followee_id"))
-    mine = Q(author_id=viewer.id) | Q(author_id__in=followed)
-    if member_groups:
-        mine |= Q(group_id__in=list(member_groups))
-    queryset = Post.filter(policies.visible_posts(member_groups)).filter(mine)
-    return await keyset_page(queryset, HOME_FEED, first=first, after=after)
-
-
-async def group_feed(ctx: Context, group: Group, first: int, after: str | None) -> Page[Post]:
-    member_groups = await ctx.member_group_ids()
-    if not policies.can_see_group_posts(group, member_groups):
-        return Page(edges=[], has_next_page=False, has_previous_page=False)
-    queryset = Post.filter(group_id=group.id, state=PostState.PUBLISHED)
-    return await keyset_page(queryset, GROUP_FEED, first=first, after=after)
-
-
-async def user_posts(ctx: Context, user_id: int, first: int, after: str | None) -> Page[Post]:
-    visible = policies.visible_posts(await ctx.member_group_ids())
-    return await keyset_page(
-        Post.filter(visible, author_id=user_id), USER_POSTS, first=first, after=after
-    )
-
-
-async def user_drafts(
-    ctx: Context, user_id: int, first: int, after: str | None
-) -> Page[Post] | None:
-    """A user's drafts, for that user (with the persona drafts they wrote and may still
-    write as) or for the current operators of a persona account."""
-    acts_for = await ctx.acts_for()
-    if ctx.viewer is None or user_id not in acts_for:
-        return None
-    drafts = Q(author_id=user_id)
-    if user_id == ctx.viewer.id and len(acts_for) > 1:
-        drafts |= Q(operator_id=user_id, author_id__in=sorted(acts_for - {user_id}))
-    queryset = Post.filter(drafts, state=PostState.DRAFT)
-    return await keyset_page(queryset, DRAFTS, first=first, after=after)
 
 
 async def list_revisions(ctx: Context, post: Post) -> list[PostRevision] | None:
@@ -390,35 +234,4 @@ async def list_revisions(ctx: Context, post: Post) -> list[PostRevision] | None:
         policies.can_edit_post(post, await ctx.acts_for()) or policies.is_staff(viewer)
     ):
         return None
-    return await PostRevision.filter(post_id=post.id).order_by("-created_at", "-id")
-
-
-@dataclass(frozen=True)
-class PostRelations:
-    """Which relations of a page of posts a query reads."""
-
-    authors: bool = False
-    badges: bool = False
-    groups: bool = False
-    viewer_reactions: bool = False
-    reaction_summaries: bool = False
-
-
-async def prefetch_post_relations(ctx: Context, posts: list[Post], wanted: PostRelations) -> None:
-    """Load, in one batch per relation, what the page's fields will read."""
-    loaders = ctx.loaders
-    author_ids = list(dict.fromkeys(p.author_id for p in posts))
-    post_ids = [p.id for p in posts]
-    batches: list[Any] = []
-    if wanted.authors:
-        batches.append(loaders.user_by_id.load_many(author_ids))
-    if wanted.badges:
-        batches.append(loaders.badge_by_user_id.load_many(author_ids))
-    if wanted.groups:
-        group_ids = list(dict.fromkeys(p.group_id for p in posts if p.group_id is not None))
-        batches.append(loaders.group_by_id.load_many(group_ids))
-    if wanted.viewer_reactions:
-        batches.append(loaders.viewer_reactions_by_post_id.load_many(post_ids))
-    if wanted.reaction_summaries:
-        batches.append(loaders.post_reaction_summary_by_post_id.load_many(post_ids))
-    await asyncio.gather(*batches)
+    return await ctx.loaders.revisions_by_post_id.load(post.id)

@@ -5,16 +5,16 @@ from __future__ import annotations
 from tortoise.expressions import F
 
 from moderation import policies
+from resolvers.changes import ChangeLog, writing
 from resolvers.context import Context
-from resolvers.events import EventLog, writing
 from resolvers.notifications import notify
 from resolvers.visibility import visible_comment, visible_post
 from server.errors import NotFound
 from server.models import (
+    ChangeKind,
     Comment,
     CommentReaction,
     CommentState,
-    EventKind,
     NotificationKind,
     Post,
     PostReaction,
@@ -56,9 +56,9 @@ async def add_reaction(
     return subject
 
 
-async def _reacted(log: EventLog, subject: Post | Comment, actor_id: int) -> None:
+async def _reacted(log: ChangeLog, subject: Post | Comment, actor_id: int) -> None:
     if isinstance(subject, Post):
-        await log.add(EventKind.POST_UPDATED, post_id=subject.id)
+        await log.add(ChangeKind.POST_UPDATED, post_id=subject.id)
         await notify(
             log, subject.author_id, NotificationKind.REACTION, actor_id, post_id=subject.id
         )
@@ -90,6 +90,6 @@ async def remove_reaction(
         if removed:
             await type(subject).filter(id=subject.id).update(reaction_count=F("reaction_count") - 1)
             if isinstance(subject, Post):
-                await log.add(EventKind.POST_UPDATED, post_id=subject.id)
+                await log.add(ChangeKind.POST_UPDATED, post_id=subject.id)
     await subject.refresh_from_db()
     return subject

@@ -13,16 +13,17 @@ from typing import cast
 
 from moderation import policies
 from resolvers import validation
+from resolvers.changes import writing
 from resolvers.context import Context
-from resolvers.events import writing
-from resolvers.moderation import apply_action, load_target
-from resolvers.queue import HIDEABLE, MAX_NOTE, open_item, timeline
+from resolvers.moderation_actions import apply_action
+from resolvers.moderation_items import HIDEABLE, MAX_NOTE, load_target, open_item, timeline
 from resolvers.screening import rate_limit
+from resolvers.visibility import target_visible
 from server.errors import Conflict, InvalidInput, NotFound
 from server.models import (
     IdentityKind,
-    ItemEventKind,
     ModerationAction,
+    ModerationItemEventKind,
     ModerationTarget,
     Report,
     ReportOutcome,
@@ -74,6 +75,25 @@ async def reporter_standing(
     return Standing(weight, weight)
 
 
+async def report_target(
+    ctx: Context,
+    target_type: ModerationTarget,
+    target_id: int,
+    reason: ReportReason,
+    note: str,
+) -> Report:
+    """Report a post, comment, user or group: what the viewer cannot see reads as not found,
+    through the same gate as every read."""
+    visible = await target_visible(ctx, target_type, target_id)
+    return await report_content(ctx, target_type, target_id, reason, note, visible)
+
+
+def visible_reporter_id(ctx: Context, report: Report) -> int | None:
+    """Who made a report: platform moderators and admins learn it; group admins and the
+    reported author never do."""
+    return report.reporter_id if policies.is_staff(ctx.viewer) else None
+
+
 async def report_content(
     ctx: Context,
     target_type: ModerationTarget,
@@ -113,7 +133,9 @@ async def report_content(
             weight=standing.weight,
             hide_weight=standing.hide_weight,
         )
-        await timeline(log, item, ItemEventKind.REPORTED, viewer.id, note, reason=str(reason))
+        await timeline(
+            log, item, ModerationItemEventKind.REPORTED, viewer.id, note, reason=str(reason)
+        )
         threshold = ctx.settings.report_hide_threshold
         trusted = await Report.filter(item_id=item.id).values_list("hide_weight", flat=True)
         hiding = sum(cast(list[float], trusted))

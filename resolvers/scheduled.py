@@ -13,9 +13,11 @@ from datetime import UTC, datetime
 from typing import cast
 
 from moderation.rules import RuleSet
-from resolvers.events import writing
-from resolvers.posts import screened_fields, target, went_live
-from resolvers.rules import RuleCache
+from resolvers.changes import writing
+from resolvers.context import Resources
+from resolvers.post_input import screened_fields
+from resolvers.posts import target
+from resolvers.publication import post_went_live
 from resolvers.screening import Verdict, review_if_needed
 from server.broadcast import Hub
 from server.models import Post, PostState, RuleAction
@@ -48,10 +50,7 @@ class DueRetries:
 
 
 async def publish_due_posts(
-    now: datetime | None = None,
-    hub: Hub | None = None,
-    rules: RuleCache | None = None,
-    retries: DueRetries | None = None,
+    resources: Resources, now: datetime | None = None, retries: DueRetries | None = None
 ) -> list[int]:
     """Publish every scheduled draft whose time has come, screened against the rules as they
     are now: a post that trips a rule waits for a moderator instead. Safe to run in several
@@ -64,7 +63,8 @@ async def publish_due_posts(
             "id", flat=True
         ),
     )
-    ruleset = await (rules or RuleCache()).current()
+    hub = resources.hub
+    ruleset = await resources.moderation.rules.current()
     published = []
     clock = time.monotonic()
     for post_id in due:
@@ -81,14 +81,14 @@ async def publish_due_posts(
     return published
 
 
-async def _publish_due(post_id: int, moment: datetime, hub: Hub | None, ruleset: RuleSet) -> bool:
+async def _publish_due(post_id: int, moment: datetime, hub: Hub, ruleset: RuleSet) -> bool:
     post = await Post.get(id=post_id)
     fields = screened_fields(post.title, post.body, post.tags, post.media)
     masked, hits = ruleset.screen_fields(fields)
     # Nobody is there to be refused: what a rule would block or hold waits for review.
     held = any(h.action in (RuleAction.BLOCK, RuleAction.HOLD) for h in hits)
     verdict = Verdict(masked, tuple(hits), ["SCREENING"] if held else [])
-    async with writing(hub) as events:
+    async with writing(hub) as change_log:
         claimed = await Post.filter(
             id=post_id, state=PostState.DRAFT, scheduled_at__lte=moment
         ).update(
@@ -103,6 +103,6 @@ async def _publish_due(post_id: int, moment: datetime, hub: Hub | None, ruleset:
             return False
         await post.refresh_from_db()
         if not held:
-            await went_live(events, post)
-        await review_if_needed(events, verdict, target(post), post.author_id)
+            await post_went_live(change_log, post)
+        await review_if_needed(change_log, verdict, target(post), post.author_id)
     return not held

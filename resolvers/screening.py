@@ -10,19 +10,17 @@ silenced author, a new account's first posts, or the same text sent again and ag
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from moderation import limits, policies
 from moderation.rules import Hit, RuleSet
-from moderation.throttles import CostBudget, FailureThrottle
+from resolvers.changes import ChangeLog
 from resolvers.context import Context
-from resolvers.events import EventLog
-from resolvers.moderation import Target
-from resolvers.queue import open_item, timeline
-from resolvers.rules import RuleCache
+from resolvers.moderation_items import Target, open_item, timeline
 from server.errors import ContentRejected, InvalidInput, RateLimited
-from server.models import ItemEventKind, Post, PostState, QueueItem, RuleAction, User
+from server.models import ModerationItem, ModerationItemEventKind, Post, PostState, RuleAction, User
 from server.settings import Settings
 
 
@@ -41,42 +39,6 @@ class Verdict:
         return [h for h in self.hits if h.action != RuleAction.REPLACE]
 
 
-class ModerationServices:
-    """A process's screening and limiting state: compiled rules, rate limits, duplicate
-    detection, sign-in throttles and query-cost budgets (Redis-backed when `redis_url` is
-    given, so every process shares the counts)."""
-
-    def __init__(self, settings: Settings, redis_url: str | None = None) -> None:
-        self.settings = settings
-        self.rules = RuleCache()
-        keys = settings.redis_key_prefix
-        self.limiter = limits.RateLimiter(redis_url, prefix=f"{keys}rl:")
-        self.duplicates = limits.DuplicateDetector(redis_url, prefix=f"{keys}dup:")
-
-        def sign_in_throttle(kind: str, free_failures: int) -> FailureThrottle:
-            return FailureThrottle(
-                redis_url,
-                prefix=f"{keys}signin:{kind}:",
-                free_failures=free_failures,
-                window_seconds=settings.sign_in_failure_window_seconds,
-                base_delay_seconds=1.0,
-                max_delay_seconds=settings.sign_in_max_delay_seconds,
-            )
-
-        self.sign_in_handles = sign_in_throttle("h", settings.sign_in_failures_per_handle)
-        self.sign_in_addresses = sign_in_throttle("a", settings.sign_in_failures_per_address)
-        self.budget = CostBudget(
-            redis_url, prefix=f"{keys}cost:", per_minute=settings.query_cost_per_minute
-        )
-
-    async def close(self) -> None:
-        await self.limiter.close()
-        await self.duplicates.close()
-        await self.sign_in_handles.close()
-        await self.sign_in_addresses.close()
-        await self.budget.close()
-
-
 def is_new(user: User, settings: Settings, now: datetime | None = None) -> bool:
     age = (now or datetime.now(UTC)) - user.created_at
     return age < timedelta(days=settings.new_account_days)
@@ -91,7 +53,7 @@ async def limit(ctx: Context, action: str, who: str, refusal: str) -> None:
     """Count one `action` by `who` (an account, or a client address) against RATE_LIMITS;
     RateLimited, saying `refusal` and how long to wait, past the limit."""
     allowed = ctx.settings.rate_limit(action)
-    if allowed is None or ctx.moderation is None:
+    if allowed is None:
         return
     count, window = allowed
     wait = await ctx.moderation.limiter.hit(f"{action}:{who}", count, window)
@@ -105,8 +67,7 @@ async def limit(ctx: Context, action: str, who: str, refusal: str) -> None:
 async def screen_text(ctx: Context, fields: dict[str, str]) -> Verdict:
     """Screen texts against the watched words alone (a new account's name, before it has an
     account to rate-limit): BLOCK refuses, REPLACE masks, HOLD and FLAG go to review."""
-    services = ctx.moderation
-    rules = await (services.rules if services else RuleCache()).current()
+    rules = await ctx.moderation.rules.current()
     masked, hits = rules.screen_fields(fields)
     _refuse_blocked(rules, hits, fields)
     return Verdict(fields=masked, hits=tuple(hits))
@@ -133,7 +94,7 @@ async def screen(ctx: Context, author: User, action: str, fields: dict[str, str]
     settings = ctx.settings
     await rate_limit(ctx, author, action)
     services = ctx.moderation
-    rules = await (services.rules if services else RuleCache()).current()
+    rules = await services.rules.current()
     masked, hits = rules.screen_fields(fields)
     _refuse_blocked(rules, hits, fields)
     verdict = Verdict(fields=masked, hits=tuple(hits))
@@ -144,23 +105,28 @@ async def screen(ctx: Context, author: User, action: str, fields: dict[str, str]
         if limits.count_links(text) > settings.new_account_max_links:
             raise InvalidInput(
                 f"New accounts can include at most {settings.new_account_max_links} links.",
-                field=next(iter(fields)),
+                field=_most(limits.count_links, masked),
             )
         if limits.count_mentions(text) > settings.new_account_max_mentions:
             raise InvalidInput(
                 f"New accounts can mention at most {settings.new_account_max_mentions} people.",
-                field=next(iter(fields)),
+                field=_most(limits.count_mentions, masked),
             )
     if action in ("post", "comment"):
         if policies.is_silenced(author):
             verdict.hold_reasons.append("SILENCED")
         if action == "post" and await _first_posts(author, settings):
             verdict.hold_reasons.append("NEW_ACCOUNT")
-        if services is not None and await services.duplicates.seen_recently(
+        if await services.duplicates.seen_recently(
             author.id, text, settings.duplicate_window_seconds, settings.duplicate_threshold
         ):
             verdict.hold_reasons.append("DUPLICATE")
     return verdict
+
+
+def _most(count: Callable[[str], int], fields: dict[str, str]) -> str:
+    """The field holding the most of what `count` counts (the first on a tie), for the error."""
+    return max(fields, key=lambda name: count(fields[name]))
 
 
 async def _first_posts(author: User, settings: Settings) -> bool:
@@ -172,8 +138,8 @@ async def _first_posts(author: User, settings: Settings) -> bool:
 
 
 async def review_if_needed(
-    log: EventLog, verdict: Verdict, target: Target, actor_id: int
-) -> QueueItem | None:
+    log: ChangeLog, verdict: Verdict, target: Target, actor_id: int
+) -> ModerationItem | None:
     """Open (or grow) the queue item for a written text that is held or flagged, in the
     write's own transaction."""
     if not verdict.held and not verdict.flags:
@@ -198,7 +164,7 @@ async def review_if_needed(
     await timeline(
         log,
         item,
-        ItemEventKind.SCREENED,
+        ModerationItemEventKind.SCREENED,
         None,
         ", ".join(verdict.hold_reasons) or "flagged",
         hits=[h.rule_id for h in verdict.flags],

@@ -30,10 +30,9 @@ from search.query import (
     run_search,
     run_suggestions,
 )
+from search.service import UNAVAILABLE
 from server.errors import InvalidInput, ServiceUnavailable
 from server.models import Group, Post, PostState, User
-
-UNAVAILABLE = "Search is unavailable right now; try again in a moment."
 
 
 @dataclass
@@ -61,9 +60,7 @@ class Suggested:
 
 
 def _engine(ctx: Context) -> SearchEngine:
-    if ctx.search is None or not ctx.search.ready:
-        raise ServiceUnavailable(UNAVAILABLE)
-    return ctx.search
+    return ctx.search.engine()
 
 
 async def _visible_row(

@@ -8,20 +8,19 @@ from typing import Any
 
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
-from tortoise.transactions import in_transaction
 
 from moderation import policies
 from resolvers import identity, validation
+from resolvers.changes import writing
 from resolvers.context import Context
-from resolvers.events import writing
-from resolvers.lookups import user_by_handle
-from resolvers.moderation import Target
+from resolvers.lookups import require_user, user_by_handle
+from resolvers.moderation_items import Target
 from resolvers.notifications import notify
 from resolvers.pagination import Listing, Page, id_key, keyset_page
 from resolvers.screening import limit, review_if_needed, screen, screen_text
-from search.outbox import mark_changed
-from server.errors import Conflict, InvalidCredentials, InvalidInput, NotFound, RateLimited
+from server.errors import Conflict, InvalidCredentials, InvalidInput, RateLimited
 from server.models import (
+    AccountState,
     Follow,
     IdentityKind,
     ModerationTarget,
@@ -39,6 +38,22 @@ FOLLOWING = Listing("following", id_key())
 class SignedIn:
     token: str
     user: User
+
+
+@dataclass(frozen=True)
+class AccountStanding:
+    state: AccountState
+    suspended_until: datetime | None
+
+
+def account_standing(user: User) -> AccountStanding:
+    """An account's state as it stands now: a suspension whose term has ended reads ACTIVE,
+    and `suspended_until` is told only while a suspension runs."""
+    suspended = policies.is_suspended(user)
+    state = user.state
+    if state == AccountState.SUSPENDED and not suspended:
+        state = AccountState.ACTIVE
+    return AccountStanding(state, user.suspended_until if suspended else None)
 
 
 @dataclass
@@ -69,7 +84,7 @@ async def register(ctx: Context, handle: str, password: str, display_name: str) 
                 display_name=name,
                 password_hash=hash_password(password),
             )
-            await mark_changed(SearchEntity.USER, user.id, connection=log.connection)
+            await log.changed(SearchEntity.USER, user.id)
             target = Target(ModerationTarget.USER, user.id, user.id, None)
             await review_if_needed(log, verdict, target, user.id)
     except IntegrityError:
@@ -86,17 +101,16 @@ def _sign_in_key(handle: str) -> str:
 async def sign_in(ctx: Context, handle: str, password: str) -> SignedIn:
     services = ctx.moderation
     handle_key, address_key = _sign_in_key(handle), ctx.client_address
-    if services is not None:
-        waits = [
-            await services.sign_in_handles.wait(handle_key),
-            await services.sign_in_addresses.wait(address_key),
-        ]
-        wait = max((w for w in waits if w is not None), default=None)
-        if wait is not None:
-            raise RateLimited(
-                f"Too many failed sign-ins; try again in {max(1, round(wait))} seconds.",
-                retry_after_seconds=round(wait, 1),
-            )
+    waits = [
+        await services.sign_in_handles.wait(handle_key),
+        await services.sign_in_addresses.wait(address_key),
+    ]
+    wait = max((w for w in waits if w is not None), default=None)
+    if wait is not None:
+        raise RateLimited(
+            f"Too many failed sign-ins; try again in {max(1, round(wait))} seconds.",
+            retry_after_seconds=round(wait, 1),
+        )
     user = await user_by_handle(handle)
     ok = verify_password(user.password_hash if user else None, password)
     if user is None or not ok:
@@ -109,17 +123,6 @@ async def sign_in(ctx: Context, handle: str, password: str) -> SignedIn:
     if services is not None:
         await services.sign_in_handles.succeeded(handle_key)
     return SignedIn(token=ctx.token_for(user), user=user)
-
-
-async def get_user(handle: str) -> User | None:
-    return await user_by_handle(handle)
-
-
-async def require_user(handle: str, field: str = "handle") -> User:
-    user = await User.get_or_none(handle=validation.handle(handle, field))
-    if user is None:
-        raise NotFound(f"No user @{handle.strip().lstrip('@')}.")
-    return user
 
 
 async def update_profile(ctx: Context, changes: ProfileChanges) -> User:
@@ -175,28 +178,18 @@ async def update_profile(ctx: Context, changes: ProfileChanges) -> User:
             if field in verdict.fields:
                 changed[column] = verdict.fields[field]
     async with writing(ctx.hub) as log:
-        connection = log.connection
-        await (
-            User.filter(id=viewer.id)
-            .using_db(connection)
-            .update(**changed, updated_at=datetime.now(UTC))
-        )
+        await User.filter(id=viewer.id).update(**changed, updated_at=datetime.now(UTC))
         if verdict is not None:
             target = Target(ModerationTarget.USER, viewer.id, viewer.id, None)
             verdict.hold_reasons.clear()  # a profile is not held back; a flagged one is reviewed
             await review_if_needed(log, verdict, target, viewer.id)
         # Posts show their author's name: they change with it.
-        await mark_changed(
-            SearchEntity.USER,
-            viewer.id,
-            with_posts="display_name" in changed,
-            connection=connection,
-        )
+        await log.changed(SearchEntity.USER, viewer.id, with_posts="display_name" in changed)
     await viewer.refresh_from_db()
     return viewer
 
 
-async def follow(ctx: Context, handle: str) -> User:
+async def follow_user(ctx: Context, handle: str) -> User:
     viewer = policies.require_writer(ctx.viewer)
     target = await require_user(handle)
     if target.id == viewer.id:
@@ -211,10 +204,10 @@ async def follow(ctx: Context, handle: str) -> User:
     return target
 
 
-async def unfollow(ctx: Context, handle: str) -> User:
+async def unfollow_user(ctx: Context, handle: str) -> User:
     viewer = policies.require_writer(ctx.viewer)
     target = await require_user(handle)
-    async with in_transaction():
+    async with writing(ctx.hub):
         deleted = await Follow.filter(follower_id=viewer.id, followee_id=target.id).delete()
         if deleted:
             await User.filter(id=target.id).update(follower_count=F("follower_count") - 1)

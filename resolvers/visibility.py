@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from moderation import policies
 from resolvers.context import Context
-from server.models import Comment, Group, Post, PostState
+from server.models import Comment, Group, ModerationTarget, Post, PostState
 
 
 async def visible_post(ctx: Context, post_id: int) -> Post | None:
@@ -37,3 +37,15 @@ async def visible_comment(ctx: Context, comment_id: int) -> Comment | None:
 
 async def may_list_members(ctx: Context, group: Group) -> bool:
     return policies.can_list_members(group, await ctx.member_group_ids())
+
+
+async def target_visible(ctx: Context, target_type: ModerationTarget, target_id: int) -> bool:
+    """Whether the viewer may see a post, comment, user or group now (users and groups are
+    public; posts and comments pass the gate above)."""
+    if target_type == ModerationTarget.POST:
+        return await visible_post(ctx, target_id) is not None
+    if target_type == ModerationTarget.COMMENT:
+        return await visible_comment(ctx, target_id) is not None
+    if target_type == ModerationTarget.USER:
+        return await ctx.loaders.user_by_id.load(target_id) is not None
+    return await ctx.loaders.group_by_id.load(target_id) is not None

@@ -68,8 +68,8 @@ CreatePersonaAccountResult = Annotated[
 ]
 
 
-@strawberry.input(description="A persona account and an employee who operates it.")
-class PersonaOperatorInput:
+@strawberry.input(description="A persona account and the employee to let post as it.")
+class AddPersonaOperatorInput:
     persona_handle: str = strawberry.field(description="The persona account's handle.")
     operator_handle: str = strawberry.field(description="The employee's handle.")
 
@@ -83,6 +83,12 @@ AddPersonaOperatorResult = Annotated[
     AddPersonaOperatorSuccess | ValidationError | NotFoundError,
     strawberry.union("AddPersonaOperatorResult"),
 ]
+
+
+@strawberry.input(description="A persona account and the employee to stop posting as it.")
+class RemovePersonaOperatorInput:
+    persona_handle: str = strawberry.field(description="The persona account's handle.")
+    operator_handle: str = strawberry.field(description="The employee's handle.")
 
 
 @strawberry.type(description="The employee no longer operates the persona.")
@@ -176,7 +182,7 @@ class AdminMutations:
 
     @strawberry.mutation(description="Admins: let an employee post as a persona account.")
     async def add_persona_operator(
-        self, info: Info[Context, None], input: PersonaOperatorInput
+        self, info: Info[Context, None], input: AddPersonaOperatorInput
     ) -> AddPersonaOperatorResult:
         row = await cases.add_persona_operator(
             info.context, input.persona_handle, input.operator_handle
@@ -185,7 +191,7 @@ class AdminMutations:
 
     @strawberry.mutation(description="Admins: stop an employee posting as a persona account.")
     async def remove_persona_operator(
-        self, info: Info[Context, None], input: PersonaOperatorInput
+        self, info: Info[Context, None], input: RemovePersonaOperatorInput
     ) -> RemovePersonaOperatorResult:
         row = await cases.remove_persona_operator(
             info.context, input.persona_handle, input.operator_handle

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import strawberry
 from strawberry import Info
@@ -19,15 +19,11 @@ from schema.errors import (
     RateLimitedError,
     ValidationError,
 )
-from schema.reactions import Reactable, ReactionCount, summary
+from schema.reactable import Reactable, ReactionCount, summary
+from schema.refs import PostRef, post_type
 from schema.relay import Connection, decode_id, decode_pk, encode_id, page_size, to_connection
 from schema.users import User
 from server import models
-
-if TYPE_CHECKING:
-    from schema.posts import Post
-
-PostType = Annotated["Post", strawberry.lazy("schema.posts")]
 
 
 @strawberry.type(description="A comment on a post, or a reply to another comment.")
@@ -63,11 +59,9 @@ class Comment(Reactable):
         return User.from_row(author) if author else None
 
     @strawberry.field(description="The post it belongs to.")
-    async def post(self, info: Info[Context, None]) -> PostType | None:
-        from schema.posts import Post
-
+    async def post(self, info: Info[Context, None]) -> PostRef | None:
         row = await visible_post(info.context, self.row.post_id)
-        return Post.from_row(row) if row else None
+        return post_type().from_row(row) if row else None
 
     @strawberry.field(description="The comment this one replies to, if any.")
     async def parent(self, info: Info[Context, None]) -> Comment | None:
@@ -86,7 +80,7 @@ class Comment(Reactable):
     @strawberry.field(description="The kinds of reaction the viewer gave it.")
     async def viewer_reactions(self, info: Info[Context, None]) -> list[ReactionKind]:
         kinds = await info.context.loaders.viewer_reactions_by_comment_id.load(self.pk)
-        return [models.ReactionKind(k) for k in kinds]
+        return [ReactionKind(k) for k in kinds]
 
     @strawberry.field(description="Reaction counts by kind, most frequent first.")
     async def reaction_summary(self, info: Info[Context, None]) -> list[ReactionCount]:

@@ -1,26 +1,37 @@
-"""The stored enumerations, registered as GraphQL enums under their own names.
+"""The stored enumerations, registered as GraphQL enums.
 
 `strawberry.enum` marks the model enums in place, so the schema and the models share one class
-and type checkers see a plain Enum.
+and type checkers see a plain Enum. Each keeps its own name, except where a model enum was
+renamed after clients came to know it: those keep the GraphQL name clients use.
 """
 
 import strawberry
 
 from server.models import (
     AccountState,
+    AppealState,
+    AuditKind,
     CommentState,
     GroupKind,
     GroupRole,
     GroupVisibility,
     IdentityKind,
     JoinPolicy,
+    MatchKind,
     MediaKind,
+    ModerationAction,
+    ModerationItemEventKind,
+    ModerationItemState,
+    ModerationTarget,
     NotificationKind,
     PersonaDomain,
     PlatformRole,
     PostKind,
     PostState,
     ReactionKind,
+    ReportOutcome,
+    ReportReason,
+    RuleAction,
 )
 
 DESCRIPTIONS = {
@@ -40,23 +51,58 @@ DESCRIPTIONS = {
     MediaKind: "An image or a video.",
     ReactionKind: "A reaction: LIKE or one of a few emoji kinds.",
     NotificationKind: "What a notification is about.",
+    ModerationTarget: "What can be reported and moderated.",
+    ReportReason: "Why something is reported.",
+    ModerationItemState: (
+        "PENDING: waiting; RESOLVED: decided; IGNORED: closed without action; "
+        "ESCALATED: handed to platform moderators."
+    ),
+    ReportOutcome: "Whether the moderators agreed with a report.",
+    ModerationAction: (
+        "What a moderator does: APPROVE (keep or restore), HIDE, REMOVE, LOCK_COMMENTS, "
+        "WARN, SILENCE and SUSPEND (for `days`), BAN, IGNORE, ESCALATE; RESTORE and "
+        "LIFT_SANCTION undo on appeal."
+    ),
+    AuditKind: "What an audit entry records.",
+    AppealState: "Where an appeal stands.",
+    ModerationItemEventKind: "A step of an item's history.",
+    RuleAction: (
+        "BLOCK: refuse the text; HOLD: keep it from others until approved; FLAG: "
+        "publish and open a queue item; REPLACE: mask the word."
+    ),
+    MatchKind: "WORD: a whole word (`*` is a wildcard); SUBSTRING: anywhere in the text.",
+}
+# The GraphQL names of model enums renamed since clients first saw them.
+CLIENT_NAMES = {
+    ModerationItemState: "QueueState",
+    ModerationItemEventKind: "ItemEventKind",
 }
 for enum_class, description in DESCRIPTIONS.items():
-    strawberry.enum(enum_class, description=description)
+    strawberry.enum(enum_class, name=CLIENT_NAMES.get(enum_class), description=description)
 
 __all__ = [
     "AccountState",
+    "AppealState",
+    "AuditKind",
     "CommentState",
     "GroupKind",
     "GroupRole",
     "GroupVisibility",
     "IdentityKind",
     "JoinPolicy",
+    "MatchKind",
     "MediaKind",
+    "ModerationAction",
+    "ModerationItemEventKind",
+    "ModerationItemState",
+    "ModerationTarget",
     "NotificationKind",
     "PersonaDomain",
     "PlatformRole",
     "PostKind",
     "PostState",
     "ReactionKind",
+    "ReportOutcome",
+    "ReportReason",
+    "RuleAction",
 ]

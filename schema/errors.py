@@ -1,14 +1,16 @@
 """Errors that are part of a mutation's result, and the handlers that produce them.
 
 Every error type implements `Error`, so a client can always fall back to `... on Error`.
-A handler applies only to mutations whose result union lists its error type; anything else
-(not signed in, forbidden, unexpected) stays a top-level error.
+`ERROR_MAPPINGS` maps each leaf domain exception to its error type, one row each; a handler
+applies only to mutations whose result union lists its error type. Anything without a row (not
+signed in, forbidden, unexpected) stays a top-level error: there is no catch-all.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import Enum
-from typing import Any
+from typing import Any, TypeVar
 
 import strawberry
 
@@ -62,66 +64,74 @@ class ContentRejectedError(Error):
     field: str | None = strawberry.field(description="The input field at fault, if one is.")
 
 
-class ValidationHandler(strawberry.ExceptionHandler[domain.InvalidInput, ValidationError]):
-    def handle(self, exception: domain.InvalidInput, **_: Any) -> ValidationError:
-        return ValidationError(
-            message=exception.message, code=ErrorCode.INVALID_INPUT, field=exception.field
-        )
+E = TypeVar("E", bound=domain.DomainError)
+R = TypeVar("R", bound=Error)
 
 
-class NotFoundHandler(strawberry.ExceptionHandler[domain.NotFound, NotFoundError]):
-    def handle(self, exception: domain.NotFound, **_: Any) -> NotFoundError:
-        return NotFoundError(message=exception.message, code=ErrorCode.NOT_FOUND)
+class ErrorMapping(strawberry.ExceptionHandler[E, R]):
+    """One leaf domain exception and the error type it becomes. Strawberry reads the handled
+    exception and the error type from the `exception_type` and `error_type` attributes."""
+
+    def __init__(self, exception_type: type[E], error_type: type[R], build: Callable[[E], R]):
+        self.exception_type = exception_type
+        self.error_type = error_type
+        self.build = build
+
+    def handle(self, exception: E, **_: Any) -> R:
+        return self.build(exception)
 
 
-class ConflictHandler(strawberry.ExceptionHandler[domain.Conflict, ConflictError]):
-    def handle(self, exception: domain.Conflict, **_: Any) -> ConflictError:
-        return ConflictError(message=exception.message, code=ErrorCode.CONFLICT)
-
-
-class InvalidCredentialsHandler(
-    strawberry.ExceptionHandler[domain.InvalidCredentials, InvalidCredentialsError]
-):
-    def handle(self, exception: domain.InvalidCredentials, **_: Any) -> InvalidCredentialsError:
-        return InvalidCredentialsError(
-            message=exception.message, code=ErrorCode.INVALID_CREDENTIALS
-        )
-
-
-class RateLimitedHandler(strawberry.ExceptionHandler[domain.RateLimited, RateLimitedError]):
-    def handle(self, exception: domain.RateLimited, **_: Any) -> RateLimitedError:
-        return RateLimitedError(
-            message=exception.message,
+ERROR_MAPPINGS: tuple[ErrorMapping[Any, Any], ...] = (
+    ErrorMapping(
+        domain.InvalidInput,
+        ValidationError,
+        lambda e: ValidationError(message=e.message, code=ErrorCode.INVALID_INPUT, field=e.field),
+    ),
+    ErrorMapping(
+        domain.NotFound,
+        NotFoundError,
+        lambda e: NotFoundError(message=e.message, code=ErrorCode.NOT_FOUND),
+    ),
+    ErrorMapping(
+        domain.Conflict,
+        ConflictError,
+        lambda e: ConflictError(message=e.message, code=ErrorCode.CONFLICT),
+    ),
+    ErrorMapping(
+        domain.InvalidCredentials,
+        InvalidCredentialsError,
+        lambda e: InvalidCredentialsError(message=e.message, code=ErrorCode.INVALID_CREDENTIALS),
+    ),
+    ErrorMapping(
+        domain.RateLimited,
+        RateLimitedError,
+        lambda e: RateLimitedError(
+            message=e.message,
             code=ErrorCode.RATE_LIMITED,
-            retry_after_seconds=exception.retry_after_seconds,
-        )
-
-
-class ContentRejectedHandler(
-    strawberry.ExceptionHandler[domain.ContentRejected, ContentRejectedError]
-):
-    def handle(self, exception: domain.ContentRejected, **_: Any) -> ContentRejectedError:
-        return ContentRejectedError(
-            message=exception.message,
+            retry_after_seconds=e.retry_after_seconds,
+        ),
+    ),
+    ErrorMapping(
+        domain.ContentRejected,
+        ContentRejectedError,
+        lambda e: ContentRejectedError(
+            message=e.message,
             code=ErrorCode.CONTENT_REJECTED,
-            reasons=exception.reasons,
-            field=exception.field,
-        )
+            reasons=e.reasons,
+            field=e.field,
+        ),
+    ),
+)
+ERROR_TYPES = tuple(mapping.error_type for mapping in ERROR_MAPPINGS)
+_BY_EXCEPTION = {mapping.exception_type: mapping for mapping in ERROR_MAPPINGS}
 
 
-EXCEPTION_HANDLERS = (
-    ValidationHandler(),
-    NotFoundHandler(),
-    ConflictHandler(),
-    InvalidCredentialsHandler(),
-    RateLimitedHandler(),
-    ContentRejectedHandler(),
-)
-ERROR_TYPES = (
-    ValidationError,
-    NotFoundError,
-    ConflictError,
-    InvalidCredentialsError,
-    RateLimitedError,
-    ContentRejectedError,
-)
+def as_error(exception: domain.DomainError) -> Error:
+    """A leaf domain exception as its error type, the one a handler would give (for results
+    that carry several outcomes, such as a bulk decision). An exception without a mapping is
+    raised again: it is a top-level error, never data."""
+    mapping = _BY_EXCEPTION.get(type(exception))
+    if mapping is None:
+        raise exception
+    error: Error = mapping.build(exception)
+    return error

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import strawberry
 from strawberry import Info
 
+from resolvers import feeds as feed_cases
 from resolvers import groups as cases
-from resolvers import posts as post_cases
+from resolvers import lookups
 from resolvers.context import Context
 from resolvers.visibility import may_list_members
 from schema.enums import GroupKind, GroupRole, GroupVisibility, JoinPolicy
@@ -20,14 +21,10 @@ from schema.errors import (
     RateLimitedError,
     ValidationError,
 )
+from schema.refs import PostRef, post_type
 from schema.relay import Connection, Node, encode_id, page_size, to_connection
 from schema.users import User
 from server import models
-
-if TYPE_CHECKING:
-    from schema.posts import Post
-
-PostType = Annotated["Post", strawberry.lazy("schema.posts")]
 
 
 @strawberry.type(description="A member of a group, with their role.")
@@ -100,12 +97,18 @@ class Group(Node):
     )
     async def posts(
         self, info: Info[Context, None], first: int | None = None, after: str | None = None
-    ) -> Connection[PostType]:
-        from schema.posts import post_connection
-
+    ) -> Connection[PostRef]:
         ctx = info.context
-        page = await post_cases.group_feed(ctx, self.row, page_size(ctx.settings, first), after)
-        return await post_connection(info, page)
+        page = await feed_cases.group_feed(ctx, self.row, page_size(ctx.settings, first), after)
+        return await post_type().connection(info, page)
+
+
+async def load_group(ctx: Context, group_id: int | None) -> Group | None:
+    """The group with this id, through the request's loader; None for none."""
+    if group_id is None:
+        return None
+    row = await ctx.loaders.group_by_id.load(group_id)
+    return Group.from_row(row) if row else None
 
 
 @strawberry.input(description="A new group.")
@@ -154,8 +157,8 @@ UpdateGroupResult = Annotated[
 ]
 
 
-@strawberry.input(description="The group to join or leave.")
-class GroupSlugInput:
+@strawberry.input(description="The group to join.")
+class JoinGroupInput:
     slug: str = strawberry.field(description="The group's slug.")
 
 
@@ -165,6 +168,11 @@ class JoinGroupSuccess:
 
 
 JoinGroupResult = Annotated[JoinGroupSuccess | NotFoundError, strawberry.union("JoinGroupResult")]
+
+
+@strawberry.input(description="The group to leave.")
+class LeaveGroupInput:
+    slug: str = strawberry.field(description="The group's slug.")
 
 
 @strawberry.type(description="The viewer is no longer a member of the group.")
@@ -181,7 +189,7 @@ LeaveGroupResult = Annotated[
 class GroupQueries:
     @strawberry.field(description="A group by slug, or null.")
     async def group(self, slug: str) -> Group | None:
-        row = await cases.get_group(slug)
+        row = await lookups.group_by_slug(slug)
         return Group.from_row(row) if row else None
 
     @strawberry.field(description="Groups, largest first; filter by kind or certification.")
@@ -233,14 +241,14 @@ class GroupMutations:
         return UpdateGroupSuccess(group=Group.from_row(row))
 
     @strawberry.mutation(description="Join a group.")
-    async def join_group(self, info: Info[Context, None], input: GroupSlugInput) -> JoinGroupResult:
+    async def join_group(self, info: Info[Context, None], input: JoinGroupInput) -> JoinGroupResult:
         return JoinGroupSuccess(
             group=Group.from_row(await cases.join_group(info.context, input.slug))
         )
 
     @strawberry.mutation(description="Leave a group.")
     async def leave_group(
-        self, info: Info[Context, None], input: GroupSlugInput
+        self, info: Info[Context, None], input: LeaveGroupInput
     ) -> LeaveGroupResult:
         return LeaveGroupSuccess(
             group=Group.from_row(await cases.leave_group(info.context, input.slug))

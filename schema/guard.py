@@ -5,9 +5,9 @@
 - What it may cost: the static cost of the operation (schema.cost) is computed from the document
   and its variables before anything executes. Past `MAX_QUERY_COST` it is refused with
   `QUERY_TOO_COSTLY`, the cost and the limit; otherwise it is charged to the caller's budget per
-  minute (the account, or the client address for anonymous callers), kept in Redis when
-  configured so that every process counts together. An accepted operation reports its cost in
-  `extensions.cost`. A subscription is costed and charged once, when it starts.
+  minute (resolvers.budgets: the account, or the client address for anonymous callers, kept in
+  Redis when configured so that every process counts together). An accepted operation reports
+  its cost in `extensions.cost`. A subscription is costed and charged once, when it starts.
 - Sign-in and registration one at a time: a validation rule refuses a request with more than
   one `signIn` or `register` field (aliases would otherwise try thirty passwords at once).
 """
@@ -29,18 +29,15 @@ from graphql import (
 )
 from strawberry.extensions import SchemaExtension
 
+from resolvers.budgets import charge_query_cost
 from resolvers.context import Context
 from resolvers.sessions import open_operation
 from schema.cost import operation_cost
 from schema.relay import DEFAULT_PAGE_SIZE
-from server.errors import BudgetExhausted, QueryTooCostly
+from server.errors import QueryTooCostly
 from server.settings import Settings
 
 ONE_AT_A_TIME = frozenset({"signIn", "register"})
-
-
-def budget_key(ctx: Context) -> str:
-    return f"user:{ctx.viewer.id}" if ctx.viewer is not None else f"addr:{ctx.client_address}"
 
 
 class OperationGuard(SchemaExtension):
@@ -68,11 +65,8 @@ class OperationGuard(SchemaExtension):
         self.cost = cost
         if cost > settings.max_query_cost:
             raise QueryTooCostly(cost, settings.max_query_cost)
-        services = ctx.moderation if isinstance(ctx, Context) else None
-        if services is not None and settings.query_cost_per_minute > 0 and cost > 0:
-            wait = await services.budget.charge(budget_key(ctx), cost)
-            if wait is not None:
-                raise BudgetExhausted(wait, cost, settings.query_cost_per_minute)
+        if isinstance(ctx, Context):
+            await charge_query_cost(ctx, cost, settings.query_cost_per_minute)
         yield
 
     def get_results(self) -> dict[str, Any]:

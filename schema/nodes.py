@@ -8,11 +8,11 @@ import strawberry
 from strawberry import Info
 
 from resolvers.context import Context
-from resolvers.queue import visible_item
+from resolvers.moderation_items import visible_item
 from resolvers.visibility import visible_comment, visible_post
 from schema.comments import Comment
 from schema.groups import Group
-from schema.moderation import ModerationItem
+from schema.moderation_items import ModerationItem
 from schema.posts import Post
 from schema.relay import Node, parse_id
 from schema.users import User

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import strawberry
 from strawberry import Info
@@ -12,16 +12,11 @@ from resolvers import notifications as cases
 from resolvers.context import Context
 from resolvers.visibility import visible_post
 from schema.enums import NotificationKind
+from schema.groups import Group
+from schema.posts import Post
 from schema.relay import Connection, encode_id, page_size, parse_id, to_connection
 from schema.users import User
 from server import models
-
-if TYPE_CHECKING:
-    from schema.groups import Group
-    from schema.posts import Post
-
-PostType = Annotated["Post", strawberry.lazy("schema.posts")]
-GroupType = Annotated["Group", strawberry.lazy("schema.groups")]
 
 
 @strawberry.type(description="Something that happened that the viewer should know about.")
@@ -63,18 +58,14 @@ class Notification:
         return User.from_row(row) if row else None
 
     @strawberry.field(description="The post it is about, if any and still visible.")
-    async def post(self, info: Info[Context, None]) -> PostType | None:
-        from schema.posts import Post
-
+    async def post(self, info: Info[Context, None]) -> Post | None:
         if self.row.post_id is None:
             return None
         row = await visible_post(info.context, self.row.post_id)
         return Post.from_row(row) if row else None
 
     @strawberry.field(description="The group it is about, for group joins.")
-    async def group(self, info: Info[Context, None]) -> GroupType | None:
-        from schema.groups import Group
-
+    async def group(self, info: Info[Context, None]) -> Group | None:
         if self.row.group_id is None:
             return None
         row = await info.context.loaders.group_by_id.load(self.row.group_id)
@@ -97,11 +88,27 @@ MarkNotificationsReadResult = Annotated[
 ]
 
 
-@strawberry.type(description="Every notification is marked read.")
+@strawberry.input(
+    description="Which of the viewer's unread notifications to mark read: all, or those up to "
+    "a time."
+)
+class MarkAllNotificationsReadInput:
+    up_to: datetime | None = strawberry.field(
+        default=None,
+        description="Only those last changed at or before this time (what the viewer has "
+        "seen): one that arrives or grows meanwhile stays unread. Null: every one.",
+    )
+
+
+@strawberry.type(description="The notifications are marked read.")
 class MarkAllNotificationsReadSuccess:
     marked: int = strawberry.field(description="How many were unread and are now read.")
-    unread_count: int = strawberry.field(description="How many unread notifications are left (0).")
+    unread_count: int = strawberry.field(
+        description="How many unread notifications are left (0 without `upTo`)."
+    )
 
+
+EVERY_NOTIFICATION = MarkAllNotificationsReadInput()
 
 MarkAllNotificationsReadResult = Annotated[
     MarkAllNotificationsReadSuccess, strawberry.union("MarkAllNotificationsReadResult")
@@ -134,12 +141,17 @@ class NotificationMutations:
         unread = await cases.unread_count(info.context)
         return MarkNotificationsReadSuccess(marked=marked, unread_count=unread)
 
-    @strawberry.mutation(description="Mark all the viewer's notifications read.")
+    @strawberry.mutation(
+        description="Mark all the viewer's notifications read (`input` may be left out)."
+    )
     async def mark_all_notifications_read(
-        self, info: Info[Context, None]
+        self,
+        info: Info[Context, None],
+        input: MarkAllNotificationsReadInput = EVERY_NOTIFICATION,
     ) -> MarkAllNotificationsReadResult:
-        marked = await cases.mark_read(info.context, None)
-        return MarkAllNotificationsReadSuccess(marked=marked, unread_count=0)
+        marked = await cases.mark_all_read(info.context, input.up_to)
+        unread = await cases.unread_count(info.context) if input.up_to is not None else 0
+        return MarkAllNotificationsReadSuccess(marked=marked, unread_count=unread)
 
 
 def _notification_pk(global_id: str) -> int | None:

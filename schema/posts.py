@@ -1,19 +1,21 @@
-"""Posts, media and revisions; the feeds; writing, editing and publishing posts."""
+"""Posts, media and revisions; one post by id; writing, editing and publishing posts."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 import strawberry
 from strawberry import Info
 
-from moderation import policies
-from resolvers import groups as group_cases
+from resolvers import post_input, post_relations
 from resolvers import posts as cases
+from resolvers.admin import visible_post_operator
+from resolvers.comments import list_comments
 from resolvers.context import Context
 from resolvers.pagination import Page
 from resolvers.visibility import visible_post
+from schema.comments import Comment
 from schema.enums import MediaKind, PostKind, PostState, ReactionKind
 from schema.errors import (
     ConflictError,
@@ -22,18 +24,12 @@ from schema.errors import (
     RateLimitedError,
     ValidationError,
 )
+from schema.groups import Group
 from schema.loading import now_or_later, selected_paths
-from schema.reactions import Reactable, ReactionCount, summary
-from schema.relay import Connection, decode_pk, encode_id, page_size, to_connection
+from schema.reactable import Reactable, ReactionCount, summary
+from schema.relay import Connection, decode_pk, encode_id, page_size, parse_id, to_connection
 from schema.users import User
 from server import models
-
-if TYPE_CHECKING:
-    from schema.comments import Comment
-    from schema.groups import Group
-
-CommentType = Annotated["Comment", strawberry.lazy("schema.comments")]
-GroupType = Annotated["Group", strawberry.lazy("schema.groups")]
 
 
 @strawberry.type(description="An image or a video attached to a post.")
@@ -107,15 +103,11 @@ class Post(Reactable):
 
     @strawberry.field(description="The employee who wrote a persona's post. Admins only.")
     async def operator(self, info: Info[Context, None]) -> User | None:
-        if self.row.operator_id is None or not policies.is_admin(info.context.viewer):
-            return None
-        operator = await info.context.loaders.user_by_id.load(self.row.operator_id)
+        operator = await visible_post_operator(info.context, self.row)
         return User.from_row(operator) if operator else None
 
     @strawberry.field(description="The group it was posted in, if any.")
-    def group(self, info: Info[Context, None]) -> GroupType | None:
-        from schema.groups import Group
-
+    def group(self, info: Info[Context, None]) -> Group | None:
         if self.row.group_id is None:
             return None
         return now_or_later(info.context.loaders.group_by_id, self.row.group_id, Group.from_row)
@@ -133,10 +125,7 @@ class Post(Reactable):
     @strawberry.field(description="Top-level comments, oldest first; replies hang below them.")
     async def comments(
         self, info: Info[Context, None], first: int | None = None, after: str | None = None
-    ) -> Connection[CommentType]:
-        from resolvers.comments import list_comments
-        from schema.comments import Comment
-
+    ) -> Connection[Comment]:
         page = await list_comments(self.row, page_size(info.context.settings, first), after)
         return to_connection(page, Comment.from_row)
 
@@ -150,19 +139,23 @@ class Post(Reactable):
             for r in rows
         ]
 
-
-async def post_connection(info: Info[Context, None], page: Page[models.Post]) -> Connection[Post]:
-    """A page of posts, with the relations its selection reads loaded in one batch each."""
-    paths = selected_paths(info)
-    wanted = cases.PostRelations(
-        authors="edges.node.author" in paths,
-        badges="edges.node.author.employeeBadge" in paths,
-        groups="edges.node.group" in paths,
-        viewer_reactions="edges.node.viewerReactions" in paths,
-        reaction_summaries="edges.node.reactionSummary" in paths,
-    )
-    await cases.prefetch_post_relations(info.context, [post for _, post in page.edges], wanted)
-    return to_connection(page, Post.from_row)
+    @classmethod
+    async def connection(
+        cls, info: Info[Context, None], page: Page[models.Post]
+    ) -> Connection[Post]:
+        """A page of posts, with the relations its selection reads loaded in one batch each."""
+        paths = selected_paths(info)
+        wanted = post_relations.PostRelations(
+            authors="edges.node.author" in paths,
+            badges="edges.node.author.employeeBadge" in paths,
+            groups="edges.node.group" in paths,
+            viewer_reactions="edges.node.viewerReactions" in paths,
+            reaction_summaries="edges.node.reactionSummary" in paths,
+        )
+        await post_relations.prefetch_post_relations(
+            info.context, [post for _, post in page.edges], wanted
+        )
+        return to_connection(page, cls.from_row)
 
 
 # --- mutations -------------------------------------------------------------------------------
@@ -179,11 +172,11 @@ class MediaInput:
     alt: str | None = strawberry.field(default=None, description="Text describing it.")
 
 
-def _media(items: list[MediaInput] | None) -> list[cases.MediaInput] | None:
+def _media(items: list[MediaInput] | None) -> list[post_input.MediaInput] | None:
     if items is None:
         return None
     return [
-        cases.MediaInput(url=m.url, kind=m.kind, width=m.width, height=m.height, alt=m.alt)
+        post_input.MediaInput(url=m.url, kind=m.kind, width=m.width, height=m.height, alt=m.alt)
         for m in items
     ]
 
@@ -242,8 +235,8 @@ UpdatePostResult = Annotated[
 ]
 
 
-@strawberry.input(description="The post to act on.")
-class PostIdInput:
+@strawberry.input(description="The post to delete.")
+class DeletePostInput:
     post_id: strawberry.ID = strawberry.field(description="The post's id.")
 
 
@@ -255,6 +248,11 @@ class DeletePostSuccess:
 DeletePostResult = Annotated[
     DeletePostSuccess | NotFoundError, strawberry.union("DeletePostResult")
 ]
+
+
+@strawberry.input(description="The draft to publish.")
+class PublishPostInput:
+    post_id: strawberry.ID = strawberry.field(description="The post's id.")
 
 
 @strawberry.type(description="The draft is published.")
@@ -296,48 +294,11 @@ SchedulePostResult = Annotated[
 class PostQueries:
     @strawberry.field(description="A post by id, or null if it does not exist or is not visible.")
     async def post(self, info: Info[Context, None], id: strawberry.ID) -> Post | None:
-        from schema.relay import parse_id
-
         parsed = parse_id(id)
         if parsed is None or parsed[0] != "Post":
             return None
         row = await visible_post(info.context, parsed[1])
         return Post.from_row(row) if row else None
-
-    @strawberry.field(description="Every published post the viewer may see, newest first.")
-    async def global_feed(
-        self, info: Info[Context, None], first: int | None = None, after: str | None = None
-    ) -> Connection[Post]:
-        ctx = info.context
-        return await post_connection(
-            info, await cases.global_feed(ctx, page_size(ctx.settings, first), after)
-        )
-
-    @strawberry.field(
-        description="Posts of the people the viewer follows, the groups they joined, and their own."
-    )
-    async def home_feed(
-        self, info: Info[Context, None], first: int | None = None, after: str | None = None
-    ) -> Connection[Post]:
-        ctx = info.context
-        return await post_connection(
-            info, await cases.home_feed(ctx, page_size(ctx.settings, first), after)
-        )
-
-    @strawberry.field(description="A group's posts, newest first; null if there is no such group.")
-    async def group_feed(
-        self,
-        info: Info[Context, None],
-        slug: str,
-        first: int | None = None,
-        after: str | None = None,
-    ) -> Connection[Post] | None:
-        ctx = info.context
-        group = await group_cases.get_group(slug)
-        if group is None:
-            return None
-        page = await cases.group_feed(ctx, group, page_size(ctx.settings, first), after)
-        return await post_connection(info, page)
 
 
 @strawberry.type
@@ -346,7 +307,7 @@ class PostMutations:
     async def create_post(
         self, info: Info[Context, None], input: CreatePostInput
     ) -> CreatePostResult:
-        draft = cases.PostDraft(
+        draft = post_input.PostDraft(
             kind=input.kind,
             body=input.body,
             title=input.title,
@@ -362,20 +323,22 @@ class PostMutations:
     async def update_post(
         self, info: Info[Context, None], input: UpdatePostInput
     ) -> UpdatePostResult:
-        changes = cases.PostChanges(
+        changes = post_input.PostChanges(
             title=input.title, body=input.body, tags=input.tags, media=_media(input.media)
         )
         row = await cases.update_post(info.context, decode_pk(input.post_id, "Post"), changes)
         return UpdatePostSuccess(post=Post.from_row(row))
 
     @strawberry.mutation(description="Delete a post for good, with its comments and reactions.")
-    async def delete_post(self, info: Info[Context, None], input: PostIdInput) -> DeletePostResult:
+    async def delete_post(
+        self, info: Info[Context, None], input: DeletePostInput
+    ) -> DeletePostResult:
         await cases.delete_post(info.context, decode_pk(input.post_id, "Post"))
         return DeletePostSuccess(deleted_post_id=input.post_id)
 
     @strawberry.mutation(description="Publish a draft now.")
     async def publish_post(
-        self, info: Info[Context, None], input: PostIdInput
+        self, info: Info[Context, None], input: PublishPostInput
     ) -> PublishPostResult:
         row = await cases.publish_post(info.context, decode_pk(input.post_id, "Post"))
         return PublishPostSuccess(post=Post.from_row(row))

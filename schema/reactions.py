@@ -1,4 +1,4 @@
-"""Reactions: the Reactable interface and the add/remove mutations."""
+"""Reactions: adding and removing them (the `Reactable` interface is in schema.reactable)."""
 
 from __future__ import annotations
 
@@ -9,43 +9,20 @@ from strawberry import Info
 
 from resolvers import reactions as cases
 from resolvers.context import Context
+from schema.comments import Comment
 from schema.enums import ReactionKind
 from schema.errors import NotFoundError
-from schema.relay import Node, decode_id
+from schema.posts import Post
+from schema.reactable import Reactable
+from schema.relay import decode_id
 from server import models
 
 
-@strawberry.type(description="How many reactions of one kind something has.")
-class ReactionCount:
-    kind: ReactionKind = strawberry.field(description="The kind of reaction.")
-    count: int = strawberry.field(description="How many users reacted so.")
-
-
-def summary(counts: dict[str, int]) -> list[ReactionCount]:
-    return [
-        ReactionCount(kind=models.ReactionKind(kind), count=n)
-        for kind, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
-    ]
-
-
-@strawberry.interface(description="Something users can react to: a post or a comment.")
-class Reactable(Node):
-    reaction_count: int = strawberry.field(description="All reactions, of every kind.")
-
-    @strawberry.field(description="The kinds of reaction the viewer gave it.")
-    async def viewer_reactions(self) -> list[ReactionKind]:
-        raise NotImplementedError
-
-    @strawberry.field(description="Reaction counts by kind, most frequent first.")
-    async def reaction_summary(self) -> list[ReactionCount]:
-        raise NotImplementedError
-
-
-@strawberry.input(description="A reaction to add or remove.")
-class ReactionInput:
+@strawberry.input(description="A reaction to add.")
+class AddReactionInput:
     subject_id: strawberry.ID = strawberry.field(description="The id of a post or a comment.")
     kind: ReactionKind = strawberry.field(
-        default=models.ReactionKind.LIKE, description="The kind of reaction."
+        default=ReactionKind.LIKE, description="The kind of reaction."
     )
 
 
@@ -59,6 +36,14 @@ AddReactionResult = Annotated[
 ]
 
 
+@strawberry.input(description="A reaction to take back.")
+class RemoveReactionInput:
+    subject_id: strawberry.ID = strawberry.field(description="The id of a post or a comment.")
+    kind: ReactionKind = strawberry.field(
+        default=ReactionKind.LIKE, description="The kind of reaction."
+    )
+
+
 @strawberry.type(description="The viewer's reaction is gone.")
 class RemoveReactionSuccess:
     subject: Reactable = strawberry.field(description="The post or comment, with fresh counts.")
@@ -70,9 +55,6 @@ RemoveReactionResult = Annotated[
 
 
 def _wrap(row: models.Post | models.Comment) -> Reactable:
-    from schema.comments import Comment
-    from schema.posts import Post
-
     return Post.from_row(row) if isinstance(row, models.Post) else Comment.from_row(row)
 
 
@@ -80,7 +62,7 @@ def _wrap(row: models.Post | models.Comment) -> Reactable:
 class ReactionMutations:
     @strawberry.mutation(description="React to a post or a comment.")
     async def add_reaction(
-        self, info: Info[Context, None], input: ReactionInput
+        self, info: Info[Context, None], input: AddReactionInput
     ) -> AddReactionResult:
         type_name, pk = decode_id(input.subject_id, "Post", "Comment")
         row = await cases.add_reaction(info.context, type_name, pk, input.kind)
@@ -88,7 +70,7 @@ class ReactionMutations:
 
     @strawberry.mutation(description="Take back a reaction.")
     async def remove_reaction(
-        self, info: Info[Context, None], input: ReactionInput
+        self, info: Info[Context, None], input: RemoveReactionInput
     ) -> RemoveReactionResult:
         type_name, pk = decode_id(input.subject_id, "Post", "Comment")
         row = await cases.remove_reaction(info.context, type_name, pk, input.kind)

@@ -21,18 +21,26 @@ from strawberry.extensions import (
 )
 
 from schema.admin import AdminMutations
+from schema.appeals import AppealMutations, AppealQueries
+from schema.audit import AuditQueries
 from schema.comments import Comment, CommentMutations
-from schema.errors import ERROR_TYPES, EXCEPTION_HANDLERS
+from schema.errors import ERROR_MAPPINGS, ERROR_TYPES
+from schema.feeds import FeedQueries
 from schema.groups import GroupMutations, GroupQueries
 from schema.guard import OneSignInPerRequest, OperationGuard
 from schema.live import Subscription as LiveSubscription
-from schema.moderation_actions import ModerationMutations
-from schema.moderation_queries import ModerationQueries
+from schema.moderation_decisions import ModerationDecisionMutations
+from schema.moderation_items import (
+    ModerationItemMutations,
+    ModerationItemQueries,
+    ModerationItemSubscription,
+)
 from schema.nodes import NodeQueries
 from schema.notifications import NotificationMutations, NotificationQueries
 from schema.posts import PostMutations, PostQueries
-from schema.queue_live import ModerationSubscription
 from schema.reactions import ReactionMutations
+from schema.reports import ReportMutations
+from schema.rules import RuleMutations, RuleQueries
 from schema.search import SearchQueries
 from schema.users import UserMutations, UserQueries
 from server.errors import DomainError
@@ -48,9 +56,13 @@ class Query(
     UserQueries,
     GroupQueries,
     PostQueries,
+    FeedQueries,
     NotificationQueries,
     SearchQueries,
-    ModerationQueries,
+    ModerationItemQueries,
+    AuditQueries,
+    AppealQueries,
+    RuleQueries,
 ):
     pass
 
@@ -64,13 +76,17 @@ class Mutation(
     ReactionMutations,
     NotificationMutations,
     AdminMutations,
-    ModerationMutations,
+    ReportMutations,
+    ModerationItemMutations,
+    ModerationDecisionMutations,
+    AppealMutations,
+    RuleMutations,
 ):
     pass
 
 
 @strawberry.type(description="Live updates over WebSocket (graphql-transport-ws or graphql-ws).")
-class Subscription(LiveSubscription, ModerationSubscription):
+class Subscription(LiveSubscription, ModerationItemSubscription):
     pass
 
 
@@ -129,5 +145,5 @@ def build_schema(settings: Settings | None = None) -> Schema:
         subscription=Subscription,
         types=[Comment, *ERROR_TYPES],
         extensions=extensions,
-        exception_handlers=EXCEPTION_HANDLERS,
+        exception_handlers=ERROR_MAPPINGS,
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated
 
 import strawberry
 from strawberry import Info
@@ -11,27 +11,25 @@ from strawberry import Info
 from resolvers import search as cases
 from resolvers.context import Context
 from schema.groups import Group
+from schema.posts import Post
 from schema.relay import PageInfo
 from schema.users import User
-from search.documents import AuthorKind as AuthorKindEnum
+from search.documents import AuthorKind
 from search.query import SearchFilters as Filters
-from search.query import SearchSort as SortEnum
-from search.query import SearchType as TypeEnum
+from search.query import SearchSort, SearchType
 from server import models
 
-if TYPE_CHECKING:
-    from schema.posts import Post
-
-SearchType = strawberry.enum(TypeEnum, description="What kind of object a search looks for.")
-SearchSort = strawberry.enum(SortEnum, description="How search results are ordered.")
-AuthorKind = strawberry.enum(
-    AuthorKindEnum,
+# Registered in place, as the stored enums are (schema.enums).
+strawberry.enum(SearchType, description="What kind of object a search looks for.")
+strawberry.enum(SearchSort, description="How search results are ordered.")
+strawberry.enum(
+    AuthorKind,
     description="Who wrote or who is: their identity (fan, deposit holder, owner), or a badge "
     "(employee, persona account).",
 )
 
 SearchResult = Annotated[
-    Annotated["Post", strawberry.lazy("schema.posts")] | Group | User,
+    Post | Group | User,
     strawberry.union("SearchResult", description="A post, a group or a person."),
 ]
 
@@ -42,7 +40,7 @@ class SearchFilters:
     tags: list[str] | None = strawberry.field(
         default=None, description="Posts with any of these tags (at most 10)."
     )
-    author_kinds: list[AuthorKind] | None = strawberry.field(  # type: ignore[valid-type]
+    author_kinds: list[AuthorKind] | None = strawberry.field(
         default=None, description="Posts by, and people who are, any of these kinds."
     )
     created_after: datetime | None = strawberry.field(
@@ -99,7 +97,7 @@ class SearchConnection:
 @strawberry.type(description="A typeahead suggestion.")
 class SearchSuggestion:
     text: str = strawberry.field(description="What to show: a title, a group name or a handle.")
-    type: SearchType = strawberry.field(description="What it leads to.")  # type: ignore[valid-type]
+    type: SearchType = strawberry.field(description="What it leads to.")
     node: SearchResult = strawberry.field(description="The object itself.")
 
 
@@ -113,9 +111,7 @@ def _counts(
     return [FacetCount(value=(rename or {}).get(k, k), count=v) for k, v in items]
 
 
-def wrap(row: Any) -> Any:
-    from schema.posts import Post
-
+def wrap(row: models.Post | models.Group | models.User) -> Post | Group | User:
     if isinstance(row, models.Post):
         return Post.from_row(row)
     if isinstance(row, models.Group):
@@ -162,9 +158,9 @@ class SearchQueries:
         self,
         info: Info[Context, None],
         query: str,
-        types: list[SearchType] | None = None,  # type: ignore[valid-type]
+        types: list[SearchType] | None = None,
         filters: SearchFilters | None = None,
-        sort: SearchSort = SortEnum.RELEVANCE,  # type: ignore[valid-type]
+        sort: SearchSort = SearchSort.RELEVANCE,
         first: int | None = 20,
         after: str | None = None,
     ) -> SearchConnection:

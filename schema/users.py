@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import strawberry
 from strawberry import Info
 
-from moderation import policies
-from resolvers import posts as post_cases
+from resolvers import feeds as feed_cases
+from resolvers import lookups
 from resolvers import users as cases
-from resolvers.admin import list_persona_operators
+from resolvers.admin import visible_persona_operators
 from resolvers.context import Context
 from resolvers.pagination import Page
 from schema.enums import AccountState, IdentityKind, PersonaDomain, PlatformRole
@@ -24,13 +24,9 @@ from schema.errors import (
     ValidationError,
 )
 from schema.loading import now_or_later
+from schema.refs import PostRef, post_type
 from schema.relay import Connection, Node, encode_id, page_size, to_connection
 from server import models
-
-if TYPE_CHECKING:
-    from schema.posts import Post
-
-PostType = Annotated["Post", strawberry.lazy("schema.posts")]
 
 
 @strawberry.type(description="A verified employee identity, shown next to the name.")
@@ -59,9 +55,8 @@ class Persona:
         description="The employees who write as this persona. Admins only; null otherwise."
     )
     async def operators(self, info: Info[Context, None]) -> list[User] | None:
-        if not policies.is_admin(info.context.viewer):
-            return None
-        return [User.from_row(u) for u in await list_persona_operators(self.user_pk)]
+        rows = await visible_persona_operators(info.context, self.user_pk)
+        return None if rows is None else [User.from_row(u) for u in rows]
 
 
 @strawberry.type(description="A member of the community.")
@@ -87,10 +82,7 @@ class User(Node):
 
     @classmethod
     def from_row(cls, row: models.User) -> User:
-        suspended = policies.is_suspended(row)
-        state = row.state
-        if state == models.AccountState.SUSPENDED and not suspended:
-            state = models.AccountState.ACTIVE
+        standing = cases.account_standing(row)
         return cls(
             id=encode_id("User", row.id),
             pk=row.id,
@@ -102,8 +94,8 @@ class User(Node):
             identity=row.identity,
             vehicle_models=list(row.vehicle_models or []),
             role=row.role,
-            account_state=state,
-            suspended_until=row.suspended_until if suspended else None,
+            account_state=standing.state,
+            suspended_until=standing.suspended_until,
             follower_count=row.follower_count,
             following_count=row.following_count,
             created_at=row.created_at,
@@ -126,22 +118,18 @@ class User(Node):
     @strawberry.field(description="The user's published posts, newest first.")
     async def posts(
         self, info: Info[Context, None], first: int | None = None, after: str | None = None
-    ) -> Connection[PostType]:
-        from schema.posts import post_connection
-
+    ) -> Connection[PostRef]:
         ctx = info.context
-        page = await post_cases.user_posts(ctx, self.pk, page_size(ctx.settings, first), after)
-        return await post_connection(info, page)
+        page = await feed_cases.user_posts(ctx, self.pk, page_size(ctx.settings, first), after)
+        return await post_type().connection(info, page)
 
     @strawberry.field(description="The viewer's own drafts, newest first; null for anyone else.")
     async def drafts(
         self, info: Info[Context, None], first: int | None = None, after: str | None = None
-    ) -> Connection[PostType] | None:
-        from schema.posts import post_connection
-
+    ) -> Connection[PostRef] | None:
         ctx = info.context
-        page = await post_cases.user_drafts(ctx, self.pk, page_size(ctx.settings, first), after)
-        return await post_connection(info, page) if page is not None else None
+        page = await feed_cases.user_drafts(ctx, self.pk, page_size(ctx.settings, first), after)
+        return await post_type().connection(info, page) if page is not None else None
 
     @strawberry.field(description="Who follows this user, most recent first.")
     async def followers(
@@ -158,6 +146,14 @@ class User(Node):
         ctx = info.context
         page = await cases.list_following(self.pk, page_size(ctx.settings, first), after)
         return await _user_connection(ctx, page)
+
+
+async def load_user(ctx: Context, user_id: int | None) -> User | None:
+    """The user with this id, through the request's loader; None for none."""
+    if user_id is None:
+        return None
+    row = await ctx.loaders.user_by_id.load(user_id)
+    return User.from_row(row) if row else None
 
 
 async def _user_connection(ctx: Context, page: Page[int]) -> Connection[User]:
@@ -235,7 +231,7 @@ UpdateProfileResult = Annotated[
 ]
 
 
-@strawberry.input(description="The user to follow or unfollow.")
+@strawberry.input(description="The user to follow.")
 class FollowUserInput:
     handle: str = strawberry.field(description="Their handle.")
 
@@ -248,6 +244,11 @@ class FollowUserSuccess:
 FollowUserResult = Annotated[
     FollowUserSuccess | ValidationError | NotFoundError, strawberry.union("FollowUserResult")
 ]
+
+
+@strawberry.input(description="The user to stop following.")
+class UnfollowUserInput:
+    handle: str = strawberry.field(description="Their handle.")
 
 
 @strawberry.type(description="The viewer no longer follows the user.")
@@ -269,7 +270,7 @@ class UserQueries:
 
     @strawberry.field(description="A user by handle, or null.")
     async def user(self, handle: str) -> User | None:
-        row = await cases.get_user(handle)
+        row = await lookups.user_by_handle(handle)
         return User.from_row(row) if row else None
 
 
@@ -312,12 +313,14 @@ class UserMutations:
     async def follow_user(
         self, info: Info[Context, None], input: FollowUserInput
     ) -> FollowUserResult:
-        return FollowUserSuccess(user=User.from_row(await cases.follow(info.context, input.handle)))
+        return FollowUserSuccess(
+            user=User.from_row(await cases.follow_user(info.context, input.handle))
+        )
 
     @strawberry.mutation(description="Stop following a user.")
     async def unfollow_user(
-        self, info: Info[Context, None], input: FollowUserInput
+        self, info: Info[Context, None], input: UnfollowUserInput
     ) -> UnfollowUserResult:
         return UnfollowUserSuccess(
-            user=User.from_row(await cases.unfollow(info.context, input.handle))
+            user=User.from_row(await cases.unfollow_user(info.context, input.handle))
         )

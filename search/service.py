@@ -1,7 +1,7 @@
 """Search for one server process: the engine the requests use and the sync that feeds it.
 
-    async with running_search(settings) as engine:   # None when search is off or failed
-        ...
+    async with running_search(settings) as search:   # a Search, whether Meilisearch runs or not
+        engine = search.engine()                      # ServiceUnavailable unless it is ready
 
 With `MEILI_URL` it uses that server; otherwise, if embedded search is on, it starts a local
 Meilisearch child process over `MEILI_DATA_DIR` and stops it afterwards. A Meilisearch that
@@ -26,6 +26,7 @@ from search.process import (
 )
 from search.reindex import Progress, reindex
 from search.sync import SearchSync
+from server.errors import ServiceUnavailable
 from server.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -59,21 +60,46 @@ async def meilisearch_endpoint(
         yield started
 
 
+UNAVAILABLE = "Search is unavailable right now; try again in a moment."
+
+
+class Search:
+    """Search as this process has it: the engine while Meilisearch answers and the indexes are
+    set up, nothing (reads answer SERVICE_UNAVAILABLE) when search is off or failed to start.
+    Writes never depend on it: they leave outbox rows the sync drains later."""
+
+    def __init__(self, engine: SearchEngine | None = None) -> None:
+        self._engine = engine
+
+    @property
+    def status(self) -> str:
+        """off, starting or ready (for /healthz)."""
+        if self._engine is None:
+            return "off"
+        return "ready" if self._engine.ready else "starting"
+
+    def engine(self) -> SearchEngine:
+        """The engine to ask; ServiceUnavailable while there is none ready."""
+        if self._engine is None or not self._engine.ready:
+            raise ServiceUnavailable(UNAVAILABLE)
+        return self._engine
+
+
 def engine_for(settings: Settings, endpoint: MeilisearchEndpoint) -> SearchEngine:
     return SearchEngine(endpoint.url, endpoint.api_key, prefix=settings.search_index_prefix)
 
 
 @contextlib.asynccontextmanager
-async def running_search(settings: Settings) -> AsyncIterator[SearchEngine | None]:
+async def running_search(settings: Settings) -> AsyncIterator[Search]:
     async with meilisearch_endpoint(settings) as endpoint:
         if endpoint is None:
-            yield None
+            yield Search()
             return
         engine = engine_for(settings, endpoint)
         sync = SearchSync(engine, interval=settings.search_sync_interval_seconds)
         task = asyncio.create_task(sync.run())
         try:
-            yield engine
+            yield Search(engine)
         finally:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):

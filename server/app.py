@@ -12,14 +12,12 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse
 from starlette.routing import Route, WebSocketRoute
 
-from resolvers.accounts import AccountReader
-from resolvers.screening import ModerationServices
+from resolvers.context import Resources
 from schema.schema import build_schema
-from search.service import running_search
-from server.broadcast import Hub
 from server.db import Database
-from server.graphql_app import CommunityGraphQL
+from server.graphql_app import CommunityGraphQL, resources_of
 from server.request_ids import RequestIdMiddleware
+from server.resources import open_resources
 from server.scheduler import run_scheduler
 from server.settings import Settings
 
@@ -32,29 +30,30 @@ def create_app(settings: Settings, database: Database | None = None) -> Starlett
     sdl = schema.as_str() + "\n"
 
     @contextlib.asynccontextmanager
-    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+    async def lifespan(app: Starlette) -> AsyncIterator[dict[str, Resources]]:
+        """Opens the database (unless given), then the process's resources, and hands them to
+        every request and WebSocket as lifespan state (`request.state.resources`)."""
         async with contextlib.AsyncExitStack() as stack:
             if database is None:
                 db = Database(settings.database_url)
                 await db.open()
                 stack.push_async_callback(db.close)
-            hub = Hub(settings.broadcast_url, queue_size=settings.subscriber_queue_size)
-            await hub.start()
-            stack.push_async_callback(hub.stop)
-            graphql.hub = hub
-            graphql.search = await stack.enter_async_context(running_search(settings))
-            graphql.moderation = ModerationServices(settings, settings.redis_url)
-            stack.push_async_callback(graphql.moderation.close)
-            graphql.accounts = AccountReader()
-            scheduler = asyncio.create_task(run_scheduler(settings.scheduler_interval_seconds, hub))
+            resources = await stack.enter_async_context(open_resources(settings))
+            scheduler = asyncio.create_task(
+                run_scheduler(settings.scheduler_interval_seconds, resources)
+            )
             stack.callback(scheduler.cancel)
-            yield
+            yield {"resources": resources}
 
-    async def healthz(_: Request) -> JSONResponse:
-        subscribers = graphql.hub.subscriber_count() if graphql.hub else 0
-        engine = graphql.search
-        search = "off" if engine is None else "ready" if engine.ready else "starting"
-        return JSONResponse({"status": "ok", "subscribers": subscribers, "search": search})
+    async def healthz(request: Request) -> JSONResponse:
+        resources = resources_of(request)
+        return JSONResponse(
+            {
+                "status": "ok",
+                "subscribers": resources.hub.subscriber_count(),
+                "search": resources.search.status,
+            }
+        )
 
     async def schema_sdl(_: Request) -> PlainTextResponse:
         return PlainTextResponse(sdl)

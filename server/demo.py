@@ -10,8 +10,7 @@ import random
 from datetime import datetime, timedelta
 from typing import Any
 
-from tortoise.transactions import in_transaction
-
+from resolvers.changes import transaction
 from server.demo_data import (
     ARTICLES,
     BASE_TIME,
@@ -44,6 +43,7 @@ from server.models import (
     GroupVisibility,
     IdentityKind,
     MatchKind,
+    ModerationItem,
     ModerationRule,
     ModerationTarget,
     PersonaAccount,
@@ -53,7 +53,6 @@ from server.models import (
     PostKind,
     PostReaction,
     PostState,
-    QueueItem,
     ReactionKind,
     Report,
     ReportReason,
@@ -356,7 +355,7 @@ async def _moderation(users: dict[str, User], posts: list[Post]) -> int:
         for reporter in reporters:
             if reporter.id == post.author_id:
                 continue
-            item, _ = await QueueItem.get_or_create(
+            item, _ = await ModerationItem.get_or_create(
                 open_key=f"POST:{post.id}",
                 defaults={
                     "target_type": ModerationTarget.POST,
@@ -387,7 +386,7 @@ async def seed_demo_community() -> str:
         return f"demo community: already seeded ({existing} users)"
     rng = random.Random(SEED)
     password_hash = hash_password(DEMO_PASSWORD)
-    async with in_transaction():
+    async with transaction():
         users = await _users(rng, password_hash)
         members = await _groups(rng, users)
         await _follows(rng, users)

@@ -28,13 +28,9 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
 from strawberry.subscriptions.protocols.graphql_ws.handlers import BaseGraphQLWSHandler
 from strawberry.types.unset import UNSET, UnsetType
 
-from resolvers.accounts import AccountReader
-from resolvers.context import Context
-from resolvers.screening import ModerationServices
+from resolvers.context import Context, Resources
 from resolvers.sessions import session_problem
-from search.engine import SearchEngine
 from server.auth import InvalidToken, credentials_for_token, viewer_for_request
-from server.broadcast import Hub
 from server.models import User
 from server.settings import Settings
 
@@ -46,6 +42,12 @@ def client_address(request: Any) -> str:
     in FORWARDED_ALLOW_IPS)."""
     client = getattr(request, "client", None)
     return client.host if client and client.host else "-"
+
+
+def resources_of(request: Any) -> Resources:
+    """The process's resources, handed down by the app's lifespan as lifespan state."""
+    resources: Resources = request.state.resources
+    return resources
 
 
 def closer(websocket: WebSocket) -> Any:
@@ -161,20 +163,10 @@ class CommunityGraphQL(GraphQL[Context, None]):
             max_subscriptions_per_connection=settings.max_subscriptions_per_connection,
         )
         self.settings = settings
-        self.hub: Hub | None = None  # set by the app's lifespan
-        self.search: SearchEngine | None = None  # set by the app's lifespan when search runs
-        self.moderation: ModerationServices | None = None  # set by the app's lifespan
-        self.accounts: AccountReader | None = None  # set by the app's lifespan
 
     async def get_context(self, request: Any, response: Any = None) -> Context:
         context = Context(
-            settings=self.settings,
-            request=request,
-            hub=self.hub,
-            search=self.search,
-            moderation=self.moderation,
-            client_address=client_address(request),
-            accounts=self.accounts,
+            resources_of(request), request=request, client_address=client_address(request)
         )
         if isinstance(request, WebSocket):
             context.is_connection = True

@@ -6,28 +6,26 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from resolvers.moderation import end_due_suspensions
-from resolvers.rules import RuleCache
+from resolvers.context import Resources
+from resolvers.moderation_actions import end_due_suspensions
 from resolvers.scheduled import DueRetries, publish_due_posts
-from server.broadcast import Hub
 
 log = logging.getLogger(__name__)
 
 
-async def run_scheduler(interval_seconds: float, hub: Hub | None = None) -> None:
-    rules = RuleCache()  # compiled once, recompiled when a moderator changes the rules
+async def run_scheduler(interval_seconds: float, resources: Resources) -> None:
     retries = DueRetries()
     while True:
         # Each job on its own (and each item within them, see the jobs): a post that cannot
         # be published never keeps suspensions from ending, nor the other way round.
         try:
-            published = await publish_due_posts(hub=hub, rules=rules, retries=retries)
+            published = await publish_due_posts(resources, retries=retries)
             if published:
                 log.info("published %d scheduled posts", len(published))
         except Exception:  # keep the loop alive through a database hiccup
             log.exception("publishing scheduled posts failed; retrying")
         try:
-            ended = await end_due_suspensions(hub=hub)
+            ended = await end_due_suspensions(resources.hub)
             if ended:
                 log.info("ended %d suspensions", len(ended))
         except Exception:

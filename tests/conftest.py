@@ -3,15 +3,16 @@ runs on both), an in-process client for the app, and a counter of SQL statements
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import graphlib
 import logging
 import os
 import shutil
 import socket
-import subprocess
-import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -19,42 +20,24 @@ import asyncpg
 import httpx
 import pytest
 import redis
+from redis import asyncio as aioredis
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
 from tortoise.context import get_current_context
 
+from resolvers.context import Resources
 from search.binary import MeilisearchNotFound, meilisearch_binary
 from search.process import EmbeddedMeilisearch, MeilisearchEndpoint
 from server.app import create_app
 from server.db import Database
+from server.resources import open_resources
 from server.settings import Settings
 from tests.clients import GraphQLClient
+from tests.waiting import eventually
 from tests.wsapi import WsApi, serving
 
 TEST_SECRET = "test-secret-0123456789-0123456789-abcdef"
 DEFAULT_POSTGRES = "postgres://postgres@127.0.0.1:5432/test"
-TABLES = [
-    "appeals",
-    "reports",
-    "moderation_item_events",
-    "audit_log",
-    "moderation_items",
-    "moderation_rules",
-    "moderation_rule_versions",
-    "search_outbox",
-    "events",
-    "notifications",
-    "comment_reactions",
-    "post_reactions",
-    "post_revisions",
-    "comments",
-    "posts",
-    "group_memberships",
-    "groups",
-    "persona_operators",
-    "persona_accounts",
-    "employee_badges",
-    "follows",
-    "users",
-]
 
 
 def postgres_server_url() -> str:
@@ -104,12 +87,39 @@ async def database(
         yield db
 
 
+def model_tables(db: Database) -> list[str]:
+    """The table of every model registered with `db` (and of every many-to-many relation),
+    each before the tables it refers to: SQLite, which enforces foreign keys, can DELETE from
+    them in this order. A renamed or added model is here without anyone listing it."""
+    assert db.context is not None and db.context.apps is not None, "database is not open"
+    referred_by: dict[str, set[str]] = {}  # a table: the tables whose rows point into it
+
+    def refers(table: str, parent: str) -> None:
+        referred_by.setdefault(table, set())
+        if parent != table:  # a row pointing at a row of its own table goes in the same DELETE
+            referred_by.setdefault(parent, set()).add(table)
+
+    for model in db.context.apps.get_models_iterable():
+        meta = model._meta
+        referred_by.setdefault(meta.db_table, set())
+        for name in meta.fk_fields | meta.o2o_fields:
+            refers(meta.db_table, meta.fields_map[name].related_model._meta.db_table)
+        for name in meta.m2m_fields:
+            field = meta.fields_map[name]
+            if not field._generated:  # the declaring side; the other side is its mirror
+                refers(field.through, meta.db_table)
+                refers(field.through, field.related_model._meta.db_table)
+    # graphlib puts a node after its predecessors; here those are the tables referring to it.
+    return list(graphlib.TopologicalSorter(referred_by).static_order())
+
+
 async def clear_tables(db: Database) -> None:
     conn = db.connection()
+    tables = model_tables(db)
     if db.dialect == "postgres":
-        await conn.execute_script(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE")
+        await conn.execute_script(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
     else:
-        for table in TABLES:
+        for table in tables:
             await conn.execute_script(f"DELETE FROM {table}")
         await conn.execute_script("DELETE FROM sqlite_sequence")
 
@@ -145,6 +155,14 @@ def settings(db: Database) -> Settings:
     return app_settings(db)
 
 
+@pytest.fixture
+async def resources(settings: Settings) -> AsyncIterator[Resources]:
+    """A process's resources without a server (in-memory hub, no search), for use cases called
+    directly: `Context(resources, viewer=user)`."""
+    async with open_resources(settings, search=False) as opened:
+        yield opened
+
+
 class Api(GraphQLClient):
     """A GraphQL client for the app under test, over HTTP."""
 
@@ -167,11 +185,27 @@ class Api(GraphQLClient):
         return response.json()
 
 
+def with_state(app: Any, state: Any) -> Any:
+    """`app` with the lifespan's state in every request's scope, as a server puts it."""
+
+    async def asgi(scope: Any, receive: Any, send: Any) -> None:
+        await app({**scope, "state": dict(state or {})}, receive, send)
+
+    return asgi
+
+
+@contextlib.asynccontextmanager
+async def started(app: Any) -> AsyncIterator[Any]:
+    """`app` with its lifespan running and its state in every request, as a server runs it
+    (httpx's ASGITransport does neither)."""
+    async with app.router.lifespan_context(app) as state:
+        yield with_state(app, state)
+
+
 @contextlib.asynccontextmanager
 async def running(app: Any) -> AsyncIterator[httpx.AsyncClient]:
-    # httpx's ASGITransport does not run the lifespan: enter it here.
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
+    async with started(app) as served:
+        transport = httpx.ASGITransport(app=served)
         async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
             yield client
 
@@ -273,6 +307,8 @@ def store(request: pytest.FixtureRequest) -> str | None:
 
 
 class PrivateRedis:
+    """A Redis server of the test's own, to stop and start under the code that uses it."""
+
     def __init__(self, workdir: Path) -> None:
         binary = shutil.which("redis-server")
         if binary is None:
@@ -281,50 +317,51 @@ class PrivateRedis:
         self.port = free_port()
         self.url = f"redis://127.0.0.1:{self.port}/0"
         self.workdir = workdir
-        self.process: subprocess.Popen[bytes] | None = None
+        self.process: asyncio.subprocess.Process | None = None
 
-    def start(self) -> None:
-        self.process = subprocess.Popen(
-            [
-                str(self.binary),
-                "--port",
-                str(self.port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-                "--dir",
-                str(self.workdir),
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+    async def start(self, timeout: float = 10) -> None:
+        """Starts the server; returns once it answers a PING."""
+        self.process = await asyncio.create_subprocess_exec(
+            str(self.binary),
+            *("--port", str(self.port), "--bind", "127.0.0.1", "--dir", str(self.workdir)),
+            *("--save", "", "--appendonly", "no"),
+            stdout=asyncio.subprocess.DEVNULL,
+            stderr=asyncio.subprocess.DEVNULL,
         )
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            try:
-                redis.Redis(port=self.port, socket_connect_timeout=0.2).ping()
-                return
-            except redis.RedisError:
-                time.sleep(0.05)
-        raise AssertionError("private redis did not start")
+        # No retries of its own: each poll is one quick try.
+        client = aioredis.Redis(
+            port=self.port, socket_connect_timeout=0.2, retry=Retry(NoBackoff(), 0)
+        )
+        try:
+            await eventually(partial(self._answers, client), within=timeout, what="redis-server")
+        finally:
+            await client.aclose()
 
-    def stop(self) -> None:
+    async def _answers(self, client: aioredis.Redis) -> bool:
+        assert self.process is not None
+        if self.process.returncode is not None:
+            raise AssertionError(f"redis-server exited with {self.process.returncode}")
+        try:
+            return bool(await client.ping())
+        except redis.RedisError:
+            return False
+
+    async def stop(self) -> None:
+        """Kills the server, as a crash would; returns once it is gone."""
         if self.process is not None:
             self.process.kill()
-            self.process.wait(timeout=10)
+            await asyncio.wait_for(self.process.wait(), 10)
             self.process = None
 
 
 @pytest.fixture
-def private_redis(tmp_path: Path) -> Iterator[PrivateRedis]:
+async def private_redis(tmp_path: Path) -> AsyncIterator[PrivateRedis]:
     server = PrivateRedis(tmp_path)
-    server.start()
     try:
+        await server.start()
         yield server
     finally:
-        server.stop()
+        await server.stop()
 
 
 # --- Meilisearch: one private server for the whole session ---------------------------------------

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from server.models import PlatformRole, User
+from server.models import AccountState, PlatformRole, User
 
 CREATE_POST = """
 mutation($input: CreatePostInput!) { createPost(input: $input) {
@@ -13,6 +14,30 @@ mutation($input: CreatePostInput!) { createPost(input: $input) {
   ... on ValidationError { message code field }
   ... on Error { message code }
 } }"""
+
+
+async def make_account(
+    handle: str,
+    role: PlatformRole = PlatformRole.USER,
+    state: AccountState = AccountState.ACTIVE,
+    *,
+    days_old: int = 0,
+    until_days: int | None = None,
+) -> User:
+    """An account in the database, in any role and state, `days_old` days old, sanctioned
+    until `until_days` from now."""
+    now = datetime.now(UTC)
+    user = await User.create(
+        handle=handle,
+        display_name=handle.replace("_", " ").title(),
+        role=role,
+        state=state,
+        suspended_until=now + timedelta(days=until_days) if until_days else None,
+    )
+    if days_old:
+        await User.filter(id=user.id).update(created_at=now - timedelta(days=days_old))
+        await user.refresh_from_db()
+    return user
 
 
 async def make_role(handle: str, role: PlatformRole) -> None:

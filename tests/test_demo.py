@@ -27,6 +27,7 @@ from server.models import (
     PostState,
     User,
 )
+from server.resources import open_resources
 from server.settings import Settings
 from tests.conftest import clear_tables
 
@@ -48,7 +49,8 @@ async def test_demo_accounts_sign_in_with_the_demo_password(db, settings):
     handles = {handle for handle, _ in DEMO_ACCOUNTS}
     assert handles <= set(await User.filter(is_demo=True).values_list("handle", flat=True))
     for handle in ("admin", "charging_operator"):
-        signed = await sign_in(Context(settings=settings), handle, DEMO_PASSWORD)
+        async with open_resources(settings, search=False) as resources:
+            signed = await sign_in(Context(resources), handle, DEMO_PASSWORD)
         assert signed.user.handle == handle
 
 
@@ -56,7 +58,8 @@ async def test_demo_accounts_are_refused_in_production(db):
     await seed_demo_community()
     production = Settings(environment="production", database_url=db.url, secret_key="p" * 40)
     with pytest.raises(InvalidCredentials, match="production"):
-        await sign_in(Context(settings=production), "admin", DEMO_PASSWORD)
+        async with open_resources(production, search=False) as resources:
+            await sign_in(Context(resources), "admin", DEMO_PASSWORD)
 
 
 async def test_demo_has_every_kind_of_member_and_group(db):

@@ -1,6 +1,6 @@
 from tortoise import migrations
 from tortoise.migrations import operations as ops
-from server.models.enums import EventKind, NotificationKind
+from server.models.enums import ChangeKind, NotificationKind
 from tortoise.fields.base import OnDelete
 from tortoise import fields
 from tortoise.indexes import Index
@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
             name='Event',
             fields=[
                 ('id', fields.BigIntField(generated=True, primary_key=True, unique=True, db_index=True)),
-                ('kind', fields.CharEnumField(description='POST_ADDED: POST_ADDED\nPOST_UPDATED: POST_UPDATED\nPOST_REMOVED: POST_REMOVED\nCOMMENT_ADDED: COMMENT_ADDED\nNOTIFICATION_ADDED: NOTIFICATION_ADDED', enum_type=EventKind, max_length=30)),
+                ('kind', fields.CharEnumField(description='POST_ADDED: POST_ADDED\nPOST_UPDATED: POST_UPDATED\nPOST_REMOVED: POST_REMOVED\nCOMMENT_ADDED: COMMENT_ADDED\nNOTIFICATION_ADDED: NOTIFICATION_ADDED', enum_type=ChangeKind, max_length=30)),
                 ('post_id', fields.IntField(null=True)),
                 ('comment_id', fields.IntField(null=True)),
                 ('group_id', fields.IntField(null=True)),

@@ -2,7 +2,7 @@ from tortoise import migrations
 from tortoise.migrations import operations as ops
 import functools
 from json import dumps, loads
-from server.models.enums import AccountState, AppealState, AuditKind, CommentState, EventKind, ItemEventKind, MatchKind, ModerationAction, ModerationTarget, NotificationKind, PostState, QueueState, ReportOutcome, ReportReason, RuleAction
+from server.models.enums import AccountState, AppealState, AuditKind, CommentState, ChangeKind, ModerationItemEventKind, MatchKind, ModerationAction, ModerationTarget, NotificationKind, PostState, ModerationItemState, ReportOutcome, ReportReason, RuleAction
 from tortoise.fields.base import OnDelete
 from tortoise import fields
 from tortoise.indexes import Index
@@ -55,7 +55,7 @@ class Migration(migrations.Migration):
                 ('target_id', fields.IntField()),
                 ('author_id', fields.IntField(null=True)),
                 ('group_id', fields.IntField(null=True, db_index=True)),
-                ('state', fields.CharEnumField(default=QueueState.PENDING, description='PENDING: PENDING\nRESOLVED: RESOLVED\nIGNORED: IGNORED\nESCALATED: ESCALATED', enum_type=QueueState, max_length=10)),
+                ('state', fields.CharEnumField(default=ModerationItemState.PENDING, description='PENDING: PENDING\nRESOLVED: RESOLVED\nIGNORED: IGNORED\nESCALATED: ESCALATED', enum_type=ModerationItemState, max_length=10)),
                 ('score', fields.FloatField(default=0)),
                 ('reasons', fields.JSONField(default=list, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
                 ('auto_hits', fields.JSONField(default=list, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
@@ -93,7 +93,7 @@ class Migration(migrations.Migration):
                 ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
                 ('item', fields.ForeignKeyField('models.QueueItem', source_field='item_id', db_constraint=True, to_field='id', related_name='events', on_delete=OnDelete.CASCADE)),
                 ('actor', fields.ForeignKeyField('models.User', source_field='actor_id', null=True, db_constraint=True, to_field='id', related_name='item_events', on_delete=OnDelete.SET_NULL)),
-                ('kind', fields.CharEnumField(description='OPENED: OPENED\nREPORTED: REPORTED\nSCREENED: SCREENED\nCLAIMED: CLAIMED\nRELEASED: RELEASED\nNOTE: NOTE\nACTION: ACTION\nAPPEALED: APPEALED\nAPPEAL_DECIDED: APPEAL_DECIDED', enum_type=ItemEventKind, max_length=20)),
+                ('kind', fields.CharEnumField(description='OPENED: OPENED\nREPORTED: REPORTED\nSCREENED: SCREENED\nCLAIMED: CLAIMED\nRELEASED: RELEASED\nNOTE: NOTE\nACTION: ACTION\nAPPEALED: APPEALED\nAPPEAL_DECIDED: APPEAL_DECIDED', enum_type=ModerationItemEventKind, max_length=20)),
                 ('text', fields.TextField(default='', unique=False)),
                 ('detail', fields.JSONField(default=dict, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
                 ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
@@ -135,7 +135,7 @@ class Migration(migrations.Migration):
         ops.AlterField(
             model_name='Event',
             name='kind',
-            field=fields.CharEnumField(description='POST_ADDED: POST_ADDED\nPOST_UPDATED: POST_UPDATED\nPOST_REMOVED: POST_REMOVED\nCOMMENT_ADDED: COMMENT_ADDED\nNOTIFICATION_ADDED: NOTIFICATION_ADDED\nQUEUE_CHANGED: QUEUE_CHANGED', enum_type=EventKind, max_length=30),
+            field=fields.CharEnumField(description='POST_ADDED: POST_ADDED\nPOST_UPDATED: POST_UPDATED\nPOST_REMOVED: POST_REMOVED\nCOMMENT_ADDED: COMMENT_ADDED\nNOTIFICATION_ADDED: NOTIFICATION_ADDED\nQUEUE_CHANGED: QUEUE_CHANGED', enum_type=ChangeKind, max_length=30),
         ),
         ops.AddField(
             model_name='Event',

@@ -3,46 +3,47 @@
 Foundation layer: imports nothing from schema/, resolvers/, moderation/ or search/.
 """
 
+from server.models.changes import ChangeEvent
 from server.models.comments import Comment, CommentReaction
 from server.models.enums import (
     AccountState,
     AppealState,
     AuditKind,
+    ChangeKind,
     CommentState,
-    EventKind,
     GroupKind,
     GroupRole,
     GroupVisibility,
     IdentityKind,
-    ItemEventKind,
     JoinPolicy,
     MatchKind,
     MediaKind,
     ModerationAction,
+    ModerationItemEventKind,
+    ModerationItemState,
     ModerationTarget,
     NotificationKind,
     PersonaDomain,
     PlatformRole,
     PostKind,
     PostState,
-    QueueState,
     ReactionKind,
     ReportOutcome,
     ReportReason,
     RuleAction,
     SearchEntity,
 )
-from server.models.events import Event, Notification
 from server.models.groups import Group, GroupMembership
 from server.models.moderation import (
     Appeal,
     AuditEntry,
+    ModerationItem,
+    ModerationItemEvent,
     ModerationRule,
-    QueueItem,
-    QueueItemEvent,
     Report,
     RuleSetVersion,
 )
+from server.models.notifications import Notification
 from server.models.posts import Post, PostReaction, PostRevision
 from server.models.search import SearchOutbox
 from server.models.users import EmployeeBadge, Follow, PersonaAccount, PersonaOperator, User
@@ -57,8 +58,8 @@ __all__ = [
     "CommentReaction",
     "CommentState",
     "EmployeeBadge",
-    "Event",
-    "EventKind",
+    "ChangeEvent",
+    "ChangeKind",
     "Follow",
     "Group",
     "GroupKind",
@@ -66,7 +67,7 @@ __all__ = [
     "GroupRole",
     "GroupVisibility",
     "IdentityKind",
-    "ItemEventKind",
+    "ModerationItemEventKind",
     "JoinPolicy",
     "MatchKind",
     "MediaKind",
@@ -84,9 +85,9 @@ __all__ = [
     "PostReaction",
     "PostRevision",
     "PostState",
-    "QueueItem",
-    "QueueItemEvent",
-    "QueueState",
+    "ModerationItem",
+    "ModerationItemEvent",
+    "ModerationItemState",
     "ReactionKind",
     "Report",
     "ReportOutcome",

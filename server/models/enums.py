@@ -87,7 +87,7 @@ class ReactionKind(StrEnum):
     CLAP = "CLAP"
 
 
-class EventKind(StrEnum):
+class ChangeKind(StrEnum):
     POST_ADDED = "POST_ADDED"
     POST_UPDATED = "POST_UPDATED"
     POST_REMOVED = "POST_REMOVED"
@@ -132,7 +132,7 @@ class ReportReason(StrEnum):
     OTHER = "OTHER"
 
 
-class QueueState(StrEnum):
+class ModerationItemState(StrEnum):
     PENDING = "PENDING"
     RESOLVED = "RESOLVED"
     IGNORED = "IGNORED"
@@ -184,7 +184,7 @@ class AppealState(StrEnum):
     OVERTURNED = "OVERTURNED"
 
 
-class ItemEventKind(StrEnum):
+class ModerationItemEventKind(StrEnum):
     """The timeline of a queue item."""
 
     OPENED = "OPENED"

@@ -13,11 +13,11 @@ from tortoise.models import Model
 from server.models.enums import (
     AppealState,
     AuditKind,
-    ItemEventKind,
     MatchKind,
     ModerationAction,
+    ModerationItemEventKind,
+    ModerationItemState,
     ModerationTarget,
-    QueueState,
     ReportOutcome,
     ReportReason,
     RuleAction,
@@ -54,14 +54,16 @@ class RuleSetVersion(Model):
         table = "moderation_rule_versions"
 
 
-class QueueItem(Model):
+class ModerationItem(Model):
     id = fields.IntField(primary_key=True)
     target_type = fields.CharEnumField(ModerationTarget, max_length=10)
     target_id = fields.IntField()
     # Who is affected, and the group it belongs to (group admins work their group's items).
     author_id = fields.IntField(null=True)
     group_id = fields.IntField(null=True, db_index=True)
-    state = fields.CharEnumField(QueueState, max_length=10, default=QueueState.PENDING)
+    state = fields.CharEnumField(
+        ModerationItemState, max_length=10, default=ModerationItemState.PENDING
+    )
     score = fields.FloatField(default=0)
     reasons: list[str] = fields.JSONField(default=list)
     auto_hits: list[dict[str, Any]] = fields.JSONField(default=list)
@@ -94,8 +96,8 @@ class Report(Model):
     reporter: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
         "models.User", related_name="reports_made", on_delete=fields.CASCADE
     )
-    item: fields.ForeignKeyRelation[QueueItem] = fields.ForeignKeyField(
-        "models.QueueItem", related_name="reports", on_delete=fields.CASCADE
+    item: fields.ForeignKeyRelation[ModerationItem] = fields.ForeignKeyField(
+        "models.ModerationItem", related_name="reports", on_delete=fields.CASCADE
     )
     target_type = fields.CharEnumField(ModerationTarget, max_length=10)
     target_id = fields.IntField()
@@ -113,19 +115,19 @@ class Report(Model):
         unique_together = (("reporter", "target_type", "target_id"),)
 
 
-class QueueItemEvent(Model):
+class ModerationItemEvent(Model):
     """One line of a queue item's timeline."""
 
     id = fields.IntField(primary_key=True)
     item_id: int
     actor_id: int | None
-    item: fields.ForeignKeyRelation[QueueItem] = fields.ForeignKeyField(
-        "models.QueueItem", related_name="events", on_delete=fields.CASCADE
+    item: fields.ForeignKeyRelation[ModerationItem] = fields.ForeignKeyField(
+        "models.ModerationItem", related_name="events", on_delete=fields.CASCADE
     )
     actor: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
         "models.User", related_name="item_events", null=True, on_delete=fields.SET_NULL
     )
-    kind = fields.CharEnumField(ItemEventKind, max_length=20)
+    kind = fields.CharEnumField(ModerationItemEventKind, max_length=20)
     text = fields.TextField(default="")
     detail: dict[str, Any] = fields.JSONField(default=dict)
     created_at = fields.DatetimeField(auto_now_add=True)
@@ -168,8 +170,8 @@ class Appeal(Model):
     decision: fields.OneToOneRelation[AuditEntry] = fields.OneToOneField(
         "models.AuditEntry", related_name="appeal", on_delete=fields.CASCADE
     )
-    item: fields.ForeignKeyRelation[QueueItem] = fields.ForeignKeyField(
-        "models.QueueItem", related_name="appeals", on_delete=fields.CASCADE
+    item: fields.ForeignKeyRelation[ModerationItem] = fields.ForeignKeyField(
+        "models.ModerationItem", related_name="appeals", on_delete=fields.CASCADE
     )
     appellant: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
         "models.User", related_name="appeals", on_delete=fields.CASCADE

@@ -10,10 +10,10 @@ ADD = """mutation($input: AddCommentInput!) { addComment(input: $input) {
   ... on Error { code message } } }"""
 THREAD = """query($id: ID!) { post(id: $id) { commentCount comments { edges { node {
   id body deleted author { handle } replyCount replies { edges { node { body } } } } } } } }"""
-REACT = """mutation($input: ReactionInput!) { addReaction(input: $input) {
+REACT = """mutation($input: AddReactionInput!) { addReaction(input: $input) {
   __typename ... on AddReactionSuccess { subject { id reactionCount viewerReactions reactionSummary { kind count } } }
   ... on Error { code } } }"""
-UNREACT = """mutation($input: ReactionInput!) { removeReaction(input: $input) {
+UNREACT = """mutation($input: RemoveReactionInput!) { removeReaction(input: $input) {
   __typename ... on RemoveReactionSuccess { subject { reactionCount viewerReactions } } } }"""
 
 

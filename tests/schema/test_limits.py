@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-import resolvers.posts
+import resolvers.feeds
 from server.app import create_app
 from server.settings import Settings
 from tests.conftest import TEST_SECRET, Api, running
@@ -75,7 +75,7 @@ async def test_unexpected_errors_are_masked_outside_development(
     async def broken(*args, **kwargs):
         raise RuntimeError("connection string postgres://secret")
 
-    monkeypatch.setattr(resolvers.posts, "global_feed", broken)
+    monkeypatch.setattr(resolvers.feeds, "global_feed", broken)
     settings = Settings(environment=environment, database_url=db.url, secret_key=TEST_SECRET)
     async with running(create_app(settings, database=db)) as client:
         api = Api(client)

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from server.app import create_app
+from server.db import Database
 from server.models import AccountState, Post, PostRevision, PostState, User
+from server.settings import Settings
+from tests.conftest import Api, running
 from tests.helpers import create_group, create_post, feed_ids, join_group, post_id
 
 POST_BY_ID = "query($id: ID!) { post(id: $id) { id body state } node(id: $id) { id } }"
@@ -223,7 +228,7 @@ SCHEDULE = """mutation($input: SchedulePostInput!) { schedulePost(input: $input)
   __typename ... on SchedulePostSuccess { post { state scheduledAt } } ... on Error { code message } } }"""
 
 
-async def test_scheduled_post_publishes_itself_when_due(api):
+async def test_scheduled_post_publishes_itself_when_due(api, resources):
     from resolvers.scheduled import publish_due_posts
 
     ann = await api.register("ann")
@@ -233,10 +238,10 @@ async def test_scheduled_post_publishes_itself_when_due(api):
         SCHEDULE, {"input": {"postId": pid, "publishAt": when.isoformat()}}, token=ann
     )
     assert data["schedulePost"]["post"]["state"] == "DRAFT"
-    assert await publish_due_posts() == []
+    assert await publish_due_posts(resources) == []
     assert await feed_ids(api) == []
-    assert len(await publish_due_posts(when + timedelta(seconds=1))) == 1
-    assert await publish_due_posts(when + timedelta(seconds=2)) == []
+    assert len(await publish_due_posts(resources, when + timedelta(seconds=1))) == 1
+    assert await publish_due_posts(resources, when + timedelta(seconds=2)) == []
     assert await feed_ids(api) == [pid]
 
 
@@ -280,3 +285,56 @@ async def test_suspended_user_cannot_write_until_the_term_ends(api):
     assert viewer["viewer"]["accountState"] == "SUSPENDED"
     await User.filter(handle="ann").update(suspended_until=datetime.now(UTC) - timedelta(seconds=1))
     assert (await create_post(api, ann))["__typename"] == "CreatePostSuccess"
+
+
+async def test_writes_are_rate_limited_per_user_with_a_retry_time(
+    settings: Settings, db: Database
+) -> None:
+    limited = replace(settings, rate_limits=(("post", 2, 60.0),))
+    async with running(create_app(limited, database=db)) as client:
+        api = Api(client)
+        token = await api.register("eager")
+        other = await api.register("calm")
+        for _ in range(2):
+            assert (await create_post(api, token))["__typename"] == "CreatePostSuccess"
+        third = await api.data(
+            """mutation { createPost(input: {kind: MOMENT, body: "third"}) { __typename
+                 ... on RateLimitedError { retryAfterSeconds } } }""",
+            token=token,
+        )
+        assert third["createPost"]["__typename"] == "RateLimitedError"
+        assert 0 < third["createPost"]["retryAfterSeconds"] <= 60
+        assert (await create_post(api, other))["__typename"] == "CreatePostSuccess"
+
+
+@pytest.mark.parametrize("why", ["first posts", "repeats"])
+async def test_new_accounts_and_repeated_text_are_held(
+    settings: Settings, db: Database, why: str
+) -> None:
+    strict = replace(settings, new_account_held_posts=1, duplicate_threshold=2)
+    async with running(create_app(strict, database=db)) as client:
+        api = Api(client)
+        token = await api.register("newcomer")
+        if why == "first posts":
+            first = await create_post(api, token, body="hello everyone")
+            assert first["post"]["state"] == "HELD"
+        else:
+            await User.filter(handle="newcomer").update(
+                created_at=datetime.now(UTC) - timedelta(days=90)
+            )
+            await Post.create(
+                author=await User.get(handle="newcomer"),
+                kind="MOMENT",
+                body="x",
+                state="PUBLISHED",
+                published_at=datetime.now(UTC),
+            )
+            assert (await create_post(api, token, body="Buy now!"))["post"]["state"] == "PUBLISHED"
+            assert (await create_post(api, token, body="buy   NOW!"))["post"]["state"] == "HELD"
+
+
+async def test_new_accounts_may_not_post_many_links(api: Api) -> None:
+    token = await api.register("linker")
+    body = "see https://a.example.com and https://b.example.com and https://c.example.com"
+    result = await create_post(api, token, body=body)
+    assert result["__typename"] == "ValidationError" and "links" in result["message"]

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from moderation import policies
-from resolvers.context import Context
-from resolvers.moderation import end_due_suspensions
-from resolvers.queue import Decision, resolve_item
+from resolvers.context import Context, Resources
+from resolvers.moderation_actions import end_due_suspensions
+from resolvers.moderation_decisions import Decision, resolve_item
 from resolvers.reports import report_content
 from schema.relay import decode_pk
 from search import documents
@@ -93,9 +93,7 @@ async def test_writes_succeed_while_meilisearch_is_down_and_the_index_catches_up
         assert edited["updatePost"]["__typename"] == "UpdatePostSuccess"
         assert deleted["deletePost"]["__typename"] == "DeletePostSuccess"
         assert len(during) == 5  # every write went through
-        down = await api.query(
-            '{ search(query: "outage") { estimatedTotal } }', token=token
-        )
+        down = await api.query('{ search(query: "outage") { estimatedTotal } }', token=token)
         assert down["errors"][0]["extensions"]["code"] == "SERVICE_UNAVAILABLE"
         assert "meilisearch" not in down["errors"][0]["message"].lower()
 
@@ -168,7 +166,7 @@ async def test_index_settings_are_applied_once(
 
 
 async def test_a_suspension_that_ends_brings_the_authors_posts_back(
-    settings: Settings, db: Database, meili: MeilisearchEndpoint, meili_prefix: str
+    resources: Resources, db: Database, meili: MeilisearchEndpoint, meili_prefix: str
 ) -> None:
     engine = SearchEngine(meili.url, meili.api_key, prefix=meili_prefix)
     sync = SearchSync(engine)
@@ -186,7 +184,7 @@ async def test_a_suspension_that_ends_brings_the_authors_posts_back(
     )
     reporter = await User.create(handle="reporter", display_name="Reporter")
     report = await report_content(
-        Context(settings=settings, viewer=reporter),
+        Context(resources, viewer=reporter),
         ModerationTarget.USER,
         author.id,
         ReportReason.SPAM,
@@ -194,15 +192,15 @@ async def test_a_suspension_that_ends_brings_the_authors_posts_back(
         visible=True,
     )
     decision = Decision([ModerationAction.SUSPEND], reason="cooling off", days=1)
-    await resolve_item(Context(settings=settings, viewer=moderator), report.item_id, decision)
+    await resolve_item(Context(resources, viewer=moderator), report.item_id, decision)
     while await sync.drain_once():
         pass
     await engine.wait_idle()
     assert post.id not in await engine.document_ids(engine.uid("posts"))
 
-    assert await end_due_suspensions(datetime.now(UTC) + timedelta(days=1, seconds=1)) == [
-        author.id
-    ]
+    assert await end_due_suspensions(
+        resources.hub, datetime.now(UTC) + timedelta(days=1, seconds=1)
+    ) == [author.id]
     while await sync.drain_once():
         pass
     await engine.wait_idle()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -26,7 +26,8 @@ from server.models import (
 )
 from server.security import issue_token
 from server.settings import Settings
-from tests.conftest import Api, running
+from tests.conftest import Api, started
+from tests.helpers import make_account
 
 
 class Accounts:
@@ -45,16 +46,7 @@ class Accounts:
         ttl: int = 3600,
     ) -> str:
         """An account and a token for it."""
-        now = datetime.now(UTC)
-        user = await User.create(
-            handle=handle,
-            display_name=handle.replace("_", " ").title(),
-            role=role,
-            state=state,
-            suspended_until=now + timedelta(days=until_days) if until_days else None,
-        )
-        if days_old:
-            await User.filter(id=user.id).update(created_at=now - timedelta(days=days_old))
+        user = await make_account(handle, role, state, days_old=days_old, until_days=until_days)
         self.users[handle] = user
         return self.token(handle, ttl)
 
@@ -97,10 +89,10 @@ async def post(
 async def from_addresses(app: Any, *addresses: str) -> AsyncIterator[list[Api]]:
     """In-process clients of one app, each calling from its own network address (the key of
     per-address limits)."""
-    async with running(app), contextlib.AsyncExitStack() as stack:
+    async with started(app) as served, contextlib.AsyncExitStack() as stack:
         clients = []
         for address in addresses:
-            transport = httpx.ASGITransport(app=app, client=(address, 4000))
+            transport = httpx.ASGITransport(app=served, client=(address, 4000))
             client = httpx.AsyncClient(transport=transport, base_url="http://test")
             clients.append(Api(await stack.enter_async_context(client)))
         yield clients

@@ -18,15 +18,15 @@ from tests.security.conftest import Accounts, code, group, post
 
 DECISIONS = "{ viewerModerationDecisions { edges { node { id action actor { handle } } } } }"
 APPEAL = """mutation($id: ID!) { appealDecision(input: {decisionId: $id, text: "please look again"}) {
-  __typename ... on AppealSuccess { appeal { id } } } }"""
+  __typename ... on AppealDecisionSuccess { appeal { id } } } }"""
 DECIDE = """mutation($id: ID!) { decideAppeal(input: {appealId: $id, overturn: true, reason: "fair"}) {
-  __typename ... on AppealSuccess { appeal { state } } } }"""
+  __typename ... on DecideAppealSuccess { appeal { state } } } }"""
 
 
 async def appealed(api: Api, author: str) -> str:
     decisions = (await api.data(DECISIONS, token=author))["viewerModerationDecisions"]["edges"]
     done = await api.data(APPEAL, {"id": decisions[0]["node"]["id"]}, token=author)
-    assert done["appealDecision"]["__typename"] == "AppealSuccess", done
+    assert done["appealDecision"]["__typename"] == "AppealDecisionSuccess", done
     return done["appealDecision"]["appeal"]["id"]
 
 
@@ -53,10 +53,10 @@ async def club(accounts: Accounts) -> dict[str, str]:
     [
         ("mia", "owner", "FORBIDDEN"),  # a group admin under a moderator's decision
         ("mia", "co_admin", "FORBIDDEN"),
-        ("mia", "otto", "AppealSuccess"),
-        ("mia", "boss", "AppealSuccess"),
-        ("owner", "co_admin", "AppealSuccess"),  # the group's own level
-        ("owner", "otto", "AppealSuccess"),  # or above
+        ("mia", "otto", "DecideAppealSuccess"),
+        ("mia", "boss", "DecideAppealSuccess"),
+        ("owner", "co_admin", "DecideAppealSuccess"),  # the group's own level
+        ("owner", "otto", "DecideAppealSuccess"),  # or above
         ("mia", "mia", "ConflictError"),  # never who decided
     ],
 )
@@ -69,7 +69,7 @@ async def test_an_appeal_is_decided_at_the_level_of_the_decision_or_above(
     body = await api.query(DECIDE, {"id": appeal}, token=tokens[appeal_decider])
     answer = code(body) or body["data"]["decideAppeal"]["__typename"]
     assert answer == outcome, body
-    if outcome != "AppealSuccess":
+    if outcome != "DecideAppealSuccess":
         # Still pending: refused appeals change nothing.
         item = await api.data(
             "{ moderationQueue { edges { node { pendingAppeal { id } } } } }", token=tokens["otto"]

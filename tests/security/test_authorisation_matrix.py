@@ -32,6 +32,7 @@ open socket answering as the account is now once it is demoted, silenced or bann
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
@@ -46,8 +47,9 @@ from tortoise.context import get_current_context
 from tortoise.transactions import in_transaction
 
 from resolvers.appeals import appeal_decision
-from resolvers.context import Context
-from resolvers.queue import Decision, claim_item, resolve_item
+from resolvers.context import Context, Resources
+from resolvers.moderation_decisions import Decision, resolve_item
+from resolvers.moderation_items import claim_item
 from resolvers.reports import report_content
 from schema.relay import encode_id
 from schema.schema import build_schema
@@ -76,7 +78,7 @@ from server.models import (
 )
 from server.security import hash_password
 from server.settings import Settings
-from tests.conftest import TABLES, Api, app_settings, running
+from tests.conftest import Api, app_settings, model_tables, running
 from tests.security.conftest import Accounts, group, post
 from tests.wsapi import SocketClosed, WsApi, serving
 
@@ -108,8 +110,8 @@ class World:
     variables: dict[str, str] = field(default_factory=dict)
 
 
-def as_viewer(settings: Settings, user: User) -> Context:
-    return Context(settings=settings, viewer=user)
+def as_viewer(resources: Resources, user: User) -> Context:
+    return Context(resources, viewer=user)
 
 
 @cache
@@ -117,34 +119,34 @@ def password_hash() -> str:
     return hash_password(PASSWORD)
 
 
-async def reported(settings: Settings, reporter: User, post_id: int) -> int:
+async def reported(resources: Resources, reporter: User, post_id: int) -> int:
     """The queue item `reporter`'s report on the post opens."""
     report = await report_content(
-        as_viewer(settings, reporter), ModerationTarget.POST, post_id, ReportReason.SPAM, "", True
+        as_viewer(resources, reporter), ModerationTarget.POST, post_id, ReportReason.SPAM, "", True
     )
     return report.item_id
 
 
-async def hidden(settings: Settings, moderator: User, item_id: int) -> int:
+async def hidden(resources: Resources, moderator: User, item_id: int) -> int:
     """`moderator` hides the item's post; the decision's id."""
     await resolve_item(
-        as_viewer(settings, moderator), item_id, Decision([ModerationAction.HIDE], "spam")
+        as_viewer(resources, moderator), item_id, Decision([ModerationAction.HIDE], "spam")
     )
     entry = await AuditEntry.get(item_id=item_id, kind=AuditKind.ACTION)
     return entry.id
 
 
 async def build_world(
-    accounts: Accounts, settings: Settings, role: str, needs: frozenset[str] = frozenset()
+    accounts: Accounts, resources: Resources, role: str, needs: frozenset[str] = frozenset()
 ) -> World:
     """The world of one case, as `role` sees it. One transaction: on SQLite, committing each
     row on its own made building the world four times slower than the operation under test."""
     async with in_transaction():
-        return await populate(accounts, settings, role, needs)
+        return await populate(accounts, resources, role, needs)
 
 
 async def populate(
-    accounts: Accounts, settings: Settings, role: str, needs: frozenset[str]
+    accounts: Accounts, resources: Resources, role: str, needs: frozenset[str]
 ) -> World:
     """The accounts, the groups and the reported post; then what `needs` asks for."""
     for handle in ("member", "author", "reporter", "admin_here", "admin_elsewhere"):
@@ -162,7 +164,7 @@ async def populate(
     here = await group("here", users["admin_here"], *(users[name] for name in members))
     elsewhere = await group("elsewhere", users["admin_elsewhere"])
     target = await post(users["author"], "a post someone objects to", group=here)
-    item_id = await reported(settings, users["reporter"], target.id)
+    item_id = await reported(resources, users["reporter"], target.id)
     world = World(tokens={name: accounts.token(name) for name in ROLES if name in users})
     world.tokens["anonymous"] = None
     given = world.variables
@@ -201,17 +203,17 @@ async def populate(
         )
         given["rule"] = encode_id("ModerationRule", rule.id)
     if "claimed" in needs:
-        await claim_item(as_viewer(settings, users["moderator"]), item_id)
+        await claim_item(as_viewer(resources, users["moderator"]), item_id)
     if needs & {"decided", "appealed", "peer_appealed"}:
         decider = "moderator"
         if "peer_appealed" in needs:
             await accounts.make("other_moderator", PlatformRole.MODERATOR)
             decider = "other_moderator"
-        decision_id = await hidden(settings, users[decider], item_id)
+        decision_id = await hidden(resources, users[decider], item_id)
         given["decision"] = encode_id("AuditEntry", decision_id)
         if needs & {"appealed", "peer_appealed"}:
             appeal = await appeal_decision(
-                as_viewer(settings, users["author"]), decision_id, "it was not"
+                as_viewer(resources, users["author"]), decision_id, "it was not"
             )
             given["appeal"] = encode_id("Appeal", appeal.id)
     if needs & {"own_item", "own_decision", "own_appeal"}:
@@ -220,14 +222,14 @@ async def populate(
         owner = caller or users["author"]
         homes = dict.fromkeys((*members, "admin_here"), here) | {"admin_elsewhere": elsewhere}
         own_post = await post(owner, "my own post", group=homes.get(owner.handle))
-        own_item = await reported(settings, users["reporter"], own_post.id)
+        own_item = await reported(resources, users["reporter"], own_post.id)
         given["own_item"] = encode_id("ModerationItem", own_item)
         if needs & {"own_decision", "own_appeal"}:
             by = users["admin" if owner.handle == "moderator" else "moderator"]
-            own_decision = await hidden(settings, by, own_item)
+            own_decision = await hidden(resources, by, own_item)
             given["own_decision"] = encode_id("AuditEntry", own_decision)
         if "own_appeal" in needs:
-            appeal = await appeal_decision(as_viewer(settings, owner), own_decision, "it was fine")
+            appeal = await appeal_decision(as_viewer(resources, owner), own_decision, "it was fine")
             given["own_appeal"] = encode_id("Appeal", appeal.id)
     return world
 
@@ -413,19 +415,19 @@ OPS: dict[str, Operation] = {
     ),
     "claimQueueItem": op(
         "mutation($item: ID!) { claimQueueItem(input: {itemId: $item}) { __typename } }",
-        success="QueueItemSuccess",
+        success="ClaimQueueItemSuccess",
     ),
     # `moderator` has claimed the item.
     "releaseQueueItem": op(
         "mutation($item: ID!) { releaseQueueItem(input: {itemId: $item}) { __typename } }",
         "claimed",
-        success="QueueItemSuccess",
+        success="ReleaseQueueItemSuccess",
     ),
     # Items about a post of the caller's own, in the group they belong to.
     "claimQueueItem:about the caller": op(
         "mutation($own_item: ID!) { claimQueueItem(input: {itemId: $own_item}) { __typename } }",
         "own_item",
-        success="QueueItemSuccess",
+        success="ClaimQueueItemSuccess",
     ),
     "addQueueNote:about the caller": op(
         'mutation($own_item: ID!) { addQueueNote(input: {itemId: $own_item, text: "mine"}) { __typename } }',
@@ -452,40 +454,40 @@ OPS: dict[str, Operation] = {
     "appealDecision": op(
         'mutation($decision: ID!) { appealDecision(input: {decisionId: $decision, text: "please"}) { __typename } }',
         "decided",
-        success="AppealSuccess",
+        success="AppealDecisionSuccess",
     ),
     # A moderator (an admin, for `moderator`) hid a post of the caller's own.
     "appealDecision:own": op(
         'mutation($own_decision: ID!) { appealDecision(input: {decisionId: $own_decision, text: "please"}) { __typename } }',
         "own_decision",
-        success="AppealSuccess",
+        success="AppealDecisionSuccess",
     ),
     "decideAppeal": op(
         'mutation($appeal: ID!) { decideAppeal(input: {appealId: $appeal, overturn: true, reason: "fair"}) { __typename } }',
         "appealed",
-        success="AppealSuccess",
+        success="DecideAppealSuccess",
     ),
     # Another moderator made the decision appealed.
     "decideAppeal:a peer's decision": op(
         'mutation($appeal: ID!) { decideAppeal(input: {appealId: $appeal, overturn: true, reason: "fair"}) { __typename } }',
         "peer_appealed",
-        success="AppealSuccess",
+        success="DecideAppealSuccess",
     ),
     # The caller appealed a decision about a post of their own.
     "decideAppeal:the caller's own appeal": op(
         'mutation($own_appeal: ID!) { decideAppeal(input: {appealId: $own_appeal, overturn: true, reason: "fair"}) { __typename } }',
         "own_appeal",
-        success="AppealSuccess",
+        success="DecideAppealSuccess",
     ),
     # Watched words: a rule for "spam" exists.
     "createModerationRule": op(
         'mutation { createModerationRule(input: {pattern: "scam", match: WORD, action: BLOCK}) { __typename } }',
-        success="ModerationRuleSuccess",
+        success="CreateModerationRuleSuccess",
     ),
     "updateModerationRule": op(
         'mutation($rule: ID!) { updateModerationRule(input: {ruleId: $rule, pattern: "spam", match: WORD, action: HOLD}) { __typename } }',
         "rule",
-        success="ModerationRuleSuccess",
+        success="UpdateModerationRuleSuccess",
     ),
     "deleteModerationRule": op(
         "mutation($rule: ID!) { deleteModerationRule(input: {ruleId: $rule}) { __typename } }",
@@ -614,20 +616,31 @@ async def db(database: Database) -> Database:
     DELETE: PostgreSQL's TRUNCATE of every table took 0.14 to 0.22 s per case here, DELETE of
     the few rows a case writes 5 to 10 ms. Ids go on counting; no case depends on them."""
     assert get_current_context() is database.context
-    await database.connection().execute_script("; ".join(f"DELETE FROM {t}" for t in TABLES))
+    tables = model_tables(database)
+    await database.connection().execute_script("; ".join(f"DELETE FROM {t}" for t in tables))
     return database
 
 
 class LifespanPerCase:
     """The app for uvicorn, whose own start-up and shutdown do nothing: each case runs the
-    app's lifespan itself."""
+    app's lifespan itself (`case()`), and its state reaches the case's connections."""
 
     def __init__(self, app: Starlette) -> None:
         self.app = app
+        self.state: dict[str, Any] = {}
+
+    @contextlib.asynccontextmanager
+    async def case(self) -> AsyncIterator[None]:
+        async with self.app.router.lifespan_context(self.app) as state:
+            self.state = dict(state or {})
+            try:
+                yield
+            finally:
+                self.state = {}
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] != "lifespan":
-            await self.app(scope, receive, send)
+            await self.app({**scope, "state": dict(self.state)}, receive, send)
             return
         while True:
             message = await receive()
@@ -638,7 +651,7 @@ class LifespanPerCase:
 
 @dataclass
 class Served:
-    app: Starlette
+    app: LifespanPerCase
     settings: Settings
     url: str
 
@@ -648,8 +661,8 @@ async def served(database: Database) -> AsyncIterator[Served]:
     """The app under test on this database, built once, and served under uvicorn in the
     tests' loop."""
     settings = app_settings(database)
-    app = create_app(settings, database=database)
-    async with serving(LifespanPerCase(app)) as url:
+    app = LifespanPerCase(create_app(settings, database=database))
+    async with serving(app) as url:
         yield Served(app, settings, url)
 
 
@@ -657,7 +670,7 @@ async def served(database: Database) -> AsyncIterator[Served]:
 async def http(served: Served, settings: Settings) -> AsyncIterator[Api]:
     """In-process HTTP to the app, its lifespan run for this case alone."""
     assert settings == served.settings
-    async with running(served.app) as client:
+    async with running(served.app.app) as client:
         yield Api(client)
 
 
@@ -665,7 +678,7 @@ async def http(served: Served, settings: Settings) -> AsyncIterator[Api]:
 async def websocket(served: Served, settings: Settings) -> AsyncIterator[WsApi]:
     """graphql-transport-ws to the app, its lifespan run for this case alone."""
     assert settings == served.settings
-    async with served.app.router.lifespan_context(served.app):
+    async with served.app.case():
         yield WsApi(served.url)
 
 
@@ -676,10 +689,15 @@ CASE_IDS = [f"{row}-{role}" for row, role in CASES]
 
 
 async def check(
-    client: Api | WsApi, transport: str, accounts: Accounts, settings: Settings, row: str, role: str
+    client: Api | WsApi,
+    transport: str,
+    accounts: Accounts,
+    resources: Resources,
+    row: str,
+    role: str,
 ) -> None:
     operation = OPS[row]
-    world = await build_world(accounts, settings, role, operation.needs)
+    world = await build_world(accounts, resources, role, operation.needs)
     answer = await ask(client, operation.document, operation.variables(world), world.tokens[role])
     got = answer if isinstance(answer, str) else outcome(row, answer)
     assert got == expected(row, role, transport), answer
@@ -687,16 +705,16 @@ async def check(
 
 @pytest.mark.parametrize(("row", "role"), CASES, ids=CASE_IDS)
 async def test_authorisation_matrix_over_http(
-    http: Api, accounts: Accounts, settings: Settings, row: str, role: str
+    http: Api, accounts: Accounts, resources: Resources, row: str, role: str
 ) -> None:
-    await check(http, "http", accounts, settings, row, role)
+    await check(http, "http", accounts, resources, row, role)
 
 
 @pytest.mark.parametrize(("row", "role"), CASES, ids=CASE_IDS)
 async def test_authorisation_matrix_over_websocket(
-    websocket: WsApi, accounts: Accounts, settings: Settings, row: str, role: str
+    websocket: WsApi, accounts: Accounts, resources: Resources, row: str, role: str
 ) -> None:
-    await check(websocket, "ws", accounts, settings, row, role)
+    await check(websocket, "ws", accounts, resources, row, role)
 
 
 def test_the_matrix_has_a_row_for_every_mutation_and_an_answer_for_every_caller() -> None:
@@ -759,10 +777,10 @@ ON_THE_SOCKET = (
 
 @pytest.mark.parametrize("change", CHANGES)
 async def test_a_moderators_open_socket_answers_as_the_account_is_now(
-    ws_api: WsApi, same_server_api: Api, accounts: Accounts, settings: Settings, change: str
+    ws_api: WsApi, same_server_api: Api, accounts: Accounts, resources: Resources, change: str
 ) -> None:
     needs = frozenset().union(*(OPS[row].needs for row in ON_THE_SOCKET))
-    world = await build_world(accounts, settings, "moderator", needs)
+    world = await build_world(accounts, resources, "moderator", needs)
     make_change, now_as = CHANGES[change]
     async with ws_api.connect(world.tokens["moderator"]) as socket:
 
@@ -786,9 +804,9 @@ async def test_a_moderators_open_socket_answers_as_the_account_is_now(
     [("member", False), ("admin_elsewhere", False), ("admin_here", True), ("moderator", True)],
 )
 async def test_node_returns_a_queue_item_only_to_who_works_it(
-    http: Api, accounts: Accounts, settings: Settings, role: str, found: bool
+    http: Api, accounts: Accounts, resources: Resources, role: str, found: bool
 ) -> None:
-    world = await build_world(accounts, settings, role)
+    world = await build_world(accounts, resources, role)
     data = await http.data(
         "query($item: ID!) { node(id: $item) { id } }",
         {"item": world.variables["item"]},

@@ -50,7 +50,7 @@ from schema.relay import encode_id
 from schema.schema import build_schema
 from server.app import create_app
 from server.db import Database
-from server.models import Comment, ModerationRule, PlatformRole, Post, QueueItem, User
+from server.models import Comment, ModerationItem, ModerationRule, PlatformRole, Post, User
 from server.settings import Settings
 from tests.conftest import Api, running
 from tests.security.conftest import Accounts, group, post
@@ -288,7 +288,7 @@ WRITES_ON_FORGED_IDS = {
 }
 INPUT_TYPES = {
     "updatePost": "UpdatePostInput",
-    "deletePost": "PostIdInput",
+    "deletePost": "DeletePostInput",
     "addComment": "AddCommentInput",
 }
 
@@ -407,7 +407,7 @@ async def test_a_nul_in_a_display_name_is_refused(api: Api, world: World, mutati
     assert await User.filter(display_name__startswith="Ann").count() == 0
 
 
-RULE = """mutation($input: ModerationRuleInput!) { createModerationRule(input: $input) {
+RULE = """mutation($input: CreateModerationRuleInput!) { createModerationRule(input: $input) {
   __typename ... on ValidationError { field } ... on Error { code } } }"""
 
 
@@ -420,7 +420,7 @@ async def test_a_watched_word_with_a_lone_surrogate_or_nul_is_refused_or_stored_
     values[field] = f"{values[field]}{crafted}"
     body = await answer(api, RULE, {"input": values}, world.token("moderator"))
     result = body["data"]["createModerationRule"]
-    if result["__typename"] == "ModerationRuleSuccess":
+    if result["__typename"] == "CreateModerationRuleSuccess":
         stored = await ModerationRule.all().values_list(field, flat=True)
         assert not [v for v in stored if crafted in v], stored
     else:
@@ -645,7 +645,7 @@ async def test_no_root_field_answers_crafted_text_with_an_internal_error(
         world.token("reporter"),
     )
     assert report["data"]["reportContent"]["__typename"] == "ReportContentSuccess", report
-    [item] = await QueueItem.all()
+    [item] = await ModerationItem.all()
     sweeper = Sweeper(
         post_id=encode_id("Post", own_post.id),
         comment_id=encode_id("Comment", own_comment.id),

@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from resolvers import scheduled as scheduled_cases
+from resolvers.context import Resources
 from resolvers.scheduled import DueRetries, publish_due_posts
 from schema.relay import encode_id
 from server.models import (
@@ -32,6 +33,7 @@ from server.models import (
 from server.scheduler import run_scheduler
 from tests.conftest import Api
 from tests.security.conftest import Accounts, group, post
+from tests.waiting import eventually
 
 
 async def secret_club(accounts: Accounts) -> dict[str, str]:
@@ -66,7 +68,9 @@ async def test_a_mention_in_a_members_only_group_reaches_members_only(
     assert comment["addComment"]["__typename"] == "AddCommentSuccess", comment
 
 
-async def test_a_scheduled_members_only_post_with_a_mention_goes_out(accounts: Accounts) -> None:
+async def test_a_scheduled_members_only_post_with_a_mention_goes_out(
+    accounts: Accounts, resources: Resources
+) -> None:
     await secret_club(accounts)
     secret_post = await post(
         accounts.users["ann"],
@@ -76,7 +80,7 @@ async def test_a_scheduled_members_only_post_with_a_mention_goes_out(accounts: A
         published_at=None,
         scheduled_at=datetime.now(UTC) - timedelta(seconds=1),
     )
-    assert await publish_due_posts() == [secret_post.id]
+    assert await publish_due_posts(resources) == [secret_post.id]
     assert await mentioned() == {"friend"}
 
 
@@ -85,7 +89,7 @@ async def _secret() -> Group:
 
 
 async def test_one_failing_scheduled_post_holds_back_neither_the_others_nor_suspensions(
-    accounts: Accounts, monkeypatch: pytest.MonkeyPatch
+    accounts: Accounts, resources: Resources, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     await accounts.make("writer")
     await accounts.make("sanctioned", state=AccountState.SUSPENDED)
@@ -103,36 +107,37 @@ async def test_one_failing_scheduled_post_holds_back_neither_the_others_nor_susp
         )
         for body in ("breaks the publisher", "goes out")
     ]
-    went_live = scheduled_cases.went_live
+    went_live = scheduled_cases.post_went_live
 
     async def failing(log: Any, row: Post) -> None:
         if row.id == broken.id:
             raise RuntimeError("a publisher bug")
         await went_live(log, row)
 
-    monkeypatch.setattr(scheduled_cases, "went_live", failing)
+    monkeypatch.setattr(scheduled_cases, "post_went_live", failing)
     retries = DueRetries()
-    assert await publish_due_posts(retries=retries) == [fine.id]
+    assert await publish_due_posts(resources, retries=retries) == [fine.id]
     assert (await Post.get(id=broken.id)).state == PostState.DRAFT  # rolled back, retried later
     assert retries.waiting(broken.id, time.monotonic())
     # Retried with a growing pause: the next round skips it, and nothing else is held up.
-    assert await publish_due_posts(retries=retries) == []
-    task = asyncio.create_task(run_scheduler(0.05))
+    assert await publish_due_posts(resources, retries=retries) == []
+    task = asyncio.create_task(run_scheduler(0.05, resources))
     try:
-        for _ in range(100):
-            if (await User.get(handle="sanctioned")).state == AccountState.ACTIVE:
-                break
-            await asyncio.sleep(0.05)
+
+        async def lifted() -> bool:
+            return (await User.get(handle="sanctioned")).state == AccountState.ACTIVE
+
+        await eventually(lifted, within=5, what="the scheduler to lift the sanction")
     finally:
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)
     assert (await User.get(handle="sanctioned")).state == AccountState.ACTIVE
-    monkeypatch.setattr(scheduled_cases, "went_live", went_live)
-    assert await publish_due_posts(retries=DueRetries()) == [broken.id]
+    monkeypatch.setattr(scheduled_cases, "post_went_live", went_live)
+    assert await publish_due_posts(resources, retries=DueRetries()) == [broken.id]
 
 
 async def test_a_scheduled_post_in_a_members_only_group_reaches_its_members_over_the_api(
-    api: Api, accounts: Accounts
+    api: Api, accounts: Accounts, resources: Resources
 ) -> None:
     tokens = await secret_club(accounts)
     draft = await api.data(
@@ -149,6 +154,6 @@ async def test_a_scheduled_post_in_a_members_only_group_reaches_its_members_over
         token=tokens["ann"],
     )
     assert scheduled["schedulePost"]["__typename"] == "SchedulePostSuccess"
-    published = await publish_due_posts(now=datetime.now(UTC) + timedelta(minutes=1))
+    published = await publish_due_posts(resources, now=datetime.now(UTC) + timedelta(minutes=1))
     assert [encode_id("Post", i) for i in published] == [post_id]
     assert await mentioned() == {"friend"}

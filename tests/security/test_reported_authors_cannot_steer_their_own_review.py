@@ -22,7 +22,7 @@ QUEUE = """{ moderationQueue { edges { node { id
   reports { note reporter { handle } } timeline { kind actor { handle } } } } }
   moderationPendingCount }"""
 CLAIM = """mutation($id: ID!, $over: Boolean) { claimQueueItem(input: {itemId: $id, takeOver: $over}) {
-  __typename ... on QueueItemSuccess { item { claimedBy { handle } } } } }"""
+  __typename ... on ClaimQueueItemSuccess { item { claimedBy { handle } } } } }"""
 
 
 async def club_with_reported_posts(api: Api, accounts: Accounts) -> dict[str, Any]:
@@ -116,7 +116,7 @@ async def test_platform_staff_take_over_a_group_admins_claim_and_it_is_audited(
     held = await api.data(CLAIM, {"id": item, "over": False}, token=owner)
     assert held["claimQueueItem"]["item"]["claimedBy"]["handle"] == "owner"
     again = await api.data(CLAIM, {"id": item, "over": False}, token=owner)  # extending is fine
-    assert again["claimQueueItem"]["__typename"] == "QueueItemSuccess"
+    assert again["claimQueueItem"]["__typename"] == "ClaimQueueItemSuccess"
     refused = await api.data(CLAIM, {"id": item, "over": False}, token=mia)
     assert refused["claimQueueItem"]["__typename"] == "ConflictError"
     taken = await api.data(CLAIM, {"id": item, "over": True}, token=mia)

@@ -23,17 +23,17 @@ from schema.relay import encode_id
 from server.models import (
     Comment,
     Group,
+    ModerationItem,
     PlatformRole,
     Post,
     PostState,
-    QueueItem,
     RuleAction,
     User,
 )
 from tests.conftest import Api
 from tests.security.conftest import Accounts, post
 
-RULE = """mutation($input: ModerationRuleInput!) { createModerationRule(input: $input) {
+RULE = """mutation($input: CreateModerationRuleInput!) { createModerationRule(input: $input) {
   __typename ... on Error { message } } }"""
 
 REFUSAL = (
@@ -78,7 +78,7 @@ async def watch(api: Api, token: str, action: RuleAction, *patterns: str) -> Non
             {"input": {"pattern": pattern, "match": "WORD", "action": action, "reason": REASON}},
             token=token,
         )
-        assert data["createModerationRule"]["__typename"] == "ModerationRuleSuccess", data
+        assert data["createModerationRule"]["__typename"] == "CreateModerationRuleSuccess", data
 
 
 async def moderator_watches(
@@ -168,7 +168,7 @@ async def everything_stored() -> tuple[Any, ...]:
         await User.all()
         .order_by("id")
         .values_list("id", "handle", "display_name", "bio", "region"),
-        await QueueItem.all().count(),
+        await ModerationItem.all().count(),
     )
 
 
@@ -262,7 +262,7 @@ async def test_hold_rule_holds_a_post_with_a_disguised_word(
     assert result["post"]["state"] == "HELD"
     [stored] = await Post.all()
     assert stored.state == PostState.HELD and stored.published_at is None
-    assert await QueueItem.filter(target_id=stored.id).exists()
+    assert await ModerationItem.filter(target_id=stored.id).exists()
 
 
 # --- what is not a disguise -----------------------------------------------------------------------

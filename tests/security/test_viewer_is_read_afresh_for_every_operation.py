@@ -20,8 +20,9 @@ from typing import Any
 import pytest
 
 from resolvers import posts as post_cases
-from resolvers.context import Context
-from resolvers.posts import PostChanges, update_post
+from resolvers.context import Context, Resources
+from resolvers.post_input import PostChanges
+from resolvers.posts import update_post
 from resolvers.users import ProfileChanges, update_profile
 from schema.relay import encode_id
 from server.app import create_app
@@ -221,18 +222,18 @@ async def test_a_profile_update_over_a_socket_never_restores_a_removed_role(
 
 
 async def test_a_profile_saved_from_a_stale_row_leaves_the_ban_in_place(
-    settings: Settings, accounts: Accounts
+    resources: Resources, accounts: Accounts
 ) -> None:
     await accounts.make("fan")
     stale = await User.get(handle="fan")  # read before the ban, as an open socket once did
     await User.filter(id=stale.id).update(state=AccountState.BANNED, role=PlatformRole.USER)
-    await update_profile(Context(settings=settings, viewer=stale), ProfileChanges(bio="hello"))
+    await update_profile(Context(resources, viewer=stale), ProfileChanges(bio="hello"))
     user = await User.get(id=stale.id)
     assert (user.bio, user.state) == ("hello", AccountState.BANNED)
 
 
 async def test_an_edit_racing_a_moderators_hide_cannot_republish_the_post(
-    settings: Settings, accounts: Accounts, monkeypatch: pytest.MonkeyPatch
+    resources: Resources, accounts: Accounts, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     await accounts.make("writer")
     writer = accounts.users["writer"]
@@ -246,9 +247,7 @@ async def test_an_edit_racing_a_moderators_hide_cannot_republish_the_post(
 
     monkeypatch.setattr(post_cases, "screen", hidden_meanwhile)
     with pytest.raises(Conflict):
-        await update_post(
-            Context(settings=settings, viewer=writer), target.id, PostChanges(body="edited")
-        )
+        await update_post(Context(resources, viewer=writer), target.id, PostChanges(body="edited"))
     after = await Post.get(id=target.id)
     assert (after.state, after.body) == (PostState.HIDDEN, "the original")
 

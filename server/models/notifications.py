@@ -1,32 +1,10 @@
-"""The event log live feeds replay from, and users' notifications.
-
-Every change a live feed shows writes one Event row in the same transaction as the change. Its id
-is the cursor clients resume from: a subscriber replays the rows after its cursor, then goes on
-with live messages, so the database stays the one source of truth.
-"""
+"""Users' notifications: what happened that concerns them, and whether they have read it."""
 
 from tortoise import fields
 from tortoise.models import Model
 
-from server.models.enums import EventKind, NotificationKind
+from server.models.enums import NotificationKind
 from server.models.users import User
-
-
-class Event(Model):
-    id = fields.BigIntField(primary_key=True)
-    kind = fields.CharEnumField(EventKind, max_length=30)
-    # The ids an event is about, plain (not foreign keys): a deleted post keeps its tombstone.
-    post_id = fields.IntField(null=True)
-    comment_id = fields.IntField(null=True)
-    group_id = fields.IntField(null=True)
-    notification_id = fields.IntField(null=True)
-    recipient_id = fields.IntField(null=True)
-    queue_item_id = fields.IntField(null=True)
-    created_at = fields.DatetimeField(auto_now_add=True)
-
-    class Meta:
-        table = "events"
-        indexes = (("kind", "id"), ("post_id", "id"), ("recipient_id", "id"))
 
 
 class Notification(Model):
