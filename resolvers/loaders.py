@@ -21,10 +21,11 @@ from server.models import (
     Follow,
     Group,
     GroupMembership,
+    ModerationItemEvent,
     PersonaAccount,
     Post,
     PostReaction,
-    QueueItemEvent,
+    PostRevision,
     Report,
     User,
 )
@@ -50,10 +51,10 @@ def _one_by(model: type[M], key: str, **extra: Any) -> Callable[[list[int]], Any
     return load
 
 
-def _many_by(model: type[M], key: str, order: str) -> Callable[[list[int]], Any]:
+def _many_by(model: type[M], key: str, *order: str) -> Callable[[list[int]], Any]:
     async def load(keys: list[int]) -> Sequence[list[M]]:
         found: dict[int, list[M]] = defaultdict(list)
-        for row in await model.filter(**{f"{key}__in": keys}).order_by(order):
+        for row in await model.filter(**{f"{key}__in": keys}).order_by(*order):
             found[getattr(row, key)].append(row)
         return [found.get(k, []) for k in keys]
 
@@ -111,8 +112,14 @@ class Loaders:
         return DataLoader(_many_by(Report, "item_id", "id"))
 
     @cached_property
-    def item_events_by_item_id(self) -> DataLoader[int, list[QueueItemEvent]]:
-        return DataLoader(_many_by(QueueItemEvent, "item_id", "id"))
+    def item_events_by_item_id(self) -> DataLoader[int, list[ModerationItemEvent]]:
+        return DataLoader(_many_by(ModerationItemEvent, "item_id", "id"))
+
+    @cached_property
+    def revisions_by_post_id(self) -> DataLoader[int, list[PostRevision]]:
+        """Newest first: a page of posts read by their author or by staff shows each post's
+        earlier versions, in one statement for the page."""
+        return DataLoader(_many_by(PostRevision, "post_id", "-created_at", "-id"))
 
     @cached_property
     def pending_appeal_by_item_id(self) -> DataLoader[int, Appeal | None]:

@@ -1,21 +1,80 @@
-"""DataLoaders keep the number of SQL statements flat as pages grow (no N+1)."""
+"""DataLoaders keep the number of SQL statements flat as pages grow (no N+1).
+
+Besides the hand-written pages below, every connection reachable from `Query` is found in the
+built schema (at the root and nested on types: `User.posts`, `Group.members`, `Comment.replies`,
+the moderation queue…) and read at two page sizes, selecting each node's scalar fields and its
+relations one level down. A new connection field is covered without anyone listing it: it fails
+until the seed below holds enough of it and says where it is read, or until it is skipped, with
+the reason, in SKIPPED.
+"""
 
 from __future__ import annotations
 
+import json
+import re
+from collections import Counter
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
+import pytest
+from graphql import (
+    GraphQLField,
+    GraphQLInterfaceType,
+    GraphQLNamedType,
+    GraphQLObjectType,
+    GraphQLSchema,
+    GraphQLUnionType,
+    get_named_type,
+    is_leaf_type,
+    is_required_argument,
+)
+
+from schema.relay import encode_id
+from schema.schema import build_schema
+from search.engine import SearchEngine
+from search.outbox import mark_all_changed
+from search.sync import SearchSync
+from server.app import create_app
+from server.db import Database
 from server.models import (
+    Appeal,
+    AuditEntry,
+    AuditKind,
+    Comment,
+    CommentReaction,
     EmployeeBadge,
     Follow,
     Group,
+    GroupKind,
     GroupMembership,
+    GroupRole,
+    ModerationAction,
+    ModerationItem,
+    ModerationItemEvent,
+    ModerationItemEventKind,
+    ModerationTarget,
+    Notification,
+    NotificationKind,
+    PersonaAccount,
+    PersonaDomain,
+    PlatformRole,
     Post,
     PostKind,
     PostReaction,
+    PostRevision,
     PostState,
     ReactionKind,
+    Report,
+    ReportReason,
+    SearchEntity,
     User,
 )
+from server.security import issue_token
+from server.settings import Settings
+from tests.conftest import Api, running
+from tests.waiting import eventually
 
 FEED = """query($first: Int) { homeFeed(first: $first) { edges { cursor node {
   id body commentCount reactionCount viewerReactions reactionSummary { kind count }
@@ -116,7 +175,7 @@ async def test_the_moderation_queue_issues_the_same_statements_for_5_and_20_item
     feed = await api.data("{ globalFeed(first: 20) { edges { node { id } } } }", token=token)
     for edge in feed["globalFeed"]["edges"]:
         report = await api.data(
-            'mutation($id: ID!) { reportContent(input: {targetId: $id, reason: SPAM}) { __typename } }',
+            "mutation($id: ID!) { reportContent(input: {targetId: $id, reason: SPAM}) { __typename } }",
             {"id": edge["node"]["id"]},
             token=reporter,
         )
@@ -128,3 +187,463 @@ async def test_the_moderation_queue_issues_the_same_statements_for_5_and_20_item
         assert len(data["moderationQueue"]["edges"]) == first
         counts[first] = len(sql_statements.statements)
     assert counts[5] == counts[20], counts
+
+
+# --- every connection in the schema ------------------------------------------------------------
+
+# Connections that cannot be read here, each with the reason. A name here (or in ROOT_ARGUMENTS
+# or PARENTS) that is no longer a connection of the schema fails
+# `test_every_connection_named_here_still_exists`.
+SKIPPED: dict[str, str] = {}
+
+# The arguments a root connection needs besides `first`.
+ROOT_ARGUMENTS: dict[str, dict[str, Any]] = {
+    "groupFeed": {"slug": "club-00"},
+    # Posts only: a page mixing posts, groups and people loads what its mix needs, so two page
+    # sizes would differ by the kinds they happen to hold, not by an N+1.
+    "search": {"query": "charging", "types": ["POST"]},
+}
+
+# The seeded object whose connection is read, for connections on types (read through `node`).
+PARENTS: dict[str, str] = {
+    "User.posts": "prolific",  # 25 posts, one in each group
+    "User.drafts": "viewer",  # drafts are their author's alone
+    "User.followers": "viewer",
+    "User.following": "viewer",
+    "Group.members": "big",  # every writer, and the viewer
+    "Group.posts": "big",
+    "Post.comments": "discussed",  # a comment from every writer
+    "Comment.replies": "thread",  # a reply from every writer
+}
+
+PAGE_SIZES = (5, 20)
+WRITERS = 25  # more than the larger page, each with a group, a badge and a persona of their own
+
+
+def built_schema() -> GraphQLSchema:
+    return build_schema(Settings(environment="test"))._schema
+
+
+def is_connection(field: GraphQLField) -> bool:
+    return get_named_type(field.type).name.endswith("Connection")
+
+
+def object_types(schema: GraphQLSchema, named: GraphQLNamedType) -> list[GraphQLObjectType]:
+    if isinstance(named, GraphQLObjectType):
+        return [named]
+    if isinstance(named, GraphQLInterfaceType | GraphQLUnionType):
+        return list(schema.get_possible_types(named))
+    return []
+
+
+def connection_fields(schema: GraphQLSchema) -> list[str]:
+    """Every connection field on a type reachable from Query, as `Type.field` (`field` alone at
+    the root)."""
+    assert schema.query_type is not None
+    found: list[str] = []
+    seen: set[str] = set()
+    queue = [schema.query_type]
+    while queue:
+        current = queue.pop(0)
+        if current.name in seen:
+            continue
+        seen.add(current.name)
+        for name, field in current.fields.items():
+            if is_connection(field):
+                found.append(name if current is schema.query_type else f"{current.name}.{name}")
+            queue.extend(object_types(schema, get_named_type(field.type)))
+    return sorted(found)
+
+
+def required(field: GraphQLField) -> bool:
+    return any(is_required_argument(arg) for arg in field.args.values())
+
+
+def selection(schema: GraphQLSchema, named: GraphQLNamedType, relations: bool) -> str:
+    """Every scalar field of `named`, and with `relations` every object it refers to (lists of
+    them too) with their scalar fields; nested connections are read on their own. On a union or
+    an interface, the same for each possible type, aliasing a field whose type differs between
+    them (`String` on one, `String!` on another cannot share a response key)."""
+    types = object_types(schema, named)
+    kinds: dict[str, set[str]] = {}
+    for t in types:
+        for name, field in t.fields.items():
+            kinds.setdefault(name, set()).add(str(field.type))
+    parts = ["__typename"]
+    for t in types:
+        picked = []
+        for name, field in t.fields.items():
+            inner = get_named_type(field.type)
+            if required(field) or is_connection(field):
+                continue
+            key = f"{t.name}_{name}: {name}" if len(kinds[name]) > 1 else name
+            if is_leaf_type(inner):
+                picked.append(key)
+            elif relations:
+                picked.append(f"{key} {{ {selection(schema, inner, relations=False)} }}")
+        fields = " ".join(picked)
+        parts.append(
+            fields if isinstance(named, GraphQLObjectType) else f"... on {t.name} {{ {fields} }}"
+        )
+    return " ".join(parts)
+
+
+def connection_query(schema: GraphQLSchema, path: str) -> str:
+    """A query reading the connection `path` at `$first`, through `node($id)` for one on a type."""
+    assert schema.query_type is not None
+    parent_name, _, name = path.rpartition(".")
+    parent = schema.get_type(parent_name) if parent_name else schema.query_type
+    assert isinstance(parent, GraphQLObjectType), path
+    field = parent.fields[name]
+    connection = get_named_type(field.type)
+    assert isinstance(connection, GraphQLObjectType)
+    edge = get_named_type(connection.fields["edges"].type)
+    assert isinstance(edge, GraphQLObjectType)
+    nodes = selection(schema, get_named_type(edge.fields["node"].type), relations=True)
+    arguments = "".join(
+        f", {key}: {literal(value)}" for key, value in ROOT_ARGUMENTS.get(name, {}).items()
+    )
+    if not parent_name and required(field) and not arguments:
+        pytest.fail(f"say in ROOT_ARGUMENTS what `{name}` needs, or skip it in SKIPPED")
+    read = (
+        f"{name}(first: $first{'' if parent_name else arguments}) "
+        f"{{ pageInfo {{ hasNextPage }} edges {{ node {{ {nodes} }} }} }}"
+    )
+    if not parent_name:
+        return f"query($first: Int) {{ {read} }}"
+    return (
+        f"query($first: Int, $id: ID!) {{ node(id: $id) {{ ... on {parent_name} {{ {read} }} }} }}"
+    )
+
+
+def literal(value: Any) -> str:
+    """A GraphQL literal: strings quoted, lists of enum values bare."""
+    if isinstance(value, list):
+        return f"[{', '.join(value)}]"
+    return json.dumps(value)
+
+
+@dataclass
+class Community:
+    """What `seed_community` made: the viewer's token and the objects whose lists are read."""
+
+    token: str
+    parents: dict[str, str]  # a name of PARENTS: the object's global id
+
+
+async def seed_community(settings: Settings) -> Community:
+    """A community where every list holds more than the larger page, from distinct writers
+    and groups, and every row carries every relation (a group, an operator, a revision…), so
+    that a page of 5 and a page of 20 need the same kinds of rows."""
+    base = datetime(2026, 11, 1, tzinfo=UTC)
+    chief = await User.create(handle="chief", display_name="Chief", role=PlatformRole.ADMIN)
+    mia = await User.create(handle="mia", display_name="Mia", role=PlatformRole.MODERATOR)
+    await User.bulk_create(
+        [User(handle=f"writer{i:02d}", display_name=f"Writer {i}") for i in range(WRITERS)]
+    )
+    writers = await User.filter(handle__startswith="writer").order_by("handle")
+    await EmployeeBadge.bulk_create(
+        [EmployeeBadge(user_id=w.id, department="Service", title="Adviser") for w in writers]
+    )
+    await PersonaAccount.bulk_create(
+        [PersonaAccount(user_id=w.id, domain=PersonaDomain.CHARGING) for w in writers]
+    )
+    await Group.bulk_create(
+        [
+            Group(
+                slug=f"club-{i:02d}",
+                name=f"Club {i}",
+                kind=GroupKind.INTEREST,
+                created_by_id=w.id,
+                member_count=WRITERS + 1 if i == 0 else 2,
+            )
+            for i, w in enumerate(writers)
+        ]
+    )
+    groups = await Group.all().order_by("slug")
+    big = groups[0]
+    await GroupMembership.bulk_create(
+        [GroupMembership(group_id=g.id, user_id=chief.id, role=GroupRole.MEMBER) for g in groups]
+        + [
+            GroupMembership(group_id=g.id, user_id=w.id, role=GroupRole.OWNER)
+            for g, w in zip(groups, writers, strict=True)
+        ]
+        + [
+            GroupMembership(group_id=big.id, user_id=w.id, role=GroupRole.MEMBER)
+            for w in writers[1:]
+        ]
+    )
+    await Follow.bulk_create(
+        [Follow(follower_id=chief.id, followee_id=w.id) for w in writers]
+        + [Follow(follower_id=w.id, followee_id=chief.id) for w in writers]
+    )
+
+    def post(i: int, author: User, group: Group, minutes: int, **fields: Any) -> Post:
+        values: dict[str, Any] = {
+            "state": PostState.PUBLISHED,
+            "published_at": base + timedelta(minutes=minutes),
+        } | fields
+        return Post(
+            author_id=author.id,
+            operator_id=writers[(i + 1) % WRITERS].id,
+            group_id=group.id,
+            kind=PostKind.MOMENT,
+            body=f"charging stop {minutes} by {author.handle}",
+            tags=["charging"],
+            media=[{"url": f"https://img.example.com/{minutes}.jpg", "kind": "IMAGE"}],
+            **values,
+        )
+
+    # Oldest: one writer's posts across the groups; then the big group's, one per writer; the
+    # newest, which the feeds show first, one per writer in their own group.
+    await Post.bulk_create(
+        [post(i, writers[0], g, i) for i, g in enumerate(groups)]
+        + [post(i, w, big, 100 + i) for i, w in enumerate(writers)]
+        + [post(i, w, g, 200 + i) for i, (w, g) in enumerate(zip(writers, groups, strict=True))]
+        + [
+            post(i, chief, g, 300 + i, state=PostState.DRAFT, published_at=None)
+            for i, g in enumerate(groups)
+        ]
+    )
+    posts = await Post.filter(state=PostState.PUBLISHED).order_by("-published_at")
+    latest = posts[:WRITERS]
+    await PostRevision.bulk_create(
+        [PostRevision(post_id=p.id, editor_id=p.author_id, body="before") for p in posts]
+    )
+    await PostReaction.bulk_create(
+        [PostReaction(post_id=p.id, user_id=chief.id, kind=ReactionKind.LIKE) for p in posts]
+        + [PostReaction(post_id=p.id, user_id=mia.id, kind=ReactionKind.CLAP) for p in posts]
+    )
+
+    discussed = latest[0]
+    await Comment.bulk_create(
+        [
+            Comment(post_id=discussed.id, author_id=w.id, body=f"comment {i}")
+            for i, w in enumerate(writers)
+        ]
+    )
+    thread = await Comment.filter(post_id=discussed.id).order_by("id").first()
+    assert thread is not None
+    await Comment.bulk_create(
+        [
+            Comment(post_id=discussed.id, author_id=w.id, parent_id=thread.id, body=f"reply {i}")
+            for i, w in enumerate(writers)
+        ]
+    )
+    comments = await Comment.filter(post_id=discussed.id).order_by("id")
+    await CommentReaction.bulk_create(
+        [
+            CommentReaction(comment_id=c.id, user_id=chief.id, kind=ReactionKind.WOW)
+            for c in comments
+        ]
+    )
+
+    await Notification.bulk_create(
+        [
+            Notification(
+                recipient_id=chief.id,
+                actor_id=w.id,
+                kind=NotificationKind.MENTION,
+                post_id=p.id,
+                group_id=p.group_id,
+            )
+            for w, p in zip(writers, latest, strict=True)
+        ]
+    )
+
+    # A queue item about each kind of target in every run of four, each reported, opened,
+    # claimed and appealed against, so a page of 5 holds every kind the page of 20 does.
+    # Who and which group an item is about, as reports and screening record it: a post's or a
+    # comment's author and group; the account itself; a group's creator, and no group (items
+    # about people and groups are for platform staff).
+    targets = []
+    for i, w in enumerate(writers):
+        kind = list(ModerationTarget)[i % 4]
+        if kind == ModerationTarget.POST:
+            targets.append((kind, latest[i].id, latest[i].author_id, latest[i].group_id))
+        elif kind == ModerationTarget.COMMENT:
+            targets.append((kind, comments[i].id, comments[i].author_id, discussed.group_id))
+        elif kind == ModerationTarget.USER:
+            targets.append((kind, w.id, w.id, None))
+        else:
+            targets.append((kind, groups[i].id, groups[i].created_by_id, None))
+    await ModerationItem.bulk_create(
+        [
+            ModerationItem(
+                target_type=kind,
+                target_id=target_id,
+                author_id=author_id,
+                group_id=group_id,
+                score=1.0,
+                reasons=["SPAM"],
+                open_key=f"{kind}:{target_id}",
+                claimed_by_id=mia.id,
+                claimed_until=datetime.now(UTC) + timedelta(hours=1),
+            )
+            for kind, target_id, author_id, group_id in targets
+        ]
+    )
+    items = await ModerationItem.all().order_by("id")
+    reporters = [writers[(i + 1) % WRITERS] for i in range(WRITERS)]
+    await Report.bulk_create(
+        [
+            Report(
+                reporter_id=r.id,
+                item_id=item.id,
+                target_type=item.target_type,
+                target_id=item.target_id,
+                reason=ReportReason.SPAM,
+            )
+            for item, r in zip(items, reporters, strict=True)
+        ]
+    )
+    await ModerationItemEvent.bulk_create(
+        [
+            ModerationItemEvent(item_id=item.id, actor_id=r.id, kind=kind, text="")
+            for item, r in zip(items, reporters, strict=True)
+            for kind in (ModerationItemEventKind.OPENED, ModerationItemEventKind.NOTE)
+        ]
+    )
+
+    # Decisions about the viewer first, then the newer ones about the writers (the audit log's
+    # first pages), each with an appeal.
+    await AuditEntry.bulk_create(
+        [
+            AuditEntry(
+                kind=AuditKind.ACTION,
+                actor_id=mia.id,
+                action=ModerationAction.WARN,
+                target_type=ModerationTarget.USER,
+                target_id=chief.id,
+                affected_user_id=chief.id,
+                group_id=g.id,
+                reason="be kind",
+            )
+            for g in groups
+        ]
+        + [
+            AuditEntry(
+                kind=AuditKind.ACTION,
+                actor_id=(mia if i % 2 else chief).id,
+                action=ModerationAction.HIDE,
+                item_id=item.id,
+                target_type=item.target_type,
+                target_id=item.target_id,
+                affected_user_id=item.author_id,
+                group_id=item.group_id,
+                reason="off topic",
+            )
+            for i, item in enumerate(items)
+        ]
+    )
+    entries = await AuditEntry.all().order_by("id")
+    await Appeal.bulk_create(
+        [
+            Appeal(decision_id=e.id, item_id=item.id, appellant_id=e.affected_user_id, text="no")
+            for e, item in zip(entries, items + items, strict=False)
+        ]
+    )
+    return Community(
+        token=issue_token(settings.secret_key, chief.id, 3600),
+        parents={
+            "viewer": encode_id("User", chief.id),
+            "prolific": encode_id("User", writers[0].id),
+            "big": encode_id("Group", big.id),
+            "discussed": encode_id("Post", discussed.id),
+            "thread": encode_id("Comment", thread.id),
+        },
+    )
+
+
+@pytest.fixture
+async def community_api(
+    request: pytest.FixtureRequest, settings: Settings, db: Database
+) -> AsyncIterator[Api]:
+    """The app on the test's database; with search on a private index when the test reads it."""
+    if request.node.callspec.params.get("path") == "search":
+        meili = request.getfixturevalue("meili")
+        settings = replace(
+            settings,
+            meili_url=meili.url,
+            meili_api_key=meili.api_key,
+            search_index_prefix=request.getfixturevalue("meili_prefix"),
+            # The test drains the outbox itself: the app's sync, idle meanwhile, sends no
+            # statements while they are counted.
+            search_sync_interval_seconds=3600,
+        )
+    async with running(create_app(settings, database=db)) as client:
+        yield Api(client)
+
+
+async def indexed(api: Api, engine: SearchEngine, within: float = 30) -> None:
+    """Send everything seeded to search, draining the outbox here rather than in the app's
+    sync, and return once Meilisearch has indexed it."""
+
+    async def ready() -> bool:
+        return (await api.client.get("/healthz")).json()["search"] == "ready"
+
+    await eventually(ready, within=within, what="search to get ready")
+    for entity in SearchEntity:
+        await mark_all_changed(entity)
+    sync = SearchSync(engine)
+    while await sync.drain_once():
+        pass
+    await engine.wait_idle(within)
+
+
+def test_every_connection_named_here_still_exists():
+    paths = set(connection_fields(built_schema()))
+    for named in (SKIPPED, ROOT_ARGUMENTS, PARENTS):
+        assert set(named) <= paths, set(named) - paths
+
+
+def test_the_schema_walk_finds_root_and_nested_connections():
+    paths = connection_fields(built_schema())
+    assert {"globalFeed", "moderationQueue", "User.posts", "Comment.replies"} <= set(paths)
+
+
+@pytest.mark.parametrize("path", [p for p in connection_fields(built_schema()) if p not in SKIPPED])
+async def test_every_connection_issues_the_same_statements_for_5_and_20_nodes(
+    path, request, community_api, settings, sql_statements
+):
+    schema = built_schema()
+    query = connection_query(schema, path)
+    community = await seed_community(settings)
+    variables: dict[str, Any] = {}
+    if "." in path:
+        if path not in PARENTS:
+            pytest.fail(f"seed enough of {path} and name its parent in PARENTS, or skip it")
+        variables["id"] = community.parents[PARENTS[path]]
+    if path == "search":
+        meili = request.getfixturevalue("meili")
+        engine = SearchEngine(
+            meili.url, meili.api_key, prefix=request.getfixturevalue("meili_prefix")
+        )
+        await indexed(community_api, engine)
+    counts = {}
+    for first in PAGE_SIZES:
+        sql_statements.statements.clear()
+        data = await community_api.data(query, {**variables, "first": first}, community.token)
+        connection = data["node"] if "." in path else data
+        edges = connection[path.rpartition(".")[2]]["edges"]
+        assert len(edges) == first, f"the seed holds fewer than {first} of {path}"
+        counts[first] = list(sql_statements.statements)
+    small, large = (counts[n] for n in PAGE_SIZES)
+    assert len(small) == len(large), grown(small, large)
+
+
+# PostgreSQL's numbered placeholders, and an IN list of them, which grows with a batch.
+NUMBERED = re.compile(r"\$\d+")
+BATCH = re.compile(r"\(\?(?:,\?)*\)")
+
+
+def grown(small: list[str], large: list[str]) -> str:
+    """The statements the larger page sent more often, without their parameters."""
+
+    def texts(statements: list[str]) -> Counter[str]:
+        return Counter(
+            BATCH.sub("(…)", NUMBERED.sub("?", s.rsplit(": [", 1)[0])) for s in statements
+        )
+
+    more = texts(large) - texts(small)
+    return "\n".join(f"{n} more × {text}" for text, n in more.items()) or "fewer statements"
