@@ -184,15 +184,18 @@ def password(value: str, field: str = "password") -> str:
 def string_list(
     values: list[str] | None, field: str, *, maximum_items: int, maximum_length: int, label: str
 ) -> list[str]:
-    """Short labels (vehicle models): each one checked like a name."""
-    items = [
-        name(v, field, maximum=maximum_length, label=f"Each of the {label}")
-        for v in values or []
-        if v.strip()
-    ]
+    """Short labels (vehicle models): each one checked like a name; the same label given twice
+    counts once."""
+    items = list(
+        dict.fromkeys(
+            name(v, field, maximum=maximum_length, label=f"Each of the {label}")
+            for v in values or []
+            if v.strip()
+        )
+    )
     if len(items) > maximum_items:
         raise InvalidInput(f"At most {maximum_items} {label}.", field=field)
-    return list(dict.fromkeys(items))
+    return items
 
 
 def tag(value: str, field: str = "tags", *, maximum: int) -> str:

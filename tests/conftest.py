@@ -23,13 +23,13 @@ import redis
 from redis import asyncio as aioredis
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
-from tortoise.context import get_current_context
+from tortoise.context import TortoiseContext, get_current_context
 
 from resolvers.context import Resources
 from search.binary import MeilisearchNotFound, meilisearch_binary
 from search.process import EmbeddedMeilisearch, MeilisearchEndpoint
 from server.app import create_app
-from server.db import Database
+from server.db import Database, connection_label, tortoise_config
 from server.resources import open_resources
 from server.settings import Settings
 from tests.clients import GraphQLClient
@@ -69,6 +69,19 @@ async def postgres_database() -> AsyncIterator[str]:
     finally:
         await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         await admin.close()
+
+
+@contextlib.asynccontextmanager
+async def database_of_its_own(url: str) -> AsyncIterator[Any]:
+    """The database at `url`, current for this task only, yielding its connection: the
+    session's database stays the process-wide one (Tortoise allows one) for the other tests."""
+    context = TortoiseContext()
+    with context:
+        await context.init(config=tortoise_config(url))
+        try:
+            yield context.db(connection_label(url))
+        finally:
+            await context.close_connections()
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgres"])

@@ -8,33 +8,24 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tortoise.context import TortoiseContext
 from tortoise.migrations.autodetector import MigrationAutodetector
 from tortoise.migrations.executor import MigrationExecutor, MigrationTarget
 
-from server.db import Database, connection_label, tortoise_config
+from server.db import Database, tortoise_config
 from server.models import ChangeEvent, ChangeKind, ModerationItem
-from tests.conftest import postgres_database
+from tests.conftest import database_of_its_own, postgres_database
 
 BEFORE_RENAMES = "0005_report_standing"
 
 
 @contextlib.asynccontextmanager
 async def empty_database(kind: str, tmp_path: Path) -> AsyncIterator[tuple[str, Any]]:
-    """A database of its own, current for this test's task only: the session's database stays
-    the process-wide one for the other tests."""
     async with contextlib.AsyncExitStack() as stack:
         if kind == "sqlite":
             url = f"sqlite://{tmp_path / 'upgrade.sqlite3'}"
         else:
             url = await stack.enter_async_context(postgres_database())
-        context = TortoiseContext()
-        with context:
-            await context.init(config=tortoise_config(url))
-            try:
-                yield url, context.db(connection_label(url))
-            finally:
-                await context.close_connections()
+        yield url, await stack.enter_async_context(database_of_its_own(url))
 
 
 async def migrate(url: str, connection: Any, target: str | None = None) -> None:

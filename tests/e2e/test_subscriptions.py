@@ -8,7 +8,9 @@ import json
 import pytest
 import websockets
 
+from schema.relay import parse_id
 from server.models import Post, PostState
+from tests.conftest import database_of_its_own
 from tests.e2e.conftest import LEGACY_WS, TRANSPORT_WS
 
 POST_ADDED = """subscription($feed: FeedKind!, $slug: String, $after: String) {
@@ -117,16 +119,9 @@ async def test_a_post_hidden_before_delivery_is_not_delivered(live_server, tmp_p
 
 
 async def hide(server, global_id):
-    """Moderation arrives in a later issue; until then hide the row directly."""
-    from schema.relay import parse_id
-    from server.db import Database
-
-    db = Database(server.env["DATABASE_URL"])
-    await db.open()
-    try:
+    """Hide the post in the server's database, as a moderator's decision would."""
+    async with database_of_its_own(server.env["DATABASE_URL"]):
         await Post.filter(id=parse_id(global_id)[1]).update(state=PostState.HIDDEN)
-    finally:
-        await db.close()
 
 
 async def test_home_feed_stream_follows_people_and_groups(live_server):

@@ -127,3 +127,14 @@ def test_short_labels_are_deduplicated_and_limited():
         label="models",
     )
     assert error.field == "vehicleModels"
+
+
+def test_a_label_given_twice_counts_once_against_the_limit():
+    models = validation.string_list(
+        ["ES8", " ES8 ", "ET5"],
+        "vehicleModels",
+        maximum_items=2,
+        maximum_length=40,
+        label="models",
+    )
+    assert models == ["ES8", "ET5"]
