@@ -5,7 +5,19 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from server.models import AccountState, PlatformRole, User
+from server.models import (
+    AccountState,
+    Group,
+    GroupKind,
+    GroupMembership,
+    GroupRole,
+    GroupVisibility,
+    PlatformRole,
+    Post,
+    PostKind,
+    PostState,
+    User,
+)
 
 CREATE_POST = """
 mutation($input: CreatePostInput!) { createPost(input: $input) {
@@ -38,6 +50,41 @@ async def make_account(
         await User.filter(id=user.id).update(created_at=now - timedelta(days=days_old))
         await user.refresh_from_db()
     return user
+
+
+async def make_group(
+    slug: str,
+    owner: User,
+    *members: User,
+    visibility: GroupVisibility = GroupVisibility.PUBLIC,
+    admins: tuple[User, ...] = (),
+) -> Group:
+    """An interest group written straight into the database, with its owner, admins and
+    members."""
+    row = await Group.create(
+        slug=slug,
+        name=slug.replace("-", " ").title(),
+        kind=GroupKind.INTEREST,
+        visibility=visibility,
+        created_by_id=owner.id,
+        member_count=1 + len(members) + len(admins),
+    )
+    await GroupMembership.create(group=row, user=owner, role=GroupRole.OWNER)
+    for admin in admins:
+        await GroupMembership.create(group=row, user=admin, role=GroupRole.ADMIN)
+    for member in members:
+        await GroupMembership.create(group=row, user=member, role=GroupRole.MEMBER)
+    return row
+
+
+async def make_post(
+    author: User, body: str = "a post", *, group: Group | None = None, **fields: Any
+) -> Post:
+    """A post written straight into the database (published unless `state` says otherwise)."""
+    values: dict[str, Any] = {"state": PostState.PUBLISHED, "published_at": datetime.now(UTC)}
+    return await Post.create(
+        author=author, group=group, kind=PostKind.MOMENT, body=body, **(values | fields)
+    )
 
 
 async def make_role(handle: str, role: PlatformRole) -> None:

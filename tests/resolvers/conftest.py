@@ -3,7 +3,6 @@ Context for each, read afresh like every operation reads its viewer."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -13,15 +12,7 @@ from server.models import (
     AccountState,
     ChangeEvent,
     ChangeKind,
-    Group,
-    GroupKind,
-    GroupMembership,
-    GroupRole,
-    GroupVisibility,
     PlatformRole,
-    Post,
-    PostKind,
-    PostState,
     SearchEntity,
     SearchOutbox,
     User,
@@ -56,39 +47,6 @@ class People:
 @pytest.fixture
 def people(resources: Resources) -> People:
     return People(resources)
-
-
-async def make_group(
-    slug: str,
-    owner: User,
-    *members: User,
-    visibility: GroupVisibility = GroupVisibility.PUBLIC,
-    admins: tuple[User, ...] = (),
-) -> Group:
-    row = await Group.create(
-        slug=slug,
-        name=slug.replace("-", " ").title(),
-        kind=GroupKind.INTEREST,
-        visibility=visibility,
-        created_by_id=owner.id,
-        member_count=1 + len(members) + len(admins),
-    )
-    await GroupMembership.create(group=row, user=owner, role=GroupRole.OWNER)
-    for admin in admins:
-        await GroupMembership.create(group=row, user=admin, role=GroupRole.ADMIN)
-    for member in members:
-        await GroupMembership.create(group=row, user=member, role=GroupRole.MEMBER)
-    return row
-
-
-async def make_post(
-    author: User, body: str = "a post", *, group: Group | None = None, **fields: Any
-) -> Post:
-    """A post written straight into the database (published unless `state` says otherwise)."""
-    values: dict[str, Any] = {"state": PostState.PUBLISHED, "published_at": datetime.now(UTC)}
-    return await Post.create(
-        author=author, group=group, kind=PostKind.MOMENT, body=body, **(values | fields)
-    )
 
 
 async def events(kind: ChangeKind | None = None, **ids: Any) -> list[ChangeEvent]:

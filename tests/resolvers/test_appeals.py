@@ -23,7 +23,7 @@ from server.models import (
     PostState,
     ReportReason,
 )
-from tests.resolvers.conftest import make_group, make_post
+from tests.helpers import make_group, make_post
 
 MODERATOR = PlatformRole.MODERATOR
 

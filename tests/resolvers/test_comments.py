@@ -20,7 +20,8 @@ from server.models import (
     Post,
     PostState,
 )
-from tests.resolvers.conftest import events, make_post
+from tests.helpers import make_post
+from tests.resolvers.conftest import events
 
 
 async def notified(recipient, kind=None) -> list[Notification]:

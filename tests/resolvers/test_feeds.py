@@ -9,7 +9,7 @@ import pytest
 from resolvers.feeds import global_feed, group_feed, home_feed, user_drafts, user_posts
 from server.errors import NotAuthenticated
 from server.models import Follow, GroupVisibility, PostState
-from tests.resolvers.conftest import make_group, make_post
+from tests.helpers import make_group, make_post
 
 
 def ids(page) -> list[int]:

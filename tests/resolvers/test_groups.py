@@ -19,7 +19,8 @@ from server.models import (
     PlatformRole,
     SearchEntity,
 )
-from tests.resolvers.conftest import make_group, outbox
+from tests.helpers import make_group
+from tests.resolvers.conftest import outbox
 
 PUBLIC, MEMBERS_ONLY = GroupVisibility.PUBLIC, GroupVisibility.MEMBERS_ONLY
 

@@ -25,7 +25,8 @@ from server.models import (
     SearchEntity,
     User,
 )
-from tests.resolvers.conftest import events, make_post, outbox
+from tests.helpers import make_post
+from tests.resolvers.conftest import events, outbox
 
 A = ModerationAction
 

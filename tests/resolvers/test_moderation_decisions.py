@@ -35,7 +35,8 @@ from server.models import (
     SearchEntity,
     User,
 )
-from tests.resolvers.conftest import events, make_group, make_post, outbox
+from tests.helpers import make_group, make_post
+from tests.resolvers.conftest import events, outbox
 
 A = ModerationAction
 MODERATOR, ADMIN = PlatformRole.MODERATOR, PlatformRole.ADMIN

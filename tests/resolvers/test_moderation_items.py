@@ -27,7 +27,7 @@ from server.models import (
     ReportReason,
     User,
 )
-from tests.resolvers.conftest import make_group, make_post
+from tests.helpers import make_group, make_post
 
 MODERATOR = PlatformRole.MODERATOR
 

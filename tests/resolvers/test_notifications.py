@@ -23,7 +23,8 @@ from server.models import (
     NotificationKind,
     ReactionKind,
 )
-from tests.resolvers.conftest import events, make_group, make_post
+from tests.helpers import make_group, make_post
+from tests.resolvers.conftest import events
 
 
 async def test_reactions_to_one_post_gather_in_one_unread_notification(people):

@@ -47,7 +47,8 @@ from server.models import (
     SearchEntity,
     SearchOutbox,
 )
-from tests.resolvers.conftest import events, make_group, make_post, outbox
+from tests.helpers import make_group, make_post
+from tests.resolvers.conftest import events, outbox
 
 MOMENT = PostKind.MOMENT
 

@@ -15,7 +15,7 @@ from server.models import (
     Report,
     ReportReason,
 )
-from tests.resolvers.conftest import make_post
+from tests.helpers import make_post
 
 POST = ModerationTarget.POST
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -13,15 +12,7 @@ import pytest
 
 from server.models import (
     AccountState,
-    Group,
-    GroupKind,
-    GroupMembership,
-    GroupRole,
-    GroupVisibility,
     PlatformRole,
-    Post,
-    PostKind,
-    PostState,
     User,
 )
 from server.security import issue_token
@@ -60,29 +51,6 @@ class Accounts:
 @pytest.fixture
 def accounts(settings: Settings) -> Accounts:
     return Accounts(settings)
-
-
-async def group(
-    slug: str, owner: User, *members: User, visibility: GroupVisibility = GroupVisibility.PUBLIC
-) -> Group:
-    row = await Group.create(
-        slug=slug, name=slug.title(), kind=GroupKind.INTEREST, visibility=visibility
-    )
-    await GroupMembership.create(group=row, user=owner, role=GroupRole.OWNER)
-    for member in members:
-        await GroupMembership.create(group=row, user=member, role=GroupRole.MEMBER)
-    await Group.filter(id=row.id).update(member_count=1 + len(members))
-    return row
-
-
-async def post(
-    author: User, body: str = "a post", *, group: Group | None = None, **fields: Any
-) -> Post:
-    values: dict[str, Any] = {
-        "state": PostState.PUBLISHED,
-        "published_at": datetime.now(UTC),
-    } | fields
-    return await Post.create(author=author, group=group, kind=PostKind.MOMENT, body=body, **values)
 
 
 @contextlib.asynccontextmanager

@@ -13,8 +13,8 @@ import pytest
 from schema.relay import encode_id
 from server.models import AccountState, GroupMembership, GroupRole, PlatformRole, User
 from tests.conftest import Api
-from tests.helpers import moderate
-from tests.security.conftest import Accounts, code, group, post
+from tests.helpers import make_group, make_post, moderate
+from tests.security.conftest import Accounts, code
 
 DECISIONS = "{ viewerModerationDecisions { edges { node { id action actor { handle } } } } }"
 APPEAL = """mutation($id: ID!) { appealDecision(input: {decisionId: $id, text: "please look again"}) {
@@ -41,9 +41,9 @@ async def club(accounts: Accounts) -> dict[str, str]:
         "boss": await accounts.make("boss", PlatformRole.ADMIN),
     }
     users = accounts.users
-    row = await group("club", users["owner"], users["author"], users["reporter"])
+    row = await make_group("club", users["owner"], users["author"], users["reporter"])
     await GroupMembership.create(group=row, user=users["co_admin"], role=GroupRole.ADMIN)
-    target = await post(users["author"], "questionable", group=row)
+    target = await make_post(users["author"], "questionable", group=row)
     tokens["post"] = encode_id("Post", target.id)
     return tokens
 

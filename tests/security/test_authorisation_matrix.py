@@ -79,7 +79,8 @@ from server.models import (
 from server.security import hash_password
 from server.settings import Settings
 from tests.conftest import Api, app_settings, model_tables, running
-from tests.security.conftest import Accounts, group, post
+from tests.helpers import make_group, make_post
+from tests.security.conftest import Accounts
 from tests.wsapi import SocketClosed, WsApi, serving
 
 ROLES = (
@@ -161,9 +162,9 @@ async def populate(
     )
     users = accounts.users
     members = ("author", "reporter", "member", "suspended", "banned")
-    here = await group("here", users["admin_here"], *(users[name] for name in members))
-    elsewhere = await group("elsewhere", users["admin_elsewhere"])
-    target = await post(users["author"], "a post someone objects to", group=here)
+    here = await make_group("here", users["admin_here"], *(users[name] for name in members))
+    elsewhere = await make_group("elsewhere", users["admin_elsewhere"])
+    target = await make_post(users["author"], "a post someone objects to", group=here)
     item_id = await reported(resources, users["reporter"], target.id)
     world = World(tokens={name: accounts.token(name) for name in ROLES if name in users})
     world.tokens["anonymous"] = None
@@ -176,7 +177,9 @@ async def populate(
         given["me"] = caller.handle if caller else "member"
         await User.filter(handle=given["me"]).update(password_hash=password_hash())
     if "draft" in needs:
-        draft = await post(users["author"], "not yet", state=PostState.DRAFT, published_at=None)
+        draft = await make_post(
+            users["author"], "not yet", state=PostState.DRAFT, published_at=None
+        )
         given["draft"] = encode_id("Post", draft.id)
         given["at"] = (datetime.now(UTC) + timedelta(days=1)).isoformat()
     if "comment" in needs:
@@ -221,7 +224,7 @@ async def populate(
         # to, reported; hidden by a moderator (an admin, for `moderator`); appealed.
         owner = caller or users["author"]
         homes = dict.fromkeys((*members, "admin_here"), here) | {"admin_elsewhere": elsewhere}
-        own_post = await post(owner, "my own post", group=homes.get(owner.handle))
+        own_post = await make_post(owner, "my own post", group=homes.get(owner.handle))
         own_item = await reported(resources, users["reporter"], own_post.id)
         given["own_item"] = encode_id("ModerationItem", own_item)
         if needs & {"own_decision", "own_appeal"}:

@@ -53,7 +53,8 @@ from server.db import Database
 from server.models import Comment, ModerationItem, ModerationRule, PlatformRole, Post, User
 from server.settings import Settings
 from tests.conftest import Api, running
-from tests.security.conftest import Accounts, group, post
+from tests.helpers import make_group, make_post
+from tests.security.conftest import Accounts
 
 UNEXPECTED = "Unexpected error."
 TIME = "2024-01-01T00:00:00+00:00"
@@ -141,8 +142,8 @@ async def world(accounts: Accounts) -> World:
     await accounts.make("moderator")
     await User.filter(handle="moderator").update(role=PlatformRole.MODERATOR)
     author = accounts.users["author"]
-    club = await group("open-club", author, accounts.users["member"])
-    row = await post(author, "a post to read", group=club)
+    club = await make_group("open-club", author, accounts.users["member"])
+    row = await make_post(author, "a post to read", group=club)
     comment = await Comment.create(post=row, author=author, body="a comment")
     return World(accounts, encode_id("Post", row.id), encode_id("Comment", comment.id))
 
@@ -636,7 +637,7 @@ async def test_no_root_field_answers_crafted_text_with_an_internal_error(
     await accounts.make("admin", PlatformRole.ADMIN)
     await accounts.make("reporter")
     own = accounts.users[who] if who else accounts.users["author"]
-    own_post = await post(own, "the viewer's own post")
+    own_post = await make_post(own, "the viewer's own post")
     own_comment = await Comment.create(post=own_post, author=own, body="the viewer's own comment")
     report = await answer(
         unlimited_api,

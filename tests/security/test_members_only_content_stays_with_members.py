@@ -17,7 +17,8 @@ import pytest
 from schema.relay import encode_id
 from server.models import GroupVisibility, PlatformRole
 from tests.conftest import Api
-from tests.security.conftest import Accounts, group, post
+from tests.helpers import make_group, make_post
+from tests.security.conftest import Accounts
 from tests.wsapi import WsApi
 
 READS = """query($id: ID!, $user: String!) {
@@ -40,14 +41,14 @@ async def secret_world(accounts: Accounts) -> dict[str, Any]:
         "inside_mod": await accounts.make("inside_mod", PlatformRole.MODERATOR),
     }
     users = accounts.users
-    secret = await group(
+    secret = await make_group(
         "secret",
         users["owner"],
         users["member"],
         users["inside_mod"],
         visibility=GroupVisibility.MEMBERS_ONLY,
     )
-    target = await post(users["owner"], "for members", group=secret)
+    target = await make_post(users["owner"], "for members", group=secret)
     return {"tokens": tokens, "post": encode_id("Post", target.id)}
 
 

@@ -32,14 +32,17 @@ from server.models import (
 )
 from server.scheduler import run_scheduler
 from tests.conftest import Api
-from tests.security.conftest import Accounts, group, post
+from tests.helpers import make_group, make_post
+from tests.security.conftest import Accounts
 from tests.waiting import eventually
 
 
 async def secret_club(accounts: Accounts) -> dict[str, str]:
     tokens = {name: await accounts.make(name) for name in ("ann", "friend", "outsider")}
     users = accounts.users
-    await group("secret", users["ann"], users["friend"], visibility=GroupVisibility.MEMBERS_ONLY)
+    await make_group(
+        "secret", users["ann"], users["friend"], visibility=GroupVisibility.MEMBERS_ONLY
+    )
     return tokens
 
 
@@ -72,7 +75,7 @@ async def test_a_scheduled_members_only_post_with_a_mention_goes_out(
     accounts: Accounts, resources: Resources
 ) -> None:
     await secret_club(accounts)
-    secret_post = await post(
+    secret_post = await make_post(
         accounts.users["ann"],
         "@friend tomorrow",
         group=await _secret(),
@@ -98,7 +101,7 @@ async def test_one_failing_scheduled_post_holds_back_neither_the_others_nor_susp
     )
     due = datetime.now(UTC) - timedelta(seconds=1)
     broken, fine = [
-        await post(
+        await make_post(
             accounts.users["writer"],
             body,
             state=PostState.DRAFT,

@@ -29,7 +29,8 @@ from server.models import (
     User,
 )
 from tests.conftest import Api
-from tests.security.conftest import Accounts, code, post
+from tests.helpers import make_post
+from tests.security.conftest import Accounts, code
 
 ANSWER = "__typename ... on ValidationError { field message } ... on Error { message }"
 REGISTER = f"""mutation($input: RegisterInput!) {{ register(input: $input) {{ {ANSWER} }} }}"""
@@ -348,7 +349,7 @@ async def test_a_post_body_loses_bidi_controls_and_nul_and_keeps_emoji_joiners(
 async def test_a_comment_loses_bidi_controls_and_nul_and_keeps_emoji_joiners(
     api: Api, staff: Accounts
 ) -> None:
-    target = await post(staff.users["kim"], "Where to?")
+    target = await make_post(staff.users["kim"], "Where to?")
     variables = {"input": {"postId": encode_id("Post", target.id), "body": WRITTEN}}
 
     data = await api.data(ADD_COMMENT, variables, token=staff.token("kim"))

@@ -17,7 +17,8 @@ import pytest
 from schema.relay import encode_id
 from server.models import GroupVisibility, Post, PostState
 from tests.conftest import Api
-from tests.security.conftest import Accounts, group, post
+from tests.helpers import make_group, make_post
+from tests.security.conftest import Accounts
 from tests.wsapi import WsApi
 
 MISSING = encode_id("Post", 2_000_000_000)
@@ -36,14 +37,14 @@ HIDDEN_KINDS = ["members-only", "someone's draft", "moderator-hidden", "held"]
 async def unseen_post(accounts: Accounts, kind: str) -> Post:
     owner = accounts.users["owner"]
     if kind == "members-only":
-        secret = await group("secret", owner, visibility=GroupVisibility.MEMBERS_ONLY)
-        return await post(owner, "members only", group=secret)
+        secret = await make_group("secret", owner, visibility=GroupVisibility.MEMBERS_ONLY)
+        return await make_post(owner, "members only", group=secret)
     state = {
         "someone's draft": PostState.DRAFT,
         "moderator-hidden": PostState.HIDDEN,
         "held": PostState.HELD,
     }[kind]
-    return await post(owner, kind, state=state)
+    return await make_post(owner, kind, state=state)
 
 
 def variables(operation: str, global_id: str) -> dict[str, Any]:
@@ -98,13 +99,13 @@ async def test_post_updates_send_no_tombstone_for_a_post_you_could_never_see(
     owner = await accounts.make("owner")
     member = await accounts.make("member")
     outsider = await accounts.make("outsider")
-    secret = await group(
+    secret = await make_group(
         "secret",
         accounts.users["owner"],
         accounts.users["member"],
         visibility=GroupVisibility.MEMBERS_ONLY,
     )
-    target = await post(accounts.users["owner"], "members only", group=secret)
+    target = await make_post(accounts.users["owner"], "members only", group=secret)
     global_id = encode_id("Post", target.id)
     edit = 'mutation($id: ID!) { updatePost(input: {postId: $id, body: "edited"}) { __typename } }'
     delete = "mutation($id: ID!) { deletePost(input: {postId: $id}) { __typename } }"
@@ -124,8 +125,10 @@ async def test_comments_of_a_post_you_cannot_see_stream_like_a_missing_post(
 ) -> None:
     await accounts.make("owner")
     outsider = await accounts.make("outsider")
-    secret = await group("secret", accounts.users["owner"], visibility=GroupVisibility.MEMBERS_ONLY)
-    target = await post(accounts.users["owner"], "members only", group=secret)
+    secret = await make_group(
+        "secret", accounts.users["owner"], visibility=GroupVisibility.MEMBERS_ONLY
+    )
+    target = await make_post(accounts.users["owner"], "members only", group=secret)
     query = "subscription($id: ID!) { commentAdded(postId: $id) { cursor } }"
     answers = []
     async with ws_api.connect(outsider) as socket:

@@ -23,7 +23,8 @@ from server.models import (
     PostState,
 )
 from tests.conftest import Api
-from tests.security.conftest import Accounts, post
+from tests.helpers import make_post
+from tests.security.conftest import Accounts
 
 EDITS = {
     "updatePost": 'mutation($id: ID!) { updatePost(input: {postId: $id, body: "edited"}) { __typename } }',
@@ -54,7 +55,7 @@ async def persona_world(accounts: Accounts) -> dict[str, Any]:
 
 
 async def persona_post(world: dict[str, Any], accounts: Accounts, state: PostState) -> Post:
-    return await post(
+    return await make_post(
         accounts.users["charging_assistant"],
         "Charging tips",
         operator=world["employee"],

@@ -57,7 +57,8 @@ from server.models import (
 )
 from server.settings import Settings
 from tests.conftest import Api
-from tests.security.conftest import Accounts, group, post
+from tests.helpers import make_group, make_post
+from tests.security.conftest import Accounts
 
 SECRET = "FORBIDDEN-TEXT"
 TARGETS = frozenset({"Post", "Comment"})
@@ -106,16 +107,16 @@ class World:
         return self.circle if kind == "members-only" else self.club
 
     async def visible_post(self, body: str = "a visible post") -> Post:
-        return await post(self.author, body)
+        return await make_post(self.author, body)
 
     async def forbidden_post(self, kind: str, *, in_group: bool = False) -> Post:
         body = f"{SECRET} ({kind} post)"
         if kind == "members-only":
-            return await post(self.author, body, group=self.circle)
+            return await make_post(self.author, body, group=self.circle)
         fields: dict[str, Any] = {"state": POST_STATES[kind]}
         if kind == "draft":
             fields["published_at"] = None
-        return await post(self.author, body, group=self.club if in_group else None, **fields)
+        return await make_post(self.author, body, group=self.club if in_group else None, **fields)
 
     async def forbidden_comment(
         self, kind: str, *, on: Post | None = None, **fields: Any
@@ -123,7 +124,7 @@ class World:
         """A forbidden comment: by state on a visible post, or a published one on a
         members-only group's post."""
         if kind == "members-only":
-            on = await post(self.author, "members talk", group=self.circle)
+            on = await make_post(self.author, "members talk", group=self.circle)
             state = CommentState.PUBLISHED
         else:
             on = on or await self.visible_post()
@@ -153,8 +154,8 @@ async def world(accounts: Accounts) -> World:
     await accounts.make("author")
     await accounts.make("member")
     author, member = accounts.users["author"], accounts.users["member"]
-    club = await group("open-club", author)
-    circle = await group("inner-circle", author, visibility=GroupVisibility.MEMBERS_ONLY)
+    club = await make_group("open-club", author)
+    circle = await make_group("inner-circle", author, visibility=GroupVisibility.MEMBERS_ONLY)
     await Follow.create(follower=member, followee=author)
     return World(accounts, author, member, club, circle)
 

@@ -14,7 +14,8 @@ from typing import Any
 from schema.relay import encode_id
 from server.models import PlatformRole
 from tests.conftest import Api
-from tests.security.conftest import Accounts, code, group, post
+from tests.helpers import make_group, make_post
+from tests.security.conftest import Accounts, code
 
 REPORT = """mutation($id: ID!) { reportContent(input: {targetId: $id, reason: HARASSMENT,
   note: "said by the reporter"}) { __typename } }"""
@@ -33,11 +34,11 @@ async def club_with_reported_posts(api: Api, accounts: Accounts) -> dict[str, An
         "reporter": await accounts.make("reporter", days_old=30),
         "mia": await accounts.make("mia", PlatformRole.MODERATOR),
     }
-    club = await group(
+    club = await make_group(
         "club", accounts.users["owner"], accounts.users["member"], accounts.users["reporter"]
     )
-    own = await post(accounts.users["owner"], "the owner's post", group=club)
-    theirs = await post(accounts.users["member"], "a member's post", group=club)
+    own = await make_post(accounts.users["owner"], "the owner's post", group=club)
+    theirs = await make_post(accounts.users["member"], "a member's post", group=club)
     for target in (own, theirs):
         done = await api.data(
             REPORT, {"id": encode_id("Post", target.id)}, token=tokens["reporter"]

@@ -20,7 +20,8 @@ from server.db import Database
 from server.models import IdentityKind, PlatformRole, Report, User
 from server.settings import Settings
 from tests.conftest import Api
-from tests.security.conftest import Accounts, from_addresses, post
+from tests.helpers import make_post
+from tests.security.conftest import Accounts, from_addresses
 
 ADDRESSES = ("203.0.113.7", "198.51.100.9")
 
@@ -31,7 +32,7 @@ QUEUE = "{ moderationQueue { edges { node { score targetHidden } } } }"
 
 async def reported_by(api: Api, accounts: Accounts, count: int, days_old: int) -> str:
     await accounts.make("writer")
-    target = encode_id("Post", (await post(accounts.users["writer"], "a fine post")).id)
+    target = encode_id("Post", (await make_post(accounts.users["writer"], "a fine post")).id)
     for n in range(count):
         token = await accounts.make(f"reporter{n}", days_old=days_old)
         done = await api.data(REPORT, {"id": target}, token=token)
@@ -61,7 +62,7 @@ async def test_five_established_members_hide_a_post_until_review(
 
 async def test_owners_reports_weigh_more_than_fans(api: Api, accounts: Accounts) -> None:
     await accounts.make("writer")
-    target = encode_id("Post", (await post(accounts.users["writer"], "a post")).id)
+    target = encode_id("Post", (await make_post(accounts.users["writer"], "a post")).id)
     fan = await accounts.make("fan", days_old=40)
     owner = await accounts.make("owner", days_old=40)
     await User.filter(handle="owner").update(identity=IdentityKind.OWNER)

@@ -15,7 +15,8 @@ import pytest
 from schema.relay import encode_id
 from server.models import AccountState, PlatformRole, PostState, User
 from tests.conftest import Api
-from tests.security.conftest import Accounts, code, group, post
+from tests.helpers import make_group, make_post
+from tests.security.conftest import Accounts, code
 
 ADMIN_WRITES = {
     "grantEmployeeBadge": 'mutation { grantEmployeeBadge(input: {handle: "fan", department: "Sales", title: "CEO", executive: true}) { __typename } }',
@@ -38,7 +39,7 @@ async def test_a_sanctioned_admin_cannot_use_admin_powers(
 ) -> None:
     token = await accounts.make("boss", PlatformRole.ADMIN, state, until_days=days)
     await accounts.make("fan")
-    await group("club", accounts.users["fan"])
+    await make_group("club", accounts.users["fan"])
     body = await api.query(ADMIN_WRITES[operation], token=token)
     assert code(body) == "FORBIDDEN", body
     assert body["errors"][0]["extensions"]["reason"] == reason
@@ -81,8 +82,8 @@ async def test_a_sanctioned_group_owner_cannot_work_the_groups_queue(
     owner = await accounts.make("owner", state=state, until_days=days)
     reporter = await accounts.make("reporter", days_old=30)
     await accounts.make("writer")
-    club = await group("club", accounts.users["owner"], accounts.users["writer"])
-    target = await post(accounts.users["writer"], "in the club", group=club)
+    club = await make_group("club", accounts.users["owner"], accounts.users["writer"])
+    target = await make_post(accounts.users["writer"], "in the club", group=club)
     reported = await api.data(
         "mutation($id: ID!) { reportContent(input: {targetId: $id, reason: SPAM}) { __typename } }",
         {"id": encode_id("Post", target.id)},
@@ -104,7 +105,9 @@ async def test_a_sanctioned_group_owner_cannot_work_the_groups_queue(
 async def test_a_banned_moderator_no_longer_sees_hidden_posts(api: Api, accounts: Accounts) -> None:
     token = await accounts.make("mia", PlatformRole.MODERATOR)
     await accounts.make("writer")
-    hidden = await post(accounts.users["writer"], "hidden by moderators", state=PostState.HIDDEN)
+    hidden = await make_post(
+        accounts.users["writer"], "hidden by moderators", state=PostState.HIDDEN
+    )
     query = "query($id: ID!) { node(id: $id) { id } }"
     variables = {"id": encode_id("Post", hidden.id)}
     assert (await api.data(query, variables, token=token))["node"] is not None

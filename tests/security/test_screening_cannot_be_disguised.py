@@ -31,7 +31,8 @@ from server.models import (
     User,
 )
 from tests.conftest import Api
-from tests.security.conftest import Accounts, post
+from tests.helpers import make_post
+from tests.security.conftest import Accounts
 
 RULE = """mutation($input: CreateModerationRuleInput!) { createModerationRule(input: $input) {
   __typename ... on Error { message } } }"""
@@ -187,7 +188,7 @@ async def test_block_rule_refuses_a_disguised_word_in_every_text_others_read(
     api: Api, accounts: Accounts, place: Place, disguise: str
 ) -> None:
     await kim_and_the_rules(api, accounts, RuleAction.BLOCK)
-    await post(accounts.users["kim"], KIMS_POST)  # what the comment is written under
+    await make_post(accounts.users["kim"], KIMS_POST)  # what the comment is written under
     before = await everything_stored()
 
     result = await place.write(api, accounts, disguise)
@@ -219,7 +220,7 @@ async def test_a_refused_text_names_the_field_it_was_refused_for(
     api: Api, accounts: Accounts, place: Place
 ) -> None:
     await kim_and_the_rules(api, accounts, RuleAction.BLOCK)
-    await post(accounts.users["kim"], KIMS_POST)
+    await make_post(accounts.users["kim"], KIMS_POST)
 
     result = await place.write(api, accounts, "scam")
 

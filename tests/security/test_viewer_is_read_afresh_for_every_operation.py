@@ -31,7 +31,8 @@ from server.errors import Conflict
 from server.models import AccountState, GroupVisibility, PlatformRole, Post, PostState, User
 from server.settings import Settings
 from tests.conftest import Api
-from tests.security.conftest import Accounts, code, group, post
+from tests.helpers import make_group, make_post
+from tests.security.conftest import Accounts, code
 from tests.wsapi import PROTOCOLS, TRANSPORT_WS, SocketClosed, WsApi, serving
 
 SET_ROLE = """mutation($handle: String!, $role: PlatformRole!) {
@@ -74,8 +75,8 @@ async def test_a_demoted_moderators_queue_stream_stops_delivering(
     admin, fan = await promoted_fan(same_server_api, accounts)
     reporter = await accounts.make("reporter")
     await accounts.make("writer")
-    first = await post(accounts.users["writer"], "first")
-    second = await post(accounts.users["writer"], "second")
+    first = await make_post(accounts.users["writer"], "first")
+    second = await make_post(accounts.users["writer"], "second")
     report = (
         "mutation($id: ID!) { reportContent(input: {targetId: $id, reason: SPAM}) { __typename } }"
     )
@@ -182,13 +183,13 @@ async def test_leaving_a_group_stops_its_members_only_posts_on_an_open_socket(
 ) -> None:
     owner = await accounts.make("owner")
     member = await accounts.make("member")
-    secret = await group(
+    secret = await make_group(
         "secret",
         accounts.users["owner"],
         accounts.users["member"],
         visibility=GroupVisibility.MEMBERS_ONLY,
     )
-    await post(accounts.users["owner"], "before", group=secret)
+    await make_post(accounts.users["owner"], "before", group=secret)
     write = 'mutation($b: String!) { createPost(input: {kind: MOMENT, body: $b, groupSlug: "secret"}) { __typename } }'
     feed = '{ groupFeed(slug: "secret") { edges { node { body } } } }'
     async with ws_api.connect(member) as socket:
@@ -237,7 +238,7 @@ async def test_an_edit_racing_a_moderators_hide_cannot_republish_the_post(
 ) -> None:
     await accounts.make("writer")
     writer = accounts.users["writer"]
-    target = await post(writer, "the original")
+    target = await make_post(writer, "the original")
     screen = post_cases.screen
 
     async def hidden_meanwhile(*args: Any, **kwargs: Any) -> Any:
