@@ -28,6 +28,7 @@ from server.models import (
     AccountState,
     Comment,
     CommentState,
+    EpisodeState,
     Group,
     GroupMembership,
     GroupRole,
@@ -36,6 +37,7 @@ from server.models import (
     PlatformRole,
     Post,
     PostState,
+    RadioEpisode,
     User,
 )
 
@@ -195,6 +197,25 @@ def visible_posts(member_group_ids: Collection[int]) -> Q:
     if member_group_ids:
         in_allowed_group |= Q(group_id__in=list(member_group_ids))
     return Q(state=PostState.PUBLISHED) & in_allowed_group
+
+
+def can_see_episode(viewer: User | None, episode: RadioEpisode, heads_station: bool) -> bool:
+    """Whether any field may return this radio episode to the viewer. Published episodes are
+    public; a draft is its author's; a submitted or rejected one its author's, the station's
+    heads' (who review it) and staff's; hidden and removed ones are for moderation only."""
+    if episode.state == EpisodeState.PUBLISHED:
+        return True
+    is_author = viewer is not None and viewer.id == episode.author_id
+    if episode.state == EpisodeState.DRAFT:
+        return is_author
+    if episode.state in (EpisodeState.SUBMITTED, EpisodeState.REJECTED):
+        return is_author or heads_station or is_staff(viewer)
+    return is_staff(viewer)
+
+
+def visible_episodes() -> Q:
+    """The episodes every list shows: published ones."""
+    return Q(state=EpisodeState.PUBLISHED)
 
 
 # --- what a viewer may change ------------------------------------------------------------------

@@ -26,7 +26,10 @@ from server.models import (
     Post,
     PostReaction,
     PostRevision,
+    RadioEpisode,
+    RadioStation,
     Report,
+    StationHead,
     User,
 )
 
@@ -94,6 +97,19 @@ class Loaders:
     @cached_property
     def post_by_id(self) -> DataLoader[int, Post | None]:
         return DataLoader(_by_id(Post))
+
+    @cached_property
+    def episode_by_id(self) -> DataLoader[int, RadioEpisode | None]:
+        return DataLoader(_by_id(RadioEpisode))
+
+    @cached_property
+    def station_by_id(self) -> DataLoader[int, RadioStation | None]:
+        return DataLoader(_by_id(RadioStation))
+
+    @cached_property
+    def viewer_heads_by_station_id(self) -> DataLoader[int, bool]:
+        """Whether the viewer is a head of each station."""
+        return DataLoader(self._viewer_heads)
 
     @cached_property
     def comment_by_id(self) -> DataLoader[int, Comment | None]:
@@ -177,6 +193,16 @@ class Loaders:
             )
         )
         return [i in followed for i in user_ids]
+
+    async def _viewer_heads(self, station_ids: list[int]) -> list[bool]:
+        if self.viewer_id is None:
+            return [False] * len(station_ids)
+        headed = set(
+            await StationHead.filter(
+                user_id=self.viewer_id, station_id__in=station_ids
+            ).values_list("station_id", flat=True)
+        )
+        return [i in headed for i in station_ids]
 
     async def _viewer_kinds(self, model: type[Model], key: str, ids: list[int]) -> list[list[str]]:
         if self.viewer_id is None:

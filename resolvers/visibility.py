@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from moderation import policies
 from resolvers.context import Context
-from server.models import Comment, Group, ModerationTarget, Post, PostState
+from server.models import Comment, Group, ModerationTarget, Post, PostState, RadioEpisode
 
 
 async def visible_post(ctx: Context, post_id: int) -> Post | None:
@@ -24,6 +24,15 @@ async def visible_post(ctx: Context, post_id: int) -> Post | None:
     if not policies.can_see_post(ctx.viewer, post, group, await ctx.member_group_ids(), acts_for):
         return None
     return post
+
+
+async def visible_episode(ctx: Context, episode_id: int) -> RadioEpisode | None:
+    """The radio episode, if the viewer may see it now."""
+    episode = await ctx.loaders.episode_by_id.load(episode_id)
+    if episode is None:
+        return None
+    heads = await ctx.loaders.viewer_heads_by_station_id.load(episode.station_id)
+    return episode if policies.can_see_episode(ctx.viewer, episode, heads) else None
 
 
 async def visible_comment(ctx: Context, comment_id: int) -> Comment | None:

@@ -12,6 +12,9 @@ from server.models import (
     AppealState,
     AuditKind,
     CommentState,
+    CreditRole,
+    CreditState,
+    EpisodeState,
     GroupKind,
     GroupRole,
     GroupVisibility,
@@ -71,6 +74,15 @@ DESCRIPTIONS = {
         "publish and open a queue item; REPLACE: mask the word."
     ),
     MatchKind: "WORD: a whole word (`*` is a wildcard); SUBSTRING: anywhere in the text.",
+    CreditRole: "What a credited person did on a work.",
+    CreditState: (
+        "PENDING: waiting for the credited user's consent; ACCEPTED: shown on the work; "
+        "DECLINED: refused, seen by the author only."
+    ),
+    EpisodeState: (
+        "DRAFT: its author's alone. SUBMITTED: waiting for a station head. PUBLISHED: on air. "
+        "REJECTED: a head turned it down. HIDDEN/REMOVED: by moderators."
+    ),
 }
 # The GraphQL names of model enums renamed since clients first saw them.
 CLIENT_NAMES = {
@@ -85,6 +97,9 @@ __all__ = [
     "AppealState",
     "AuditKind",
     "CommentState",
+    "CreditRole",
+    "CreditState",
+    "EpisodeState",
     "GroupKind",
     "GroupRole",
     "GroupVisibility",

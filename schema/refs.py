@@ -29,10 +29,12 @@ from server import models
 if TYPE_CHECKING:
     PostRef = Any
     AppealRef = Any
+    WorkRef = Any
 else:
     # The names are looked up in the lazily named modules, not here.
     PostRef = Annotated[ForwardRef("Post"), strawberry.lazy("schema.posts")]
     AppealRef = Annotated[ForwardRef("Appeal"), strawberry.lazy("schema.appeals")]
+    WorkRef = Annotated[ForwardRef("Work"), strawberry.lazy("schema.works")]
 
 
 class PostType(Protocol):

@@ -11,6 +11,9 @@ from server.models.enums import (
     AuditKind,
     ChangeKind,
     CommentState,
+    CreditRole,
+    CreditState,
+    EpisodeState,
     GroupKind,
     GroupRole,
     GroupVisibility,
@@ -45,8 +48,22 @@ from server.models.moderation import (
 )
 from server.models.notifications import Notification
 from server.models.posts import Post, PostReaction, PostRevision
+from server.models.radio import (
+    EpisodeReaction,
+    RadioEpisode,
+    RadioStation,
+    StationFollow,
+    StationHead,
+)
 from server.models.search import SearchOutbox
 from server.models.users import EmployeeBadge, Follow, PersonaAccount, PersonaOperator, User
+from server.models.works import (
+    Collection,
+    CollectionCurator,
+    CollectionItem,
+    Credit,
+    FeaturedWork,
+)
 
 __all__ = [
     "AccountState",
@@ -97,4 +114,17 @@ __all__ = [
     "SearchEntity",
     "SearchOutbox",
     "User",
+    "Collection",
+    "CollectionCurator",
+    "CollectionItem",
+    "Credit",
+    "CreditRole",
+    "CreditState",
+    "EpisodeReaction",
+    "EpisodeState",
+    "FeaturedWork",
+    "RadioEpisode",
+    "RadioStation",
+    "StationFollow",
+    "StationHead",
 ]

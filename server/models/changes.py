@@ -21,8 +21,10 @@ class ChangeEvent(Model):
     notification_id = fields.IntField(null=True)
     recipient_id = fields.IntField(null=True)
     moderation_item_id = fields.IntField(null=True)
+    episode_id = fields.IntField(null=True)
+    station_id = fields.IntField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:
         table = "change_events"
-        indexes = (("kind", "id"), ("post_id", "id"), ("recipient_id", "id"))
+        indexes = (("kind", "id"), ("post_id", "id"), ("recipient_id", "id"), ("episode_id", "id"))

@@ -95,6 +95,11 @@ class ChangeKind(StrEnum):
     NOTIFICATION_ADDED = "NOTIFICATION_ADDED"
     # A moderation queue item was opened, grew, was claimed or decided.
     QUEUE_CHANGED = "QUEUE_CHANGED"
+    EPISODE_ADDED = "EPISODE_ADDED"
+    EPISODE_UPDATED = "EPISODE_UPDATED"
+    EPISODE_REMOVED = "EPISODE_REMOVED"
+    # Staff featured a work: what the points and contribution rules will reward.
+    WORK_FEATURED = "WORK_FEATURED"
 
 
 class NotificationKind(StrEnum):
@@ -105,6 +110,14 @@ class NotificationKind(StrEnum):
     GROUP_JOIN = "GROUP_JOIN"
     # A moderator's decision about the recipient or what they wrote; the text says what and why.
     MODERATION = "MODERATION"
+    # Someone credited the recipient on a work and waits for their consent.
+    CREDIT_INVITATION = "CREDIT_INVITATION"
+    # A credited user accepted or declined (told to the work's author).
+    CREDIT_ANSWERED = "CREDIT_ANSWERED"
+    # Staff featured a work the recipient made or co-created.
+    WORK_FEATURED = "WORK_FEATURED"
+    # A station head approved or rejected the recipient's episode.
+    EPISODE_REVIEWED = "EPISODE_REVIEWED"
 
 
 class SearchEntity(StrEnum):
@@ -113,6 +126,9 @@ class SearchEntity(StrEnum):
     POST = "POST"
     GROUP = "GROUP"
     USER = "USER"
+    EPISODE = "EPISODE"
+    STATION = "STATION"
+    COLLECTION = "COLLECTION"
 
 
 class ModerationTarget(StrEnum):
@@ -120,6 +136,10 @@ class ModerationTarget(StrEnum):
     COMMENT = "COMMENT"
     USER = "USER"
     GROUP = "GROUP"
+    EPISODE = "EPISODE"
+    STATION = "STATION"
+    COLLECTION = "COLLECTION"
+    CREDIT = "CREDIT"
 
 
 class ReportReason(StrEnum):
@@ -210,3 +230,36 @@ class RuleAction(StrEnum):
 class MatchKind(StrEnum):
     WORD = "WORD"
     SUBSTRING = "SUBSTRING"
+
+
+class CreditRole(StrEnum):
+    """What a credited person did on a work."""
+
+    WRITER = "WRITER"
+    PHOTOGRAPHER = "PHOTOGRAPHER"
+    VIDEOGRAPHER = "VIDEOGRAPHER"
+    EDITOR = "EDITOR"
+    ILLUSTRATOR = "ILLUSTRATOR"
+    HOST = "HOST"
+    GUEST = "GUEST"
+    PRODUCER = "PRODUCER"
+    TRANSLATOR = "TRANSLATOR"
+    OTHER = "OTHER"
+
+
+class CreditState(StrEnum):
+    # Nobody is credited without consent: a credit waits for the credited user's answer.
+    PENDING = "PENDING"
+    ACCEPTED = "ACCEPTED"
+    DECLINED = "DECLINED"
+
+
+class EpisodeState(StrEnum):
+    DRAFT = "DRAFT"
+    # Sent by someone who is not a head of the station: waits for a head's review.
+    SUBMITTED = "SUBMITTED"
+    PUBLISHED = "PUBLISHED"
+    REJECTED = "REJECTED"
+    # By moderators (HIDDEN can be restored; REMOVED is final).
+    HIDDEN = "HIDDEN"
+    REMOVED = "REMOVED"

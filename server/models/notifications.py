@@ -23,6 +23,8 @@ class Notification(Model):
     post_id = fields.IntField(null=True)
     comment_id = fields.IntField(null=True)
     group_id = fields.IntField(null=True)
+    episode_id = fields.IntField(null=True)
+    credit_id = fields.IntField(null=True)
     read_at = fields.DatetimeField(null=True)
     # What a MODERATION notification says (what was decided, and why).
     text = fields.CharField(max_length=500, default="", db_default="")
