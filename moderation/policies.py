@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import UTC, datetime
+from typing import Any
 
 from tortoise.expressions import Q
 
@@ -191,12 +192,19 @@ def can_list_members(group: Group, member_group_ids: Collection[int]) -> bool:
     return group.visibility == GroupVisibility.PUBLIC or group.id in member_group_ids
 
 
-def visible_posts(member_group_ids: Collection[int]) -> Q:
-    """Published posts outside members-only groups, or in groups the viewer belongs to."""
-    in_allowed_group = Q(group_id__isnull=True) | Q(group__visibility=GroupVisibility.PUBLIC)
+def visible_posts(member_group_ids: Collection[int], through: str = "") -> Q:
+    """Published posts outside members-only groups, or in groups the viewer belongs to.
+    `through` filters rows that point at a post instead ("post__" for a credit's post)."""
+
+    def on(name: str, value: Any) -> Q:
+        return Q(**{f"{through}{name}": value})
+
+    in_allowed_group = on("group_id__isnull", True) | on(
+        "group__visibility", GroupVisibility.PUBLIC
+    )
     if member_group_ids:
-        in_allowed_group |= Q(group_id__in=list(member_group_ids))
-    return Q(state=PostState.PUBLISHED) & in_allowed_group
+        in_allowed_group |= on("group_id__in", list(member_group_ids))
+    return on("state", PostState.PUBLISHED) & in_allowed_group
 
 
 def can_see_episode(viewer: User | None, episode: RadioEpisode, heads_station: bool) -> bool:
@@ -213,9 +221,18 @@ def can_see_episode(viewer: User | None, episode: RadioEpisode, heads_station: b
     return is_staff(viewer)
 
 
-def visible_episodes() -> Q:
-    """The episodes every list shows: published ones."""
-    return Q(state=EpisodeState.PUBLISHED)
+def visible_episodes(through: str = "") -> Q:
+    """The episodes every list shows: published ones. `through` as for `visible_posts`."""
+    state: dict[str, Any] = {f"{through}state": EpisodeState.PUBLISHED}
+    return Q(**state)
+
+
+def visible_works(member_group_ids: Collection[int]) -> Q:
+    """Rows pointing at a work (a post or an episode, as credits, collection items and
+    featured marks do) whose work any list may show to the viewer."""
+    return (Q(post_id__isnull=False) & visible_posts(member_group_ids, "post__")) | (
+        Q(episode_id__isnull=False) & visible_episodes("episode__")
+    )
 
 
 # --- what a viewer may change ------------------------------------------------------------------
@@ -250,6 +267,12 @@ def runs_group(viewer: User | None, membership: GroupMembership | None) -> bool:
 
 def can_manage_group(viewer: User, membership: GroupMembership | None) -> bool:
     return is_admin(viewer) or runs_group(viewer, membership)
+
+
+def can_curate(viewer: User, is_curator: bool) -> bool:
+    """Who changes what a collection holds and its order: its curators in good standing (a
+    silenced curator too has no powers, like a silenced group admin), and platform admins."""
+    return is_admin(viewer) or (is_curator and not is_sanctioned(viewer))
 
 
 # --- moderation: who works which queue items -------------------------------------------------

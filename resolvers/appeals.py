@@ -2,7 +2,10 @@
 decision to be looked at again; a different moderator upholds or overturns it.
 
 The decision's queue item returns to the queue while the appeal waits. Overturning undoes what
-can be undone (the post or comment is restored, the sanction lifted, comments unlocked).
+can be undone (the post, comment or episode is restored, a removed credit given back as it was,
+the sanction lifted, comments unlocked). Who may appeal is whom the decision affected: the
+author, the account itself, who made a group, station or collection, and for a credit the
+author of the work who gave it.
 """
 
 from __future__ import annotations

@@ -38,6 +38,16 @@ def channel_for(event: ChangeEvent) -> str:
         return topics.user(event.recipient_id)
     if event.kind == ChangeKind.QUEUE_CHANGED:
         return topics.moderation()
+    if event.kind == ChangeKind.WORK_FEATURED:
+        return topics.featured()
+    if event.kind == ChangeKind.EPISODE_ADDED:
+        return topics.radio()
+    if event.kind in (ChangeKind.EPISODE_UPDATED, ChangeKind.EPISODE_REMOVED):
+        assert event.episode_id is not None
+        return topics.episode(event.episode_id)
+    if event.kind == ChangeKind.COMMENT_ADDED and event.post_id is None:
+        assert event.episode_id is not None  # a comment on a radio episode
+        return topics.episode(event.episode_id)
     assert event.post_id is not None
     return topics.post(event.post_id)
 
@@ -53,6 +63,8 @@ def message_for(event: ChangeEvent) -> str:
             "notification_id": event.notification_id,
             "recipient_id": event.recipient_id,
             "moderation_item_id": event.moderation_item_id,
+            "episode_id": event.episode_id,
+            "station_id": event.station_id,
         }
     )
 

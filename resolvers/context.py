@@ -19,6 +19,7 @@ from typing import Any, cast
 from moderation.services import ModerationServices
 from resolvers.accounts import AccountReader
 from resolvers.loaders import Loaders
+from resolvers.plays import PlayCounter
 from search.service import Search
 from server.broadcast import Hub
 from server.models import EmployeeBadge, PersonaOperator, User
@@ -39,6 +40,8 @@ class Resources:
     moderation: ModerationServices
     # Batched reads of viewers for subscription events (one per process).
     accounts: AccountReader
+    # Radio plays counted in memory, written in batches by the scheduler and at shutdown.
+    plays: PlayCounter
 
 
 @dataclass

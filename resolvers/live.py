@@ -24,6 +24,7 @@ from resolvers.context import Context
 from resolvers.pagination import Listing, decode_cursor, encode_cursor, id_key
 from resolvers.sessions import refresh
 from resolvers.visibility import visible_comment, visible_post
+from resolvers.works import WorkRef, visible_work
 from server import topics
 from server.broadcast import RESYNC, Hub
 from server.errors import NotFound
@@ -237,19 +238,25 @@ async def group_posts(ctx: Context, slug: str, after: str | None) -> AsyncIterat
         yield delivery
 
 
-async def post_comments(
-    ctx: Context, post_id: int, after: str | None
+async def work_comments(
+    ctx: Context, on: WorkRef, after: str | None
 ) -> AsyncIterator[Delivery[Comment]]:
-    if await visible_post(ctx, post_id) is None:
-        raise NotFound("No such post.")
+    """New comments and replies on a post or a radio episode the viewer can see."""
+    if await visible_work(ctx, on) is None:
+        raise NotFound("No such post." if on.post_id is not None else "No such episode.")
 
     async def load(fresh: Context, event: ChangeEvent) -> Comment | None:
         assert event.comment_id is not None
         return await visible_comment(fresh, event.comment_id)
 
-    events = Q(kind=ChangeKind.COMMENT_ADDED, post_id=post_id)
-    stream = f"comments:{post_id}"
-    async for delivery in stream_changes(ctx, (topics.post(post_id),), events, load, after, stream):
+    if on.post_id is not None:
+        events = Q(kind=ChangeKind.COMMENT_ADDED, post_id=on.post_id)
+        channel, stream = topics.post(on.post_id), f"comments:{on.post_id}"
+    else:
+        assert on.episode_id is not None
+        events = Q(kind=ChangeKind.COMMENT_ADDED, episode_id=on.episode_id)
+        channel, stream = topics.episode(on.episode_id), f"episode-comments:{on.episode_id}"
+    async for delivery in stream_changes(ctx, (channel,), events, load, after, stream):
         yield delivery
 
 

@@ -11,13 +11,19 @@ from strawberry.dataloader import DataLoader
 from tortoise.functions import Count
 from tortoise.models import Model
 
+from moderation import policies
 from server.models import (
     Appeal,
     AppealState,
     AuditEntry,
+    Collection,
+    CollectionCurator,
+    CollectionItem,
     Comment,
     CommentReaction,
+    Credit,
     EmployeeBadge,
+    EpisodeReaction,
     Follow,
     Group,
     GroupMembership,
@@ -29,6 +35,7 @@ from server.models import (
     RadioEpisode,
     RadioStation,
     Report,
+    StationFollow,
     StationHead,
     User,
 )
@@ -79,6 +86,19 @@ async def load_reaction_summaries(
     return [summary.get(i, {}) for i in ids]
 
 
+async def load_listed_counts(collection_ids: list[int]) -> list[int]:
+    """How many works each collection lists now: the public ones (a work hidden meanwhile
+    drops out of the count, and comes back when restored)."""
+    rows = (
+        await CollectionItem.filter(policies.visible_works(()), collection_id__in=collection_ids)
+        .annotate(n=Count("id"))
+        .group_by("collection_id")
+        .values("collection_id", "n")
+    )
+    counts = {row["collection_id"]: row["n"] for row in rows}
+    return [counts.get(i, 0) for i in collection_ids]
+
+
 class Loaders:
     """The loaders of one request (or one subscription event), named after what they load.
     Each is made on first use: an idle subscription holds none."""
@@ -112,6 +132,17 @@ class Loaders:
         return DataLoader(self._viewer_heads)
 
     @cached_property
+    def heads_by_station_id(self) -> DataLoader[int, list[StationHead]]:
+        """Each station's heads, longest-serving first: a page of stations names its heads in
+        one statement (and their accounts in one more, through `user_by_id`)."""
+        return DataLoader(_many_by(StationHead, "station_id", "created_at", "id"))
+
+    @cached_property
+    def viewer_follows_by_station_id(self) -> DataLoader[int, bool]:
+        """Whether the viewer follows each station."""
+        return DataLoader(self._viewer_station_follows)
+
+    @cached_property
     def comment_by_id(self) -> DataLoader[int, Comment | None]:
         return DataLoader(_by_id(Comment))
 
@@ -138,6 +169,31 @@ class Loaders:
         return DataLoader(_many_by(PostRevision, "post_id", "-created_at", "-id"))
 
     @cached_property
+    def credit_by_id(self) -> DataLoader[int, Credit | None]:
+        return DataLoader(_by_id(Credit))
+
+    @cached_property
+    def credits_by_post_id(self) -> DataLoader[int, list[Credit]]:
+        return DataLoader(_many_by(Credit, "post_id", "id"))
+
+    @cached_property
+    def credits_by_episode_id(self) -> DataLoader[int, list[Credit]]:
+        return DataLoader(_many_by(Credit, "episode_id", "id"))
+
+    @cached_property
+    def collection_by_id(self) -> DataLoader[int, Collection | None]:
+        return DataLoader(_by_id(Collection))
+
+    @cached_property
+    def curators_by_collection_id(self) -> DataLoader[int, list[CollectionCurator]]:
+        """In the order they were named."""
+        return DataLoader(_many_by(CollectionCurator, "collection_id", "created_at", "id"))
+
+    @cached_property
+    def listed_count_by_collection_id(self) -> DataLoader[int, int]:
+        return DataLoader(load_listed_counts)
+
+    @cached_property
     def pending_appeal_by_item_id(self) -> DataLoader[int, Appeal | None]:
         return DataLoader(_one_by(Appeal, "item_id", state=AppealState.PENDING))
 
@@ -158,6 +214,10 @@ class Loaders:
         return DataLoader(self._comment_summaries)
 
     @cached_property
+    def episode_reaction_summary_by_episode_id(self) -> DataLoader[int, dict[str, int]]:
+        return DataLoader(self._episode_summaries)
+
+    @cached_property
     def viewer_membership_by_group_id(self) -> DataLoader[int, GroupMembership | None]:
         return DataLoader(self._viewer_memberships)
 
@@ -173,11 +233,18 @@ class Loaders:
     def viewer_reactions_by_comment_id(self) -> DataLoader[int, list[str]]:
         return DataLoader(self._viewer_comment_reactions)
 
+    @cached_property
+    def viewer_reactions_by_episode_id(self) -> DataLoader[int, list[str]]:
+        return DataLoader(self._viewer_episode_reactions)
+
     async def _post_summaries(self, ids: list[int]) -> list[dict[str, int]]:
         return await load_reaction_summaries(PostReaction, "post_id", ids)
 
     async def _comment_summaries(self, ids: list[int]) -> list[dict[str, int]]:
         return await load_reaction_summaries(CommentReaction, "comment_id", ids)
+
+    async def _episode_summaries(self, ids: list[int]) -> list[dict[str, int]]:
+        return await load_reaction_summaries(EpisodeReaction, "episode_id", ids)
 
     async def _viewer_memberships(self, group_ids: list[int]) -> list[GroupMembership | None]:
         if self.viewer_id is None:
@@ -204,6 +271,16 @@ class Loaders:
         )
         return [i in headed for i in station_ids]
 
+    async def _viewer_station_follows(self, station_ids: list[int]) -> list[bool]:
+        if self.viewer_id is None:
+            return [False] * len(station_ids)
+        followed = set(
+            await StationFollow.filter(
+                user_id=self.viewer_id, station_id__in=station_ids
+            ).values_list("station_id", flat=True)
+        )
+        return [i in followed for i in station_ids]
+
     async def _viewer_kinds(self, model: type[Model], key: str, ids: list[int]) -> list[list[str]]:
         if self.viewer_id is None:
             return [[] for _ in ids]
@@ -220,6 +297,9 @@ class Loaders:
 
     async def _viewer_comment_reactions(self, ids: list[int]) -> list[list[str]]:
         return await self._viewer_kinds(CommentReaction, "comment_id", ids)
+
+    async def _viewer_episode_reactions(self, ids: list[int]) -> list[list[str]]:
+        return await self._viewer_kinds(EpisodeReaction, "episode_id", ids)
 
 
 MISSING: Any = object()

@@ -1,4 +1,5 @@
-"""What moderation actions do to their targets: posts, comments and accounts.
+"""What moderation actions do to their targets: posts, comments, radio episodes, credits and
+accounts (the episodes' and credits' part is resolvers.moderation_works).
 
 `apply_action` carries out one action inside the caller's write (the queue's decision, an
 appeal), so the change, its live-feed events, the search outbox row, the audit entry and the
@@ -12,14 +13,18 @@ import logging
 from datetime import UTC, datetime, timedelta
 from typing import cast
 
-from tortoise.expressions import F
-
 from moderation import policies
 from resolvers.audit import record
 from resolvers.changes import ChangeLog, writing
 from resolvers.moderation_items import Target
+from resolvers.moderation_works import (
+    CREDIT_NOTICES,
+    set_credit,
+    set_episode_state,
+    tell_about_credit,
+)
 from resolvers.notifications import notify_moderation
-from resolvers.publication import comment_went_live, post_went_live
+from resolvers.publication import comment_count_changed, comment_went_live, post_went_live
 from server.broadcast import Hub
 from server.errors import InvalidInput
 from server.models import (
@@ -34,6 +39,7 @@ from server.models import (
     ModerationTarget,
     Post,
     PostState,
+    RadioEpisode,
     SearchEntity,
     User,
 )
@@ -69,6 +75,39 @@ COMMENT_STATES = {
     ModerationAction.REMOVE: CommentState.REMOVED,
 }
 MAX_TERM_DAYS = 3650
+T = ModerationTarget
+# The content actions each kind of target takes. WARN and sanctions reach whoever answers for
+# any target (see resolvers.moderation_items), IGNORE and ESCALATE any item.
+CONTENT_ACTIONS = {
+    T.POST: {*POST_STATES, ModerationAction.LOCK_COMMENTS},
+    T.COMMENT: set(COMMENT_STATES),
+    T.EPISODE: set(POST_STATES),
+    T.CREDIT: {ModerationAction.APPROVE, ModerationAction.REMOVE, ModerationAction.RESTORE},
+    T.USER: {ModerationAction.APPROVE},
+    T.GROUP: {ModerationAction.APPROVE},
+    T.STATION: {ModerationAction.APPROVE},
+    T.COLLECTION: {ModerationAction.APPROVE},
+}
+NOT_APPLICABLE = {
+    T.USER: "People are not hidden or removed; warn or sanction them.",
+    T.GROUP: "Groups are not hidden or removed here; warn or sanction who made them.",
+    T.STATION: "Stations are not hidden or removed here: an admin changes what a station "
+    "says; warn or sanction who made it.",
+    T.COLLECTION: "Collections are not hidden or removed here: an admin or its curators change "
+    "what it holds; warn or sanction who made it.",
+    T.CREDIT: "A credit is kept or removed, not hidden.",
+}
+# What the affected user is told the decision was about.
+WHAT = {
+    T.POST: "post",
+    T.COMMENT: "comment",
+    T.EPISODE: "episode",
+    T.USER: "account",
+    T.GROUP: "group",
+    T.STATION: "station",
+    T.COLLECTION: "collection",
+    T.CREDIT: "credit",
+}
 
 NOTICES = {
     ModerationAction.HIDE: "A moderator hid your {what}",
@@ -113,6 +152,25 @@ def check_actions(actions: list[ModerationAction], reason: str, days: int | None
             )
 
 
+def check_applicable(target: Target, actions: list[ModerationAction]) -> None:
+    """Refuse, before anything is written, an action this kind of target does not take, and a
+    warning or sanction when no account answers for the target."""
+    for action in actions:
+        if action in (ModerationAction.IGNORE, ModerationAction.ESCALATE):
+            continue
+        if action == ModerationAction.WARN or action in SANCTIONS:
+            if target.author_id is None:
+                raise InvalidInput(
+                    f"No account answers for this {WHAT[target.type]}: nobody to warn or sanction.",
+                    field="actions",
+                )
+        elif action not in CONTENT_ACTIONS[target.type]:
+            if action == ModerationAction.LOCK_COMMENTS:
+                raise InvalidInput("Only a post's comments can be locked.", field="actions")
+            message = NOT_APPLICABLE.get(target.type, f"{action} does not apply here.")
+            raise InvalidInput(message, field="actions")
+
+
 async def apply_action(
     log: ChangeLog,
     actor_id: int | None,
@@ -129,13 +187,18 @@ async def apply_action(
     recorded by the queue. `level` is the authority it was decided with (1 group admins, 2
     moderators, 3 admins): an appeal against it is decided at that level or above."""
     detail: dict[str, object] = {"level": level}
-    what = "post" if target.type == ModerationTarget.POST else "comment"
+    if action != ModerationAction.LIFT_SANCTION:
+        check_applicable(target, [action])
     until: datetime | None = None
-    if action in POST_STATES:
-        await _set_content_state(log, target, action)
+    credit: dict[str, object] | None = None
+    if target.type == ModerationTarget.CREDIT and action in POST_STATES:
+        credit = await set_credit(log, target, action)
+        if credit is not None:
+            detail["credit"] = credit  # what a removed credit was, for an appeal to give back
+    elif action in POST_STATES:
+        held = item is not None and item.target_hidden
+        await _set_content_state(log, target, action, held=held)
     elif action == ModerationAction.LOCK_COMMENTS:
-        if target.type != ModerationTarget.POST:
-            raise InvalidInput("Only a post's comments can be locked.", field="actions")
         await Post.filter(id=target.id).update(comments_locked=True)
         await log.add(ChangeKind.POST_UPDATED, post_id=target.id)
     elif action in SANCTIONS or action == ModerationAction.LIFT_SANCTION:
@@ -155,8 +218,12 @@ async def apply_action(
         reason=reason,
         detail=detail,
     )
+    if target.type == ModerationTarget.CREDIT and action in CREDIT_NOTICES:
+        await tell_about_credit(log, target, action, reason, credit)
+        return entry
     notice = NOTICES.get(action)
     if notice and target.author_id is not None:
+        what = WHAT[target.type]
         text = notice.format(what=what, until=until.date().isoformat() if until else "")
         await notify_moderation(
             log,
@@ -164,6 +231,7 @@ async def apply_action(
             f"{text}: {reason}" if reason else f"{text}.",
             post_id=target.id if target.type == ModerationTarget.POST else None,
             comment_id=target.id if target.type == ModerationTarget.COMMENT else None,
+            episode_id=target.id if target.type == ModerationTarget.EPISODE else None,
         )
     return entry
 
@@ -187,13 +255,17 @@ async def deleted_by_staff(log: ChangeLog, actor: User, target: Target) -> None:
         await notify_moderation(log, target.author_id, f"A moderator deleted your {what}.")
 
 
-async def _set_content_state(log: ChangeLog, target: Target, action: ModerationAction) -> None:
+async def _set_content_state(
+    log: ChangeLog, target: Target, action: ModerationAction, *, held: bool
+) -> None:
+    """`held`: the target's queue item hides it until a moderator decides (a held post is
+    HELD itself; a held episode stays SUBMITTED)."""
     if target.type == ModerationTarget.POST:
         await _set_post_state(log, target.id, POST_STATES[action])
     elif target.type == ModerationTarget.COMMENT:
         await _set_comment_state(log, target.id, COMMENT_STATES[action])
-    elif action != ModerationAction.APPROVE:
-        raise InvalidInput("People and groups are not hidden; sanction or warn.", field="actions")
+    elif target.type == ModerationTarget.EPISODE:
+        await set_episode_state(log, target.id, action, held=held)
 
 
 async def _set_post_state(log: ChangeLog, post_id: int, state: PostState) -> None:
@@ -230,15 +302,17 @@ async def _set_comment_state(log: ChangeLog, comment_id: int, state: CommentStat
     ):
         return
     await comment.refresh_from_db()
-    post = await Post.get(id=comment.post_id)
     published = state == CommentState.PUBLISHED
     if was == CommentState.HELD and published:
-        await comment_went_live(log, comment, post)
+        work: Post | RadioEpisode
+        if comment.post_id is not None:
+            work = await Post.get(id=comment.post_id)
+        else:
+            work = await RadioEpisode.get(id=comment.episode_id)
+        await comment_went_live(log, comment, work)
     elif was != CommentState.HELD:
         step = 1 if published else -1 if was == CommentState.PUBLISHED else 0
-        if step:
-            await Post.filter(id=post.id).update(comment_count=F("comment_count") + step)
-        await log.add(ChangeKind.POST_UPDATED, post_id=post.id)
+        await comment_count_changed(log, comment, step)
 
 
 async def _sanction(

@@ -4,6 +4,8 @@ audited and the affected user told.
 
 Authority: platform moderators and admins decide every item; a group's owners and admins decide
 the items of their group and may take only content actions there (see moderation.policies).
+Items that belong to no group (users, groups, radio episodes and stations, collections,
+credits) are for platform staff alone.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from resolvers import validation
 from resolvers.audit import item_scope, record
 from resolvers.changes import writing
 from resolvers.context import Context
-from resolvers.moderation_actions import ADVERSE, apply_action, check_actions
+from resolvers.moderation_actions import ADVERSE, apply_action, check_actions, check_applicable
 from resolvers.moderation_items import (
     MAX_NOTE,
     OPEN_STATES,
@@ -61,12 +63,15 @@ def clean_decision(decision: Decision) -> Decision:
 
 async def check_authority(viewer: User, item: ModerationItem, decision: Decision) -> None:
     """Forbidden unless `viewer` may take every action of `decision` on `item`: nobody decides
-    about themselves, escalated items are for platform moderators, group admins take content
-    actions only, and sanctions on staff accounts are for admins."""
+    about themselves, escalated items and items outside any group are for platform
+    moderators, group admins take content actions only, and sanctions on staff accounts are
+    for admins."""
     if item.author_id == viewer.id:
         raise Forbidden("Someone else decides about you or what you wrote.")
     if item.state == ModerationItemState.ESCALATED and not policies.is_staff(viewer):
         raise Forbidden("Escalated items are decided by platform moderators.")
+    if item.group_id is None and not policies.is_staff(viewer):
+        raise Forbidden("Only platform moderators decide about what belongs to no group.")
     for action in decision.actions:
         if not policies.can_take_action(viewer, action):
             raise Forbidden(f"Group admins cannot {action.lower()}; escalate to moderators.")
@@ -90,6 +95,7 @@ async def resolve_item(ctx: Context, item_id: int, decision: Decision) -> Modera
     target = await load_target(item.target_type, item.target_id)
     if target is None:
         target = Target(item.target_type, item.target_id, item.author_id, item.group_id)
+    check_applicable(target, decision.actions)
     chosen = set(decision.actions)
     state = (
         ModerationItemState.ESCALATED

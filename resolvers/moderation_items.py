@@ -1,8 +1,14 @@
 """The review queue: reports and screening hits gather into one item per target; moderators
 claim items and add notes (resolvers.moderation_decisions decides them); the live queue.
 
+A target is a post, comment, user or group, a radio episode or station, a collection or a
+credit. Its author is who answers for it: who wrote the post, comment or episode, the account
+itself, who created the group, station or collection (None for what no account made), and for
+a credit the author of the work, who gave it.
+
 Authority: platform moderators and admins work every item; a group's owners and admins work
 the items of their group and may take only content actions there (see moderation.policies).
+Only posts and comments belong to a group: everything else is for platform staff alone.
 """
 
 from __future__ import annotations
@@ -27,7 +33,9 @@ from server.models import (
     AuditKind,
     ChangeEvent,
     ChangeKind,
+    Collection,
     Comment,
+    Credit,
     Group,
     ModerationItem,
     ModerationItemEvent,
@@ -35,13 +43,16 @@ from server.models import (
     ModerationItemState,
     ModerationTarget,
     Post,
+    RadioEpisode,
+    RadioStation,
     User,
 )
 
 OPEN_STATES = (ModerationItemState.PENDING, ModerationItemState.ESCALATED)
 MAX_NOTE = 2_000
 QUEUE = Listing("moderationQueue", number_key("score"), id_key(descending=False))
-HIDEABLE = (ModerationTarget.POST, ModerationTarget.COMMENT)
+# What reports past the threshold hide until a moderator looks.
+HIDEABLE = (ModerationTarget.POST, ModerationTarget.COMMENT, ModerationTarget.EPISODE)
 
 
 @dataclass(frozen=True)
@@ -55,6 +66,7 @@ class Target:
 
 
 async def load_target(target_type: ModerationTarget, target_id: int) -> Target | None:
+    """The target as it is now, whatever its state; None once it is deleted."""
     if target_type == ModerationTarget.POST:
         post = await Post.get_or_none(id=target_id)
         return Target(target_type, post.id, post.author_id, post.group_id) if post else None
@@ -62,14 +74,39 @@ async def load_target(target_type: ModerationTarget, target_id: int) -> Target |
         comment = await Comment.get_or_none(id=target_id)
         if comment is None:
             return None
-        post = await Post.get(id=comment.post_id)
-        return Target(target_type, comment.id, comment.author_id, post.group_id)
+        # A comment on an episode belongs to no group.
+        post = await Post.get(id=comment.post_id) if comment.post_id is not None else None
+        group_id = post.group_id if post is not None else None
+        return Target(target_type, comment.id, comment.author_id, group_id)
     if target_type == ModerationTarget.USER:
         user = await User.get_or_none(id=target_id)
         return Target(target_type, user.id, user.id, None) if user else None
-    group = await Group.get_or_none(id=target_id)
-    # Reports about a group go to platform moderators, not to the group's own admins.
-    return Target(target_type, group.id, group.created_by_id, None) if group else None
+    if target_type == ModerationTarget.EPISODE:
+        episode = await RadioEpisode.get_or_none(id=target_id)
+        return Target(target_type, episode.id, episode.author_id, None) if episode else None
+    if target_type == ModerationTarget.CREDIT:
+        credit = await Credit.get_or_none(id=target_id)
+        return Target(target_type, credit.id, await _credit_giver(credit), None) if credit else None
+    # Reports about a group, a station or a collection go to platform moderators, not to the
+    # group's own admins; who created it answers for it.
+    row: Group | RadioStation | Collection | None
+    if target_type == ModerationTarget.STATION:
+        row = await RadioStation.get_or_none(id=target_id)
+    elif target_type == ModerationTarget.COLLECTION:
+        row = await Collection.get_or_none(id=target_id)
+    else:
+        row = await Group.get_or_none(id=target_id)
+    return Target(target_type, row.pk, row.created_by_id, None) if row else None
+
+
+async def _credit_giver(credit: Credit) -> int | None:
+    """Who gave a credit: the author of the work it is on."""
+    work: Post | RadioEpisode | None
+    if credit.post_id is not None:
+        work = await Post.get_or_none(id=credit.post_id)
+    else:
+        work = await RadioEpisode.get_or_none(id=credit.episode_id)
+    return work.author_id if work else None
 
 
 def open_key(target_type: ModerationTarget, target_id: int) -> str:
@@ -179,7 +216,10 @@ async def visible_item(ctx: Context, item_id: int) -> ModerationItem | None:
     return await ModerationItem.filter(scope, id=item_id).first()
 
 
-async def item_target(ctx: Context, item: ModerationItem) -> Post | Comment | User | Group | None:
+ItemTarget = Post | Comment | User | Group | RadioEpisode | RadioStation | Collection | Credit
+
+
+async def item_target(ctx: Context, item: ModerationItem) -> ItemTarget | None:
     """What an item is about, as it is now and whatever its state (moderators decide about
     hidden and held content), for whoever works the item. Reading a members-only group's post
     or comment this way without being a member is audited."""
@@ -189,12 +229,21 @@ async def item_target(ctx: Context, item: ModerationItem) -> Post | Comment | Us
         return await loaders.user_by_id.load(item.target_id)
     if kind == ModerationTarget.GROUP:
         return await loaders.group_by_id.load(item.target_id)
+    if kind == ModerationTarget.EPISODE:
+        return await loaders.episode_by_id.load(item.target_id)
+    if kind == ModerationTarget.STATION:
+        return await loaders.station_by_id.load(item.target_id)
+    if kind == ModerationTarget.COLLECTION:
+        return await loaders.collection_by_id.load(item.target_id)
+    if kind == ModerationTarget.CREDIT:
+        # The credit itself; its `work` still passes the visibility gate.
+        return await loaders.credit_by_id.load(item.target_id)
     row: Post | Comment | None
     if kind == ModerationTarget.POST:
         row = post = await loaders.post_by_id.load(item.target_id)
     else:
         row = await loaders.comment_by_id.load(item.target_id)
-        post = await loaders.post_by_id.load(row.post_id) if row else None
+        post = await loaders.post_by_id.load(row.post_id) if row and row.post_id else None
     if row is not None and post is not None and post.group_id is not None:
         group = await loaders.group_by_id.load(post.group_id)
         if not policies.can_see_group_posts(group, await ctx.member_group_ids()):

@@ -15,6 +15,7 @@ from resolvers.pagination import Listing, Page, id_key, keyset_page, time_key
 from server.models import (
     ChangeKind,
     CommentReaction,
+    EpisodeReaction,
     Group,
     GroupMembership,
     GroupVisibility,
@@ -38,6 +39,8 @@ async def notify(
     post_id: int | None = None,
     comment_id: int | None = None,
     group_id: int | None = None,
+    episode_id: int | None = None,
+    credit_id: int | None = None,
 ) -> Notification | None:
     """Tell a user something happened; nobody is told about their own doing. Reactions to one
     post or comment gather in one unread notification ("3 people liked your post")."""
@@ -50,6 +53,7 @@ async def notify(
             kind=kind,
             post_id=post_id,
             comment_id=comment_id,
+            episode_id=episode_id,
             read_at=None,
         )
     if notification is None:
@@ -60,10 +64,14 @@ async def notify(
             post_id=post_id,
             comment_id=comment_id,
             group_id=group_id,
+            episode_id=episode_id,
+            credit_id=credit_id,
         )
     else:
         notification.actor_id = actor_id
-        notification.actor_count = await _reactor_count(recipient_id, post_id, comment_id)
+        notification.actor_count = await _reactor_count(
+            recipient_id, post_id, comment_id, episode_id
+        )
         await notification.save(update_fields=["actor_id", "actor_count", "updated_at"])
     await log.add(
         ChangeKind.NOTIFICATION_ADDED, notification_id=notification.id, recipient_id=recipient_id
@@ -78,6 +86,7 @@ async def notify_moderation(
     *,
     post_id: int | None = None,
     comment_id: int | None = None,
+    episode_id: int | None = None,
 ) -> Notification:
     """Tell a user what moderators decided about them or what they wrote, and why. The
     moderator is not named: decisions are the community's, not a person's."""
@@ -88,6 +97,7 @@ async def notify_moderation(
         text=text[:500],
         post_id=post_id,
         comment_id=comment_id,
+        episode_id=episode_id,
     )
     await log.add(
         ChangeKind.NOTIFICATION_ADDED, notification_id=notification.id, recipient_id=recipient_id
@@ -95,11 +105,15 @@ async def notify_moderation(
     return notification
 
 
-async def _reactor_count(recipient_id: int, post_id: int | None, comment_id: int | None) -> int:
-    model: type[CommentReaction] | type[PostReaction]
+async def _reactor_count(
+    recipient_id: int, post_id: int | None, comment_id: int | None, episode_id: int | None
+) -> int:
+    model: type[CommentReaction] | type[PostReaction] | type[EpisodeReaction]
     subject: dict[str, int | None]
     if comment_id is not None:
         model, subject = CommentReaction, {"comment_id": comment_id}
+    elif episode_id is not None:
+        model, subject = EpisodeReaction, {"episode_id": episode_id}
     else:
         model, subject = PostReaction, {"post_id": post_id}
     users = (

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from resolvers import validation
+from resolvers.credits import CreditDraft
 from server.errors import InvalidInput
 from server.models import MediaKind, PostKind
 from server.settings import Settings
@@ -37,6 +38,8 @@ class PostDraft:
     media: list[MediaInput] = field(default_factory=list)
     group_slug: str | None = None
     as_persona: str | None = None
+    # The people it was made with; None and [] both credit nobody.
+    credits: list[CreditDraft] | None = None
 
 
 @dataclass
@@ -45,6 +48,8 @@ class PostChanges:
     body: str | None = None
     tags: list[str] | None = None
     media: list[MediaInput] | None = None
+    # The credits it should carry from now on; None keeps them.
+    credits: list[CreditDraft] | None = None
 
 
 def clean_title(kind: PostKind, title: str | None) -> str | None:

@@ -9,6 +9,7 @@ from typing import Any
 from moderation import policies
 from resolvers.changes import writing
 from resolvers.context import Context
+from resolvers.credits import clean_credits, set_credits
 from resolvers.lookups import group_by_slug, user_by_handle
 from resolvers.moderation_actions import deleted_by_staff
 from resolvers.moderation_items import Target
@@ -24,10 +25,12 @@ from resolvers.post_input import (
 from resolvers.publication import post_went_live
 from resolvers.screening import review_if_needed, screen
 from resolvers.visibility import visible_post
+from resolvers.works import WorkRef
 from server.errors import Conflict, Forbidden, InvalidInput, NotFound
 from server.models import (
     ChangeKind,
     GroupMembership,
+    GroupVisibility,
     ModerationTarget,
     PersonaAccount,
     Post,
@@ -63,7 +66,7 @@ async def create_post(ctx: Context, draft: PostDraft, *, publish: bool) -> Post:
     body = clean_body(draft.kind, draft.body)
     tags = clean_tags(draft.tags)
     media = clean_media(draft.media, ctx.settings)
-    group_id = None
+    group_id, closed_group = None, False
     if draft.group_slug:
         group = await group_by_slug(draft.group_slug)
         if group is None:
@@ -71,8 +74,11 @@ async def create_post(ctx: Context, draft: PostDraft, *, publish: bool) -> Post:
         membership = await GroupMembership.get_or_none(group_id=group.id, user_id=viewer.id)
         if not policies.can_post_in_group(membership):
             raise Forbidden("Join the group to post in it.")
-        group_id = group.id
+        group_id, closed_group = group.id, group.visibility == GroupVisibility.MEMBERS_ONLY
     author_id, operator_id = await _acting_author(ctx, viewer, draft.as_persona)
+    credits = await clean_credits(
+        draft.credits, author_id, members_of=group_id if closed_group else None
+    )
     verdict = await screen(ctx, viewer, "post", screened_fields(title, body, tags, media))
     title, body = verdict.fields["title"] or None, verdict.fields["body"]
     held = publish and verdict.held
@@ -90,11 +96,22 @@ async def create_post(ctx: Context, draft: PostDraft, *, publish: bool) -> Post:
             state=PostState.HELD if held else PostState.PUBLISHED if publish else PostState.DRAFT,
             published_at=now if publish and not held else None,
         )
+        if credits:
+            await set_credits(log, WorkRef(post_id=post.id), author_id, credits, live=False)
         if publish and not held:
             await post_went_live(log, post)
         if publish:
             await review_if_needed(log, verdict, target(post), viewer.id)
     return post
+
+
+async def _closed_group(ctx: Context, post: Post) -> int | None:
+    """The members-only group the post is in, if it is in one."""
+    if post.group_id is None:
+        return None
+    group = await ctx.loaders.group_by_id.load(post.group_id)
+    closed = group is not None and group.visibility == GroupVisibility.MEMBERS_ONLY
+    return post.group_id if closed else None
 
 
 def target(post: Post) -> Target:
@@ -133,7 +150,14 @@ async def update_post(ctx: Context, post_id: int, changes: PostChanges) -> Post:
         new["tags"] = clean_tags(changes.tags)
     if changes.media is not None:
         new["media"] = clean_media(changes.media, ctx.settings)
+    credits = await clean_credits(
+        changes.credits, post.author_id, members_of=await _closed_group(ctx, post)
+    )
     if new == old:
+        if credits is not None:
+            async with writing(ctx.hub) as log:
+                live = post.state == PostState.PUBLISHED
+                await set_credits(log, WorkRef(post_id=post.id), post.author_id, credits, live=live)
         return post
     viewer = policies.require_writer(ctx.viewer)
     texts = screened_fields(new["title"], str(new["body"]), new["tags"], new["media"])
@@ -151,6 +175,9 @@ async def update_post(ctx: Context, post_id: int, changes: PostChanges) -> Post:
             raise Conflict("The post changed meanwhile (a moderator may have acted); look again.")
         await PostRevision.create(post_id=post.id, editor_id=viewer.id, **old)
         await post.refresh_from_db()
+        if credits is not None:
+            live = post.state == PostState.PUBLISHED
+            await set_credits(log, WorkRef(post_id=post.id), post.author_id, credits, live=live)
         if post.state == PostState.PUBLISHED:
             await log.add(ChangeKind.POST_UPDATED, post_id=post.id)
             await log.changed(SearchEntity.POST, post.id)

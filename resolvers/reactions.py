@@ -1,4 +1,4 @@
-"""Reactions on posts and comments: one per user, per kind, per subject."""
+"""Reactions on posts, comments and radio episodes: one per user, per kind, per subject."""
 
 from __future__ import annotations
 
@@ -8,28 +8,37 @@ from moderation import policies
 from resolvers.changes import ChangeLog, writing
 from resolvers.context import Context
 from resolvers.notifications import notify
-from resolvers.visibility import visible_comment, visible_post
+from resolvers.visibility import visible_comment, visible_episode, visible_post
 from server.errors import NotFound
 from server.models import (
     ChangeKind,
     Comment,
     CommentReaction,
     CommentState,
+    EpisodeReaction,
+    EpisodeState,
     NotificationKind,
     Post,
     PostReaction,
+    RadioEpisode,
     ReactionKind,
 )
 
+Subject = Post | Comment | RadioEpisode
 
-async def _subject(ctx: Context, subject_type: str, subject_id: int) -> Post | Comment:
-    subject: Post | Comment | None = None
+
+async def _subject(ctx: Context, subject_type: str, subject_id: int) -> Subject:
+    subject: Subject | None = None
     if subject_type == "Post":
         subject = await visible_post(ctx, subject_id)
     elif subject_type == "Comment":
         subject = await visible_comment(ctx, subject_id)
         if subject is not None and subject.state != CommentState.PUBLISHED:
             subject = None  # a deleted comment's tombstone takes no reactions
+    elif subject_type == "RadioEpisode":
+        subject = await visible_episode(ctx, subject_id)
+        if subject is not None and subject.state != EpisodeState.PUBLISHED:
+            subject = None  # what is not on air (a draft, a submission) takes no reactions
     if subject is None:
         raise NotFound("Nothing to react to with that id.")
     return subject
@@ -37,13 +46,17 @@ async def _subject(ctx: Context, subject_type: str, subject_id: int) -> Post | C
 
 async def add_reaction(
     ctx: Context, subject_type: str, subject_id: int, kind: ReactionKind
-) -> Post | Comment:
+) -> Subject:
     viewer = policies.require_writer(ctx.viewer)
     subject = await _subject(ctx, subject_type, subject_id)
     async with writing(ctx.hub) as log:
         if isinstance(subject, Post):
             _, created = await PostReaction.get_or_create(
                 post_id=subject.id, user_id=viewer.id, kind=kind
+            )
+        elif isinstance(subject, RadioEpisode):
+            _, created = await EpisodeReaction.get_or_create(
+                episode_id=subject.id, user_id=viewer.id, kind=kind
             )
         else:
             _, created = await CommentReaction.get_or_create(
@@ -56,11 +69,16 @@ async def add_reaction(
     return subject
 
 
-async def _reacted(log: ChangeLog, subject: Post | Comment, actor_id: int) -> None:
+async def _reacted(log: ChangeLog, subject: Subject, actor_id: int) -> None:
     if isinstance(subject, Post):
         await log.add(ChangeKind.POST_UPDATED, post_id=subject.id)
         await notify(
             log, subject.author_id, NotificationKind.REACTION, actor_id, post_id=subject.id
+        )
+    elif isinstance(subject, RadioEpisode):
+        await _episode_updated(log, subject)
+        await notify(
+            log, subject.author_id, NotificationKind.REACTION, actor_id, episode_id=subject.id
         )
     else:
         await notify(
@@ -75,13 +93,17 @@ async def _reacted(log: ChangeLog, subject: Post | Comment, actor_id: int) -> No
 
 async def remove_reaction(
     ctx: Context, subject_type: str, subject_id: int, kind: ReactionKind
-) -> Post | Comment:
+) -> Subject:
     viewer = policies.require_writer(ctx.viewer)
     subject = await _subject(ctx, subject_type, subject_id)
     async with writing(ctx.hub) as log:
         if isinstance(subject, Post):
             removed = await PostReaction.filter(
                 post_id=subject.id, user_id=viewer.id, kind=kind
+            ).delete()
+        elif isinstance(subject, RadioEpisode):
+            removed = await EpisodeReaction.filter(
+                episode_id=subject.id, user_id=viewer.id, kind=kind
             ).delete()
         else:
             removed = await CommentReaction.filter(
@@ -91,5 +113,13 @@ async def remove_reaction(
             await type(subject).filter(id=subject.id).update(reaction_count=F("reaction_count") - 1)
             if isinstance(subject, Post):
                 await log.add(ChangeKind.POST_UPDATED, post_id=subject.id)
+            elif isinstance(subject, RadioEpisode):
+                await _episode_updated(log, subject)
     await subject.refresh_from_db()
     return subject
+
+
+async def _episode_updated(log: ChangeLog, episode: RadioEpisode) -> None:
+    """A published episode's reaction count changed: its live stream is told (search is not,
+    as for posts: counts are read from the database)."""
+    await log.add(ChangeKind.EPISODE_UPDATED, episode_id=episode.id, station_id=episode.station_id)

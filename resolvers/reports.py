@@ -1,8 +1,9 @@
-"""Reports: any signed-in user reports a post, comment, user or group once, with a reason.
+"""Reports: any signed-in user reports a post, comment, user or group, a radio episode or
+station, a collection or a credit once, with a reason.
 
 A report grows the target's open queue item by the reporter's standing; when the reports of
-established members reach the threshold, the post or comment is hidden until a moderator
-decides.
+established members reach the threshold, the post, comment or episode is hidden until a
+moderator decides.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from moderation import policies
 from resolvers import validation
 from resolvers.changes import writing
 from resolvers.context import Context
+from resolvers.credits import visible_credit
 from resolvers.moderation_actions import apply_action
 from resolvers.moderation_items import HIDEABLE, MAX_NOTE, load_target, open_item, timeline
 from resolvers.screening import rate_limit
@@ -82,9 +84,12 @@ async def report_target(
     reason: ReportReason,
     note: str,
 ) -> Report:
-    """Report a post, comment, user or group: what the viewer cannot see reads as not found,
-    through the same gate as every read."""
-    visible = await target_visible(ctx, target_type, target_id)
+    """Report a post, comment, user, group, episode, station, collection or credit: what the
+    viewer cannot see reads as not found, through the same gate as every read."""
+    if target_type == ModerationTarget.CREDIT:
+        visible = await visible_credit(ctx, target_id) is not None
+    else:
+        visible = await target_visible(ctx, target_type, target_id)
     return await report_content(ctx, target_type, target_id, reason, note, visible)
 
 
@@ -113,7 +118,9 @@ async def report_content(
     if target is None:
         raise NotFound("Nothing to report there.")
     if not policies.can_report(viewer, target.author_id):
-        raise InvalidInput("You cannot report yourself or what you wrote.", field="targetId")
+        raise InvalidInput(
+            "You cannot report yourself or what you wrote or made.", field="targetId"
+        )
     if await Report.filter(
         reporter_id=viewer.id, target_type=target_type, target_id=target_id
     ).exists():

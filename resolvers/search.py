@@ -2,7 +2,7 @@
 
 The index holds only what an anonymous visitor may see, but it trails the database by a moment:
 every hit is loaded through the request's DataLoaders and dropped unless the viewer may see it
-now, so a post hidden a second ago never comes back.
+now, so a post or a radio episode hidden a second ago never comes back.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from resolvers.context import Context
-from resolvers.visibility import visible_post
+from resolvers.visibility import visible_episode, visible_post
 from search.engine import SearchEngine, SearchUnreachable
 from search.query import (
     MAX_DEPTH,
@@ -32,7 +32,18 @@ from search.query import (
 )
 from search.service import UNAVAILABLE
 from server.errors import InvalidInput, ServiceUnavailable
-from server.models import Group, Post, PostState, User
+from server.models import (
+    Collection,
+    EpisodeState,
+    Group,
+    Post,
+    PostState,
+    RadioEpisode,
+    RadioStation,
+    User,
+)
+
+Row = Post | Group | User | RadioEpisode | RadioStation | Collection
 
 
 @dataclass
@@ -40,7 +51,7 @@ class Found:
     """A hit the viewer may see, with its row."""
 
     hit: Hit
-    row: Post | Group | User
+    row: Row
     cursor: str
 
 
@@ -56,21 +67,28 @@ class SearchPage:
 class Suggested:
     type: SearchType
     text: str
-    row: Post | Group | User
+    row: Row
 
 
 def _engine(ctx: Context) -> SearchEngine:
     return ctx.search.engine()
 
 
-async def _visible_row(
-    ctx: Context, search_type: SearchType, pk: int
-) -> Post | Group | User | None:
+async def _visible_row(ctx: Context, search_type: SearchType, pk: int) -> Row | None:
+    # Published only, even for those who may see more (an author, a moderator): search lists
+    # what is public, and the index may still hold what was hidden a moment ago.
     if search_type == SearchType.POST:
         post = await visible_post(ctx, pk)
         return post if post is not None and post.state == PostState.PUBLISHED else None
+    if search_type == SearchType.EPISODE:
+        episode = await visible_episode(ctx, pk)
+        return episode if episode is not None and episode.state == EpisodeState.PUBLISHED else None
     if search_type == SearchType.GROUP:
         return await ctx.loaders.group_by_id.load(pk)
+    if search_type == SearchType.STATION:
+        return await ctx.loaders.station_by_id.load(pk)
+    if search_type == SearchType.COLLECTION:
+        return await ctx.loaders.collection_by_id.load(pk)
     return await ctx.loaders.user_by_id.load(pk)
 
 

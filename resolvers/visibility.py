@@ -36,12 +36,16 @@ async def visible_episode(ctx: Context, episode_id: int) -> RadioEpisode | None:
 
 
 async def visible_comment(ctx: Context, comment_id: int) -> Comment | None:
-    """The comment, if the viewer may see it and the post it belongs to now."""
+    """The comment, if the viewer may see it and the post or episode it belongs to now."""
     comment = await ctx.loaders.comment_by_id.load(comment_id)
     if comment is None:
         return None
-    post_visible = await visible_post(ctx, comment.post_id) is not None
-    return comment if policies.can_see_comment(comment, post_visible, ctx.viewer) else None
+    if comment.post_id is not None:
+        work_visible = await visible_post(ctx, comment.post_id) is not None
+    else:
+        assert comment.episode_id is not None
+        work_visible = await visible_episode(ctx, comment.episode_id) is not None
+    return comment if policies.can_see_comment(comment, work_visible, ctx.viewer) else None
 
 
 async def may_list_members(ctx: Context, group: Group) -> bool:
@@ -49,12 +53,22 @@ async def may_list_members(ctx: Context, group: Group) -> bool:
 
 
 async def target_visible(ctx: Context, target_type: ModerationTarget, target_id: int) -> bool:
-    """Whether the viewer may see a post, comment, user or group now (users and groups are
-    public; posts and comments pass the gate above)."""
+    """Whether the viewer may see a post, comment, episode, user, group, station or
+    collection now (users, groups, stations and collections are public; posts, comments and
+    episodes pass the gate above). Credits pass `resolvers.credits.visible_credit`, which
+    needs their work: False here."""
     if target_type == ModerationTarget.POST:
         return await visible_post(ctx, target_id) is not None
     if target_type == ModerationTarget.COMMENT:
         return await visible_comment(ctx, target_id) is not None
+    if target_type == ModerationTarget.EPISODE:
+        return await visible_episode(ctx, target_id) is not None
     if target_type == ModerationTarget.USER:
         return await ctx.loaders.user_by_id.load(target_id) is not None
-    return await ctx.loaders.group_by_id.load(target_id) is not None
+    if target_type == ModerationTarget.GROUP:
+        return await ctx.loaders.group_by_id.load(target_id) is not None
+    if target_type == ModerationTarget.STATION:
+        return await ctx.loaders.station_by_id.load(target_id) is not None
+    if target_type == ModerationTarget.COLLECTION:
+        return await ctx.loaders.collection_by_id.load(target_id) is not None
+    return False

@@ -17,6 +17,18 @@ from schema.relay import Connection, Node, encode_id, page_size, to_connection
 from schema.users import User, load_user
 from server import models
 
+# The GraphQL type whose global id a target of each kind has.
+TARGET_TYPE_NAMES = {
+    models.ModerationTarget.POST: "Post",
+    models.ModerationTarget.COMMENT: "Comment",
+    models.ModerationTarget.USER: "User",
+    models.ModerationTarget.GROUP: "Group",
+    models.ModerationTarget.EPISODE: "RadioEpisode",
+    models.ModerationTarget.STATION: "RadioStation",
+    models.ModerationTarget.COLLECTION: "Collection",
+    models.ModerationTarget.CREDIT: "Credit",
+}
+
 
 @strawberry.type(description="Who did what to what, why and when.")
 class AuditEntry(Node):
@@ -60,7 +72,7 @@ class AuditEntry(Node):
         row = self.row
         if row.target_type is None or row.target_id is None:
             return None
-        return encode_id(str(row.target_type).title(), row.target_id)
+        return encode_id(TARGET_TYPE_NAMES[row.target_type], row.target_id)
 
     @strawberry.field(description="The term's end, for a silence or suspension.")
     def until(self) -> datetime | None:

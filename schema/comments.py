@@ -10,7 +10,8 @@ from strawberry import Info
 
 from resolvers import comments as cases
 from resolvers.context import Context
-from resolvers.visibility import visible_comment, visible_post
+from resolvers.visibility import visible_comment, visible_episode, visible_post
+from resolvers.works import WORK_TYPES, WorkRef
 from schema.enums import ReactionKind
 from schema.errors import (
     ConflictError,
@@ -20,7 +21,7 @@ from schema.errors import (
     ValidationError,
 )
 from schema.reactable import Reactable, ReactionCount, summary
-from schema.refs import PostRef, post_type
+from schema.refs import EpisodeRef, PostRef, episode_type, post_type
 from schema.relay import Connection, decode_id, decode_pk, encode_id, page_size, to_connection
 from schema.users import User
 from server import models
@@ -58,10 +59,19 @@ class Comment(Reactable):
         author = await info.context.loaders.user_by_id.load(self.row.author_id)
         return User.from_row(author) if author else None
 
-    @strawberry.field(description="The post it belongs to.")
+    @strawberry.field(description="The post it belongs to; null for a comment on an episode.")
     async def post(self, info: Info[Context, None]) -> PostRef | None:
+        if self.row.post_id is None:
+            return None
         row = await visible_post(info.context, self.row.post_id)
         return post_type().from_row(row) if row else None
+
+    @strawberry.field(description="The radio episode it belongs to; null for a comment on a post.")
+    async def episode(self, info: Info[Context, None]) -> EpisodeRef | None:
+        if self.row.episode_id is None:
+            return None
+        row = await visible_episode(info.context, self.row.episode_id)
+        return episode_type().from_row(row) if row else None
 
     @strawberry.field(description="The comment this one replies to, if any.")
     async def parent(self, info: Info[Context, None]) -> Comment | None:
@@ -90,10 +100,12 @@ class Comment(Reactable):
 
 @strawberry.input(description="A new comment or reply.")
 class AddCommentInput:
-    post_id: strawberry.ID = strawberry.field(description="The post to comment on.")
+    post_id: strawberry.ID = strawberry.field(
+        description="The post or radio episode to comment on (a Post or RadioEpisode id)."
+    )
     body: str = strawberry.field(description="Up to 2,000 characters.")
     parent_id: strawberry.ID | None = strawberry.field(
-        default=None, description="Reply to this comment of the same post."
+        default=None, description="Reply to this comment of the same post or episode."
     )
 
 
@@ -130,14 +142,13 @@ DeleteCommentResult = Annotated[
 
 @strawberry.type
 class CommentMutations:
-    @strawberry.mutation(description="Comment on a post, or reply to a comment.")
+    @strawberry.mutation(description="Comment on a post or an episode, or reply to a comment.")
     async def add_comment(
         self, info: Info[Context, None], input: AddCommentInput
     ) -> AddCommentResult:
         parent = decode_id(input.parent_id, "Comment")[1] if input.parent_id else None
-        row = await cases.add_comment(
-            info.context, decode_pk(input.post_id, "Post"), input.body, parent
-        )
+        on = WorkRef.of(*decode_id(input.post_id, *WORK_TYPES))
+        row = await cases.add_comment(info.context, on, input.body, parent)
         return AddCommentSuccess(comment=Comment.from_row(row))
 
     @strawberry.mutation(description="Delete one of the viewer's comments (moderators: any).")

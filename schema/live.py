@@ -1,4 +1,4 @@
-"""Subscriptions: live feeds, comment threads, post updates and notifications.
+"""Subscriptions: live feeds, comment threads, post and episode updates, notifications.
 
 Every event carries a `cursor`; subscribing again with `after: <cursor>` replays what was missed
 from the database, then continues live, without gaps or duplicates.
@@ -13,12 +13,14 @@ from typing import Annotated
 import strawberry
 from strawberry import Info
 
-from resolvers import live
+from resolvers import live, live_radio
 from resolvers.context import Context
+from resolvers.works import WORK_TYPES, WorkRef
 from schema.comments import Comment
 from schema.notifications import Notification
 from schema.posts import Post
-from schema.relay import decode_pk, encode_id
+from schema.radio import RadioEpisode
+from schema.relay import decode_id, decode_pk, encode_id
 from server.errors import InvalidInput, NotAuthenticated
 
 MAX_WATCHED_POSTS = 100
@@ -60,6 +62,31 @@ class PostUpdatedEvent:
     post: PostUpdate = strawberry.field(description="The post as it is now, or its tombstone.")
 
 
+@strawberry.type(description="A radio episode went on air.")
+class EpisodeAddedEvent:
+    cursor: str = strawberry.field(description="Pass as `after` to resume after this event.")
+    episode: RadioEpisode = strawberry.field(description="The new episode.")
+
+
+@strawberry.type(description="An episode that is off the air or gone: drop it from the screen.")
+class EpisodeTombstone:
+    id: strawberry.ID = strawberry.field(description="The id the episode had.")
+
+
+EpisodeUpdate = Annotated[
+    RadioEpisode | EpisodeTombstone,
+    strawberry.union("EpisodeUpdate", description="An episode as it is now, or its tombstone."),
+]
+
+
+@strawberry.type(description="An episode changed: edited, new counts or credits, or gone.")
+class EpisodeUpdatedEvent:
+    cursor: str = strawberry.field(description="Pass as `after` to resume after this event.")
+    episode: EpisodeUpdate = strawberry.field(
+        description="The episode as it is now, or its tombstone."
+    )
+
+
 @strawberry.type(description="The viewer has a new (or grown) notification.")
 class NotificationAddedEvent:
     cursor: str = strawberry.field(description="Pass as `after` to resume after this event.")
@@ -92,11 +119,21 @@ class Subscription:
         async for delivery in stream:
             yield PostAddedEvent(cursor=delivery.cursor, post=Post.from_row(delivery.payload))
 
-    @strawberry.subscription(description="New comments and replies on a post.")
+    @strawberry.subscription(description="New comments and replies on a post or a radio episode.")
     async def comment_added(
-        self, info: Info[Context, None], post_id: strawberry.ID, after: str | None = None
+        self,
+        info: Info[Context, None],
+        post_id: Annotated[
+            strawberry.ID,
+            strawberry.argument(
+                description="The post or radio episode (a Post or RadioEpisode id); named "
+                "postId because it once took posts only."
+            ),
+        ],
+        after: str | None = None,
     ) -> AsyncGenerator[CommentAddedEvent, None]:
-        stream = live.post_comments(info.context, decode_pk(post_id, "Post"), after)
+        on = WorkRef.of(*decode_id(post_id, *WORK_TYPES))
+        stream = live.work_comments(info.context, on, after)
         async for delivery in stream:
             yield CommentAddedEvent(
                 cursor=delivery.cursor, comment=Comment.from_row(delivery.payload)
@@ -119,6 +156,42 @@ class Subscription:
                 else Post.from_row(payload)
             )
             yield PostUpdatedEvent(cursor=delivery.cursor, post=post)
+
+    @strawberry.subscription(
+        description="Radio episodes going on air: every station's; one station's with "
+        "stationSlug; with followed: true (a signed-in connection), those of the stations the "
+        "viewer follows, as they follow them now (both together: that station, while followed)."
+    )
+    async def episode_added(
+        self,
+        info: Info[Context, None],
+        station_slug: str | None = None,
+        followed: bool | None = None,
+        after: str | None = None,
+    ) -> AsyncGenerator[EpisodeAddedEvent, None]:
+        ctx = info.context
+        if followed and ctx.viewer is None:
+            raise NotAuthenticated("Send authToken in connection_init to follow your stations.")
+        async for delivery in live_radio.new_episodes(ctx, station_slug, bool(followed), after):
+            yield EpisodeAddedEvent(
+                cursor=delivery.cursor, episode=RadioEpisode.from_row(delivery.payload)
+            )
+
+    @strawberry.subscription(
+        description="Edits, counts, accepted credits and removals of a radio episode on screen."
+    )
+    async def episode_updated(
+        self, info: Info[Context, None], episode_id: strawberry.ID, after: str | None = None
+    ) -> AsyncGenerator[EpisodeUpdatedEvent, None]:
+        pk = decode_pk(episode_id, "RadioEpisode")
+        async for delivery in live_radio.episode_updates(info.context, pk, after):
+            payload = delivery.payload
+            episode: RadioEpisode | EpisodeTombstone = (
+                EpisodeTombstone(id=encode_id("RadioEpisode", payload.episode_id))
+                if isinstance(payload, live_radio.RemovedEpisode)
+                else RadioEpisode.from_row(payload)
+            )
+            yield EpisodeUpdatedEvent(cursor=delivery.cursor, episode=episode)
 
     @strawberry.subscription(description="The viewer's notifications as they arrive.")
     async def notification_added(

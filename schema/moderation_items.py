@@ -16,7 +16,9 @@ from resolvers import moderation_items as cases
 from resolvers.context import Context
 from resolvers.lookups import require_group
 from schema.appeals import Appeal
+from schema.collections import Collection
 from schema.comments import Comment
+from schema.credits import Credit
 from schema.enums import (
     ModerationAction,
     ModerationItemEventKind,
@@ -26,20 +28,20 @@ from schema.enums import (
 from schema.errors import ConflictError, NotFoundError, ValidationError
 from schema.groups import Group, load_group
 from schema.posts import Post
+from schema.radio import RadioEpisode, RadioStation
 from schema.relay import Connection, Node, decode_pk, encode_id, page_size, to_connection
 from schema.reports import Report
 from schema.users import User, load_user
 from server import models
 
+Target = Post | Comment | User | Group | RadioEpisode | RadioStation | Collection | Credit
 ModerationTargetNode = Annotated[
-    Post | Comment | User | Group,
+    Target,
     strawberry.union("ModerationTargetNode", description="What a queue item is about."),
 ]
 
 
-def target_node(
-    row: models.Post | models.Comment | models.User | models.Group | None,
-) -> Post | Comment | User | Group | None:
+def target_node(row: cases.ItemTarget | None) -> Target | None:
     """A queue item's target row as its GraphQL type."""
     if isinstance(row, models.Post):
         return Post.from_row(row)
@@ -47,6 +49,14 @@ def target_node(
         return Comment.from_row(row)
     if isinstance(row, models.User):
         return User.from_row(row)
+    if isinstance(row, models.RadioEpisode):
+        return RadioEpisode.from_row(row)
+    if isinstance(row, models.RadioStation):
+        return RadioStation.from_row(row)
+    if isinstance(row, models.Collection):
+        return Collection.from_row(row)
+    if isinstance(row, models.Credit):
+        return Credit.from_row(row)
     return Group.from_row(row) if row is not None else None
 
 
@@ -118,11 +128,17 @@ class ModerationItem(Node):
             resolved_at=row.resolved_at,
         )
 
-    @strawberry.field(description="The post, comment, user or group; null if deleted since.")
+    @strawberry.field(
+        description="The post, comment, user, group, radio episode or station, collection or "
+        "credit, whatever its state; null if deleted since (a removed credit is deleted)."
+    )
     async def target(self, info: Info[Context, None]) -> ModerationTargetNode | None:
         return target_node(await cases.item_target(info.context, self.row))
 
-    @strawberry.field(description="Who wrote it, or the account itself.")
+    @strawberry.field(
+        description="Who answers for it: who wrote it, the account itself, who made the group, "
+        "station or collection, or for a credit the work's author, who gave it."
+    )
     async def author(self, info: Info[Context, None]) -> User | None:
         return await load_user(info.context, self.row.author_id)
 

@@ -8,12 +8,16 @@ import strawberry
 from strawberry import Info
 
 from resolvers.context import Context
+from resolvers.credits import visible_credit
 from resolvers.moderation_items import visible_item
-from resolvers.visibility import visible_comment, visible_post
+from resolvers.visibility import visible_comment, visible_episode, visible_post
+from schema.collections import Collection
 from schema.comments import Comment
+from schema.credits import Credit
 from schema.groups import Group
 from schema.moderation_items import ModerationItem
 from schema.posts import Post
+from schema.radio import RadioEpisode, RadioStation
 from schema.relay import Node, parse_id
 from schema.users import User
 from server.errors import InvalidInput
@@ -32,9 +36,21 @@ async def resolve_node(ctx: Context, global_id: str) -> Node | None:
     if type_name == "Group":
         group = await ctx.loaders.group_by_id.load(pk)
         return Group.from_row(group) if group else None
+    if type_name == "Collection":
+        collection = await ctx.loaders.collection_by_id.load(pk)  # collections are public
+        return Collection.from_row(collection) if collection else None
     if type_name == "Post":
         post = await visible_post(ctx, pk)
         return Post.from_row(post) if post else None
+    if type_name == "Credit":
+        credit = await visible_credit(ctx, pk)
+        return Credit.from_row(credit) if credit else None
+    if type_name == "RadioStation":
+        station = await ctx.loaders.station_by_id.load(pk)  # stations are public
+        return RadioStation.from_row(station) if station else None
+    if type_name == "RadioEpisode":
+        episode = await visible_episode(ctx, pk)
+        return RadioEpisode.from_row(episode) if episode else None
     if type_name == "Comment":
         comment = await visible_comment(ctx, pk)
         return Comment.from_row(comment) if comment else None

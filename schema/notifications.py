@@ -10,10 +10,13 @@ from strawberry import Info
 
 from resolvers import notifications as cases
 from resolvers.context import Context
-from resolvers.visibility import visible_post
+from resolvers.credits import visible_credit
+from resolvers.visibility import visible_episode, visible_post
+from schema.credits import Credit
 from schema.enums import NotificationKind
 from schema.groups import Group
 from schema.posts import Post
+from schema.radio import RadioEpisode
 from schema.relay import Connection, encode_id, page_size, parse_id, to_connection
 from schema.users import User
 from server import models
@@ -24,7 +27,8 @@ class Notification:
     row: strawberry.Private[models.Notification]
     id: strawberry.ID = strawberry.field(description="The notification's id.")
     kind: NotificationKind = strawberry.field(
-        description="REPLY, MENTION, REACTION, FOLLOW, GROUP_JOIN or MODERATION."
+        description="REPLY, MENTION, REACTION, FOLLOW, GROUP_JOIN, MODERATION, CREDIT_INVITATION, "
+        "CREDIT_ANSWERED, WORK_FEATURED, EPISODE_REVIEWED or EPISODE_SUBMITTED."
     )
     text: str = strawberry.field(
         description="What a MODERATION notification says (the decision and its reason); "
@@ -63,6 +67,23 @@ class Notification:
             return None
         row = await visible_post(info.context, self.row.post_id)
         return Post.from_row(row) if row else None
+
+    @strawberry.field(description="The radio episode it is about, if any and still visible.")
+    async def episode(self, info: Info[Context, None]) -> RadioEpisode | None:
+        if self.row.episode_id is None:
+            return None
+        row = await visible_episode(info.context, self.row.episode_id)
+        return RadioEpisode.from_row(row) if row else None
+
+    @strawberry.field(
+        description="The credit it is about (an invitation to answer, or an answer), if the "
+        "viewer may still see it."
+    )
+    async def credit(self, info: Info[Context, None]) -> Credit | None:
+        if self.row.credit_id is None:
+            return None
+        row = await visible_credit(info.context, self.row.credit_id)
+        return Credit.from_row(row) if row else None
 
     @strawberry.field(description="The group it is about, for group joins.")
     async def group(self, info: Info[Context, None]) -> Group | None:

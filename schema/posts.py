@@ -15,7 +15,9 @@ from resolvers.comments import list_comments
 from resolvers.context import Context
 from resolvers.pagination import Page
 from resolvers.visibility import visible_post
+from resolvers.works import WorkRef
 from schema.comments import Comment
+from schema.credits import Credit, CreditInput, credit_drafts, work_credits
 from schema.enums import MediaKind, PostKind, PostState, ReactionKind
 from schema.errors import (
     ConflictError,
@@ -126,8 +128,16 @@ class Post(Reactable):
     async def comments(
         self, info: Info[Context, None], first: int | None = None, after: str | None = None
     ) -> Connection[Comment]:
-        page = await list_comments(self.row, page_size(info.context.settings, first), after)
+        on = WorkRef(post_id=self.pk)
+        page = await list_comments(on, page_size(info.context.settings, first), after)
         return to_connection(page, Comment.from_row)
+
+    @strawberry.field(
+        description="Who it was made with: ACCEPTED credits for everyone; the author sees "
+        "every credit with its state, a credited user their own."
+    )
+    async def credits(self, info: Info[Context, None]) -> list[Credit]:
+        return await work_credits(info, self.row)
 
     @strawberry.field(description="Earlier versions, newest first. Author and moderators only.")
     async def revisions(self, info: Info[Context, None]) -> list[PostRevision] | None:
@@ -197,6 +207,10 @@ class CreatePostInput:
     as_persona: str | None = strawberry.field(
         default=None, description="Post as this persona account (its operators only)."
     )
+    credits: list[CreditInput] | None = strawberry.field(
+        default=None,
+        description="Up to 20 people it was made with; each is asked to accept once it is live.",
+    )
 
 
 @strawberry.type(description="The post was created.")
@@ -217,6 +231,10 @@ class UpdatePostInput:
     body: str | None = strawberry.field(default=None, description="The new text.")
     tags: list[str] | None = strawberry.field(default=None, description="The new tags.")
     media: list[MediaInput] | None = strawberry.field(default=None, description="The new media.")
+    credits: list[CreditInput] | None = strawberry.field(
+        default=None,
+        description="The credits from now on: kept ones keep their answer, new ones are asked.",
+    )
 
 
 @strawberry.type(description="The post was changed.")
@@ -315,6 +333,7 @@ class PostMutations:
             media=_media(input.media) or [],
             group_slug=input.group_slug,
             as_persona=input.as_persona,
+            credits=credit_drafts(input.credits),
         )
         row = await cases.create_post(info.context, draft, publish=input.publish)
         return CreatePostSuccess(post=Post.from_row(row))
@@ -324,7 +343,11 @@ class PostMutations:
         self, info: Info[Context, None], input: UpdatePostInput
     ) -> UpdatePostResult:
         changes = post_input.PostChanges(
-            title=input.title, body=input.body, tags=input.tags, media=_media(input.media)
+            title=input.title,
+            body=input.body,
+            tags=input.tags,
+            media=_media(input.media),
+            credits=credit_drafts(input.credits),
         )
         row = await cases.update_post(info.context, decode_pk(input.post_id, "Post"), changes)
         return UpdatePostSuccess(post=Post.from_row(row))

@@ -1,4 +1,5 @@
-"""Reactions: adding and removing them (the `Reactable` interface is in schema.reactable)."""
+"""Reactions on posts, comments and radio episodes: adding and removing them (the `Reactable`
+interface is in schema.reactable)."""
 
 from __future__ import annotations
 
@@ -13,14 +14,19 @@ from schema.comments import Comment
 from schema.enums import ReactionKind
 from schema.errors import NotFoundError
 from schema.posts import Post
+from schema.radio import RadioEpisode
 from schema.reactable import Reactable
 from schema.relay import decode_id
 from server import models
 
+SUBJECT_TYPES = ("Post", "Comment", "RadioEpisode")
+
 
 @strawberry.input(description="A reaction to add.")
 class AddReactionInput:
-    subject_id: strawberry.ID = strawberry.field(description="The id of a post or a comment.")
+    subject_id: strawberry.ID = strawberry.field(
+        description="The id of a post, a comment or a radio episode."
+    )
     kind: ReactionKind = strawberry.field(
         default=ReactionKind.LIKE, description="The kind of reaction."
     )
@@ -28,7 +34,7 @@ class AddReactionInput:
 
 @strawberry.type(description="The viewer's reaction is recorded (adding it twice changes nothing).")
 class AddReactionSuccess:
-    subject: Reactable = strawberry.field(description="The post or comment, with fresh counts.")
+    subject: Reactable = strawberry.field(description="What was reacted to, with fresh counts.")
 
 
 AddReactionResult = Annotated[
@@ -38,7 +44,9 @@ AddReactionResult = Annotated[
 
 @strawberry.input(description="A reaction to take back.")
 class RemoveReactionInput:
-    subject_id: strawberry.ID = strawberry.field(description="The id of a post or a comment.")
+    subject_id: strawberry.ID = strawberry.field(
+        description="The id of a post, a comment or a radio episode."
+    )
     kind: ReactionKind = strawberry.field(
         default=ReactionKind.LIKE, description="The kind of reaction."
     )
@@ -46,7 +54,7 @@ class RemoveReactionInput:
 
 @strawberry.type(description="The viewer's reaction is gone.")
 class RemoveReactionSuccess:
-    subject: Reactable = strawberry.field(description="The post or comment, with fresh counts.")
+    subject: Reactable = strawberry.field(description="What was reacted to, with fresh counts.")
 
 
 RemoveReactionResult = Annotated[
@@ -54,17 +62,21 @@ RemoveReactionResult = Annotated[
 ]
 
 
-def _wrap(row: models.Post | models.Comment) -> Reactable:
-    return Post.from_row(row) if isinstance(row, models.Post) else Comment.from_row(row)
+def _wrap(row: models.Post | models.Comment | models.RadioEpisode) -> Reactable:
+    if isinstance(row, models.Post):
+        return Post.from_row(row)
+    if isinstance(row, models.RadioEpisode):
+        return RadioEpisode.from_row(row)
+    return Comment.from_row(row)
 
 
 @strawberry.type
 class ReactionMutations:
-    @strawberry.mutation(description="React to a post or a comment.")
+    @strawberry.mutation(description="React to a post, a comment or a published radio episode.")
     async def add_reaction(
         self, info: Info[Context, None], input: AddReactionInput
     ) -> AddReactionResult:
-        type_name, pk = decode_id(input.subject_id, "Post", "Comment")
+        type_name, pk = decode_id(input.subject_id, *SUBJECT_TYPES)
         row = await cases.add_reaction(info.context, type_name, pk, input.kind)
         return AddReactionSuccess(subject=_wrap(row))
 
@@ -72,6 +84,6 @@ class ReactionMutations:
     async def remove_reaction(
         self, info: Info[Context, None], input: RemoveReactionInput
     ) -> RemoveReactionResult:
-        type_name, pk = decode_id(input.subject_id, "Post", "Comment")
+        type_name, pk = decode_id(input.subject_id, *SUBJECT_TYPES)
         row = await cases.remove_reaction(info.context, type_name, pk, input.kind)
         return RemoveReactionSuccess(subject=_wrap(row))

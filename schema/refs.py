@@ -3,19 +3,22 @@
 The GraphQL types refer to each other in circles: a post has an author, a group and comments,
 and a user, a group and a comment each lead back to posts (`User.posts`, `Group.posts`,
 `Comment.post`); an appeal names the decision it appeals, and a decision its appeal
-(`AuditEntry.appeal`). The modules follow one direction: `schema.posts` imports users, groups
-and comments, `schema.appeals` imports audit. The way back goes through here: a lazy reference
+(`AuditEntry.appeal`); a post and an episode carry credits, and a credit and a user lead back
+to works (`Credit.work`, `User.works`, `User.creditInvitations`). The modules follow one
+direction: `schema.posts` imports users, groups, comments and credits, `schema.appeals` imports
+audit, `schema.works` imports posts and radio. The way back goes through here: a lazy reference
 that Strawberry resolves when it builds the schema, and the type itself for fields that build a
-post or an appeal from a row, looked up the first time one runs.
+post, an episode, a credit or an appeal from a row, looked up the first time one runs.
 
 This module imports no schema module, not even for type checkers (that would be the import
-cycle again): the two lazy references are the only places that name `schema.posts` and
-`schema.appeals` from below. Type checkers see the references as `Any`, and the two types
-through the few class methods their back-referring fields call.
+cycle again): the lazy references are the only places that name those modules from below.
+Type checkers see the references as `Any`, and the types through the few class methods their
+back-referring fields call.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 from typing import TYPE_CHECKING, Annotated, Any, ForwardRef, Protocol, get_args
 
@@ -30,11 +33,17 @@ if TYPE_CHECKING:
     PostRef = Any
     AppealRef = Any
     WorkRef = Any
+    WorkConnectionRef = Any
+    EpisodeRef = Any
+    CreditRef = Any
 else:
     # The names are looked up in the lazily named modules, not here.
     PostRef = Annotated[ForwardRef("Post"), strawberry.lazy("schema.posts")]
     AppealRef = Annotated[ForwardRef("Appeal"), strawberry.lazy("schema.appeals")]
     WorkRef = Annotated[ForwardRef("Work"), strawberry.lazy("schema.works")]
+    WorkConnectionRef = Annotated[ForwardRef("WorkConnection"), strawberry.lazy("schema.works")]
+    EpisodeRef = Annotated[ForwardRef("RadioEpisode"), strawberry.lazy("schema.radio")]
+    CreditRef = Annotated[ForwardRef("Credit"), strawberry.lazy("schema.credits")]
 
 
 class PostType(Protocol):
@@ -45,6 +54,27 @@ class PostType(Protocol):
 
     @classmethod
     async def connection(cls, info: Info[Context, None], page: Page[models.Post]) -> Any: ...
+
+
+class EpisodeType(Protocol):
+    """What the fields that lead back to radio episodes call on `RadioEpisode`."""
+
+    @classmethod
+    def from_row(cls, row: models.RadioEpisode) -> Any: ...
+
+
+class CreditType(Protocol):
+    """What the fields that lead back to credits call on `Credit`."""
+
+    @classmethod
+    def from_row(cls, row: models.Credit) -> Any: ...
+
+
+class WorkConnectionType(Protocol):
+    """What `User.works` calls on `WorkConnection`."""
+
+    @classmethod
+    def of(cls, page: Page[Any], wrap: Callable[[Any], Any]) -> Any: ...
 
 
 class AppealType(Protocol):
@@ -72,3 +102,31 @@ def appeal_type() -> type[AppealType]:
     """The `Appeal` type (schema.appeals), for fields that build appeals from rows."""
     appeal: type[AppealType] = _resolve(AppealRef)
     return appeal
+
+
+@cache
+def episode_type() -> type[EpisodeType]:
+    """The `RadioEpisode` type (schema.radio), for fields that build episodes from rows."""
+    episode: type[EpisodeType] = _resolve(EpisodeRef)
+    return episode
+
+
+@cache
+def credit_type() -> type[CreditType]:
+    """The `Credit` type (schema.credits), for fields that build credits from rows."""
+    credit: type[CreditType] = _resolve(CreditRef)
+    return credit
+
+
+@cache
+def work_connection_type() -> type[WorkConnectionType]:
+    """The `WorkConnection` type (schema.works), for fields that list works."""
+    connection: type[WorkConnectionType] = _resolve(WorkConnectionRef)
+    return connection
+
+
+def work_from_row(row: models.Post | models.RadioEpisode) -> Any:
+    """The GraphQL object of a work (a `Work`: a post or a radio episode) from its row."""
+    if isinstance(row, models.Post):
+        return post_type().from_row(row)
+    return episode_type().from_row(row)

@@ -1,4 +1,5 @@
-"""Reports: one user's report of a post, comment, user or group, and making one."""
+"""Reports: one user's report of something (a post, comment, user, group, radio episode or
+station, collection or credit), and making one."""
 
 from __future__ import annotations
 
@@ -21,6 +22,10 @@ TARGET_TYPES = {
     "Comment": ModerationTarget.COMMENT,
     "User": ModerationTarget.USER,
     "Group": ModerationTarget.GROUP,
+    "RadioEpisode": ModerationTarget.EPISODE,
+    "RadioStation": ModerationTarget.STATION,
+    "Collection": ModerationTarget.COLLECTION,
+    "Credit": ModerationTarget.CREDIT,
 }
 
 
@@ -62,7 +67,9 @@ class Report:
 
 @strawberry.input(description="What to report and why.")
 class ReportContentInput:
-    target_id: strawberry.ID = strawberry.field(description="A post, comment, user or group.")
+    target_id: strawberry.ID = strawberry.field(
+        description="A post, comment, user, group, radio episode or station, collection or credit."
+    )
     reason: ReportReason = strawberry.field(description="Why.")
     note: str = strawberry.field(default="", description="Details (needed for OTHER).")
 
@@ -81,7 +88,8 @@ ReportContentResult = Annotated[
 @strawberry.type
 class ReportMutations:
     @strawberry.mutation(
-        description="Report a post, comment, user or group. One report per person per target."
+        description="Report a post, comment, user, group, radio episode or station, collection "
+        "or credit the viewer can see. One report per person per target."
     )
     async def report_content(
         self, info: Info[Context, None], input: ReportContentInput

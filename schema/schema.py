@@ -23,8 +23,12 @@ from strawberry.extensions import (
 from schema.admin import AdminMutations
 from schema.appeals import AppealMutations, AppealQueries
 from schema.audit import AuditQueries
+from schema.collections import CollectionMutations, CollectionQueries
 from schema.comments import Comment, CommentMutations
+from schema.credits import CreditMutations
+from schema.episodes import EpisodeMutations
 from schema.errors import ERROR_MAPPINGS, ERROR_TYPES
+from schema.featured import FeaturedMutations, FeaturedQueries
 from schema.feeds import FeedQueries
 from schema.groups import GroupMutations, GroupQueries
 from schema.guard import OneSignInPerRequest, OperationGuard
@@ -38,6 +42,7 @@ from schema.moderation_items import (
 from schema.nodes import NodeQueries
 from schema.notifications import NotificationMutations, NotificationQueries
 from schema.posts import PostMutations, PostQueries
+from schema.radio import RadioMutations, RadioQueries
 from schema.reactions import ReactionMutations
 from schema.reports import ReportMutations
 from schema.rules import RuleMutations, RuleQueries
@@ -63,6 +68,9 @@ class Query(
     AuditQueries,
     AppealQueries,
     RuleQueries,
+    CollectionQueries,
+    FeaturedQueries,
+    RadioQueries,
 ):
     pass
 
@@ -74,6 +82,7 @@ class Mutation(
     PostMutations,
     CommentMutations,
     ReactionMutations,
+    CreditMutations,
     NotificationMutations,
     AdminMutations,
     ReportMutations,
@@ -81,6 +90,10 @@ class Mutation(
     ModerationDecisionMutations,
     AppealMutations,
     RuleMutations,
+    CollectionMutations,
+    FeaturedMutations,
+    RadioMutations,
+    EpisodeMutations,
 ):
     pass
 

@@ -1,4 +1,5 @@
-"""Search over posts, groups and people, and typeahead suggestions."""
+"""Search over posts, groups, people, radio episodes and stations, and collections, and
+typeahead suggestions."""
 
 from __future__ import annotations
 
@@ -10,8 +11,10 @@ from strawberry import Info
 
 from resolvers import search as cases
 from resolvers.context import Context
+from schema.collections import Collection
 from schema.groups import Group
 from schema.posts import Post
+from schema.radio import RadioEpisode, RadioStation
 from schema.relay import PageInfo
 from schema.users import User
 from search.documents import AuthorKind
@@ -29,8 +32,11 @@ strawberry.enum(
 )
 
 SearchResult = Annotated[
-    Post | Group | User,
-    strawberry.union("SearchResult", description="A post, a group or a person."),
+    Post | Group | User | RadioEpisode | RadioStation | Collection,
+    strawberry.union(
+        "SearchResult",
+        description="A post, a group, a person, a radio episode or station, or a collection.",
+    ),
 ]
 
 
@@ -41,7 +47,8 @@ class SearchFilters:
         default=None, description="Posts with any of these tags (at most 10)."
     )
     author_kinds: list[AuthorKind] | None = strawberry.field(
-        default=None, description="Posts by, and people who are, any of these kinds."
+        default=None,
+        description="Posts and radio episodes by, and people who are, any of these kinds.",
     )
     created_after: datetime | None = strawberry.field(
         default=None, description="Published (or created) at or after this time."
@@ -76,11 +83,13 @@ class FacetCount:
 
 @strawberry.type(description="Counts of the results by type, tag, group and author kind.")
 class SearchFacets:
-    types: list[FacetCount] = strawberry.field(description="By type: POST, GROUP, USER.")
+    types: list[FacetCount] = strawberry.field(
+        description="By type: POST, GROUP, USER, EPISODE, STATION, COLLECTION."
+    )
     tags: list[FacetCount] = strawberry.field(description="Posts by tag.")
     groups: list[FacetCount] = strawberry.field(description="Posts by group slug.")
     author_kinds: list[FacetCount] = strawberry.field(
-        description="Posts and people by author kind."
+        description="Posts, radio episodes and people by author kind."
     )
 
 
@@ -96,12 +105,21 @@ class SearchConnection:
 
 @strawberry.type(description="A typeahead suggestion.")
 class SearchSuggestion:
-    text: str = strawberry.field(description="What to show: a title, a group name or a handle.")
+    text: str = strawberry.field(
+        description="What to show: a title, a group or station name, or a handle."
+    )
     type: SearchType = strawberry.field(description="What it leads to.")
     node: SearchResult = strawberry.field(description="The object itself.")
 
 
-TYPE_NAMES = {"post": "POST", "group": "GROUP", "user": "USER"}
+TYPE_NAMES = {
+    "post": "POST",
+    "group": "GROUP",
+    "user": "USER",
+    "episode": "EPISODE",
+    "station": "STATION",
+    "collection": "COLLECTION",
+}
 
 
 def _counts(
@@ -111,12 +129,20 @@ def _counts(
     return [FacetCount(value=(rename or {}).get(k, k), count=v) for k, v in items]
 
 
-def wrap(row: models.Post | models.Group | models.User) -> Post | Group | User:
+def wrap(row: cases.Row) -> Post | Group | User | RadioEpisode | RadioStation | Collection:
     if isinstance(row, models.Post):
         return Post.from_row(row)
     if isinstance(row, models.Group):
         return Group.from_row(row)
-    return User.from_row(row)
+    if isinstance(row, models.RadioEpisode):
+        return RadioEpisode.from_row(row)
+    if isinstance(row, models.RadioStation):
+        return RadioStation.from_row(row)
+    if isinstance(row, models.Collection):
+        return Collection.from_row(row)
+    if isinstance(row, models.User):
+        return User.from_row(row)
+    raise TypeError(f"no search result type for {type(row).__name__}")
 
 
 def to_search_connection(page: cases.SearchPage) -> SearchConnection:
@@ -151,8 +177,9 @@ def to_search_connection(page: cases.SearchPage) -> SearchConnection:
 @strawberry.type
 class SearchQueries:
     @strawberry.field(
-        description="Search posts, groups and people by what you remember, in Chinese or "
-        "English, typos forgiven. Only what you may see comes back."
+        description="Search posts, groups, people, radio episodes and stations, and "
+        "collections by what you remember, in Chinese or English, typos forgiven. Only what you "
+        "may see comes back."
     )
     async def search(
         self,
@@ -183,7 +210,8 @@ class SearchQueries:
         return to_search_connection(page)
 
     @strawberry.field(
-        description="Typeahead: titles, group names and handles that start like `prefix`."
+        description="Typeahead: titles (of articles, episodes and collections), group and "
+        "station names and handles that start like `prefix`."
     )
     async def search_suggestions(
         self, info: Info[Context, None], prefix: str, first: int | None = 5

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 import strawberry
 from strawberry import Info
 
+from resolvers import credits as credit_cases
 from resolvers import feeds as feed_cases
 from resolvers import lookups
 from resolvers import users as cases
@@ -24,7 +25,15 @@ from schema.errors import (
     ValidationError,
 )
 from schema.loading import now_or_later
-from schema.refs import PostRef, post_type
+from schema.refs import (
+    CreditRef,
+    PostRef,
+    WorkConnectionRef,
+    credit_type,
+    post_type,
+    work_connection_type,
+    work_from_row,
+)
 from schema.relay import Connection, Node, encode_id, page_size, to_connection
 from server import models
 
@@ -131,6 +140,34 @@ class User(Node):
         page = await feed_cases.user_drafts(ctx, self.pk, page_size(ctx.settings, first), after)
         return await post_type().connection(info, page) if page is not None else None
 
+    @strawberry.field(
+        description="The works this user accepted a credit on, newest credit first (posts and "
+        "radio episodes the viewer may see)."
+    )
+    async def works(
+        self, info: Info[Context, None], first: int | None = None, after: str | None = None
+    ) -> WorkConnectionRef:
+        ctx = info.context
+        page = await credit_cases.list_user_works(
+            ctx, self.pk, page_size(ctx.settings, first), after
+        )
+        return await _work_connection(ctx, page)
+
+    @strawberry.field(
+        description="The viewer's pending credits on live works, newest first, to accept or "
+        "decline; null for anyone else."
+    )
+    async def credit_invitations(
+        self, info: Info[Context, None], first: int | None = None, after: str | None = None
+    ) -> Connection[CreditRef] | None:
+        ctx = info.context
+        if ctx.viewer is None or ctx.viewer.id != self.pk:
+            return None
+        page = await credit_cases.list_credit_invitations(
+            ctx, page_size(ctx.settings, first), after
+        )
+        return to_connection(page, credit_type().from_row)
+
     @strawberry.field(description="Who follows this user, most recent first.")
     async def followers(
         self, info: Info[Context, None], first: int | None = None, after: str | None = None
@@ -154,6 +191,25 @@ async def load_user(ctx: Context, user_id: int | None) -> User | None:
         return None
     row = await ctx.loaders.user_by_id.load(user_id)
     return User.from_row(row) if row else None
+
+
+async def _work_connection(ctx: Context, page: Page[models.Credit]) -> Any:
+    """A page of credits shown as the works they are on, loaded in one batch per kind."""
+    credits = [credit for _, credit in page.edges]
+    posts = await ctx.loaders.post_by_id.load_many([c.post_id for c in credits if c.post_id])
+    episodes = await ctx.loaders.episode_by_id.load_many(
+        [c.episode_id for c in credits if c.episode_id]
+    )
+    found_posts = {p.id: p for p in posts if p}
+    found_episodes = {e.id: e for e in episodes if e}
+
+    def work_of(credit: models.Credit) -> Any:
+        if credit.post_id is not None:
+            return work_from_row(found_posts[credit.post_id])
+        assert credit.episode_id is not None
+        return work_from_row(found_episodes[credit.episode_id])
+
+    return work_connection_type().of(page, work_of)
 
 
 async def _user_connection(ctx: Context, page: Page[int]) -> Connection[User]:

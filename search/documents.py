@@ -1,9 +1,9 @@
 """What goes into the index: one document per public object, built from its rows.
 
-Only what an anonymous visitor may see is indexed. The rule mirrors
-`moderation.policies.can_see_post` for a viewer who is not signed in (tests hold the two
-together), and adds one of its own: a suspended author's content leaves search until the term
-ends.
+Only what an anonymous visitor may see is indexed. The rules mirror
+`moderation.policies.can_see_post` and `can_see_episode` for a viewer who is not signed in
+(tests hold them together), and add one of their own: a suspended author's content leaves
+search until the term ends. Stations and collections are public, every one of them.
 """
 
 from __future__ import annotations
@@ -14,12 +14,16 @@ from typing import Any
 
 from server.models import (
     AccountState,
+    Collection,
     EmployeeBadge,
+    EpisodeState,
     Group,
     GroupVisibility,
     PersonaAccount,
     Post,
     PostState,
+    RadioEpisode,
+    RadioStation,
     User,
 )
 
@@ -128,4 +132,60 @@ def user_document(
         "badge": f"{badge.department} {badge.title}" if badge else "",
         "author_kinds": author_kinds(user, badge, persona),
         "created_at": timestamp(user.created_at),
+    }
+
+
+def episode_is_public(episode: RadioEpisode, author: User | None) -> bool:
+    return episode.state == EpisodeState.PUBLISHED and author_is_listed(author)
+
+
+def episode_document(
+    episode: RadioEpisode,
+    station: RadioStation,
+    author: User,
+    badge: EmployeeBadge | None,
+    persona: PersonaAccount | None,
+    credited: list[User],
+) -> dict[str, Any]:
+    """An episode with what people remember of it: its station's name (`电台` finds the
+    episodes of 蔚来电台·上海站) and who made it (the accepted credits only)."""
+    return {
+        "id": episode.id,
+        "type": "episode",
+        "title": episode.title,
+        "description": episode.description[:MAX_BODY_INDEXED],
+        "station_id": station.id,
+        "station_slug": station.slug,
+        "station_name": station.name,
+        "station_city": station.city,
+        "author_id": author.id,
+        "author_handle": author.handle,
+        "author_name": author.display_name,
+        "author_kinds": author_kinds(author, badge, persona),
+        "credited_handles": [user.handle for user in credited],
+        "credited_names": [user.display_name for user in credited],
+        "created_at": timestamp(episode.published_at or episode.created_at),
+    }
+
+
+def station_document(station: RadioStation) -> dict[str, Any]:
+    return {
+        "id": station.id,
+        "type": "station",
+        "name": station.name,
+        "slug": station.slug,
+        "city": station.city,
+        "description": station.description,
+        "created_at": timestamp(station.created_at),
+    }
+
+
+def collection_document(collection: Collection) -> dict[str, Any]:
+    return {
+        "id": collection.id,
+        "type": "collection",
+        "title": collection.title,
+        "slug": collection.slug,
+        "description": collection.description,
+        "created_at": timestamp(collection.created_at),
     }

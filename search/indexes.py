@@ -1,6 +1,6 @@
 """The indexes and their settings, defined here and applied idempotently at start-up.
 
-One `IndexSpec` per kind of document. A new kind (radio episodes, events) is a new spec here, a
+One `IndexSpec` per kind of document. A new kind (events, say) is a new spec here, a
 document builder in search.documents and a source in search.sources; the sync, the reindex and
 the search query take it from the registry without other changes.
 """
@@ -75,7 +75,7 @@ class IndexSpec:
                 "enabled": True,
                 "minWordSizeForTypos": {"oneTypo": 4, "twoTypos": 8},
                 # Handles are typed exactly or found by prefix; a typo there finds strangers.
-                "disableOnAttributes": ["author_handle", "handle", "slug"],
+                "disableOnAttributes": ["author_handle", "credited_handles", "handle", "slug"],
             },
             "faceting": {"maxValuesPerFacet": 100},
             # Word proximity per attribute rather than per word pair: much less to index, and
@@ -118,4 +118,46 @@ USERS = IndexSpec(
     localized=["display_name", "badge", "region", "bio"],
 )
 
-SPECS: dict[str, IndexSpec] = {spec.name: spec for spec in (POSTS, GROUPS, USERS)}
+EPISODES = IndexSpec(
+    name="episodes",
+    searchable=[
+        "title",
+        "station_name",
+        "credited_handles",
+        "credited_names",
+        "description",
+        "author_name",
+        "author_handle",
+        "station_city",
+    ],
+    filterable=["id", "type", "station_id", "station_slug", "author_kinds", "created_at"],
+    sortable=["created_at", "id"],
+    facets=["author_kinds"],
+    highlighted=["title", "description", "station_name"],
+    suggest=["title"],
+    localized=["title", "station_name", "credited_names", "description", "author_name"],
+)
+STATIONS = IndexSpec(
+    name="stations",
+    searchable=["name", "slug", "city", "description"],
+    filterable=["id", "type", "city", "created_at"],
+    sortable=["created_at", "id"],
+    facets=[],
+    highlighted=["name", "description"],
+    suggest=["name"],
+    localized=["name", "city", "description"],
+)
+COLLECTIONS = IndexSpec(
+    name="collections",
+    searchable=["title", "slug", "description"],
+    filterable=["id", "type", "created_at"],
+    sortable=["created_at", "id"],
+    facets=[],
+    highlighted=["title", "description"],
+    suggest=["title"],
+    localized=["title", "description"],
+)
+
+SPECS: dict[str, IndexSpec] = {
+    spec.name: spec for spec in (POSTS, GROUPS, USERS, EPISODES, STATIONS, COLLECTIONS)
+}

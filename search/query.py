@@ -39,9 +39,14 @@ SUGGESTIONS_PER_TYPE = 5
 
 
 class SearchType(StrEnum):
+    """What a search looks for; each value is the name of its index."""
+
     POST = "posts"
     GROUP = "groups"
     USER = "users"
+    EPISODE = "episodes"
+    STATION = "stations"
+    COLLECTION = "collections"
 
 
 class SearchSort(StrEnum):

@@ -1,22 +1,33 @@
 """Reading documents from the database: for a set of ids (the sync) or all of them (reindex).
 
 `documents(entity, ids)` answers, for each id, its document or None when the object is gone or
-no longer public, so that the sync deletes it from the index.
+no longer public, so that the sync deletes it from the index. `dependents(entity, id)` names
+the documents of other kinds that show something of an object (a group's name on its posts, a
+station's name on its episodes), for an outbox row that asks for them too.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, cast
 
+from tortoise.expressions import Q
+
 from search import documents as docs
 from server.models import (
+    Collection,
+    Credit,
+    CreditState,
     EmployeeBadge,
+    EpisodeState,
     Group,
     PersonaAccount,
     Post,
     PostState,
+    RadioEpisode,
+    RadioStation,
     SearchEntity,
     User,
 )
@@ -65,6 +76,55 @@ async def user_documents(users: list[User]) -> dict[int, Document | None]:
     }
 
 
+async def _accepted_credits(episode_ids: list[int]) -> list[Credit]:
+    if not episode_ids:
+        return []
+    return cast(
+        list[Credit],
+        await Credit.filter(episode_id__in=episode_ids, state=CreditState.ACCEPTED).order_by("id"),
+    )
+
+
+async def episode_documents(episodes: list[RadioEpisode]) -> dict[int, Document | None]:
+    station_ids = list({e.station_id for e in episodes})
+    stations = {s.id: s for s in await RadioStation.filter(id__in=station_ids)}
+    credits = await _accepted_credits([e.id for e in episodes])
+    users, badges, personas = await _people(
+        {e.author_id for e in episodes} | {c.user_id for c in credits}
+    )
+    # Someone credited in two roles is named once; a suspended or banned one not at all, as
+    # their profile is not listed either.
+    credited: dict[int, dict[int, User]] = defaultdict(dict)
+    for credit in credits:
+        user = users.get(credit.user_id)
+        if credit.episode_id is not None and user is not None and docs.author_is_listed(user):
+            credited[credit.episode_id][user.id] = user
+    found: dict[int, Document | None] = {}
+    for episode in episodes:
+        station = stations.get(episode.station_id)
+        author = users.get(episode.author_id)
+        if station is None or author is None or not docs.episode_is_public(episode, author):
+            found[episode.id] = None
+            continue
+        found[episode.id] = docs.episode_document(
+            episode,
+            station,
+            author,
+            badges.get(author.id),
+            personas.get(author.id),
+            list(credited[episode.id].values()),
+        )
+    return found
+
+
+async def station_documents(stations: list[RadioStation]) -> dict[int, Document | None]:
+    return {s.id: docs.station_document(s) for s in stations}
+
+
+async def collection_documents(collections: list[Collection]) -> dict[int, Document | None]:
+    return {c.id: docs.collection_document(c) for c in collections}
+
+
 @dataclass(frozen=True)
 class Source:
     """Where the documents of one index come from."""
@@ -79,6 +139,11 @@ SOURCES: dict[SearchEntity, Source] = {
     SearchEntity.POST: Source("posts", Post, post_documents, {"state": PostState.PUBLISHED}),
     SearchEntity.GROUP: Source("groups", Group, group_documents, {}),
     SearchEntity.USER: Source("users", User, user_documents, {}),
+    SearchEntity.EPISODE: Source(
+        "episodes", RadioEpisode, episode_documents, {"state": EpisodeState.PUBLISHED}
+    ),
+    SearchEntity.STATION: Source("stations", RadioStation, station_documents, {}),
+    SearchEntity.COLLECTION: Source("collections", Collection, collection_documents, {}),
 }
 
 
@@ -97,6 +162,37 @@ async def post_ids_of(*, group_id: int | None = None, author_id: int | None = No
     if author_id is not None:
         query = query.filter(author_id=author_id)
     return cast(list[int], await query.values_list("id", flat=True))
+
+
+async def episode_ids_of(*, station_id: int | None = None, user_id: int | None = None) -> list[int]:
+    """The published episodes whose documents depend on a station, or on a person (who made
+    them, or is credited on them)."""
+    query = RadioEpisode.filter(state=EpisodeState.PUBLISHED)
+    if station_id is not None:
+        query = query.filter(station_id=station_id)
+    if user_id is not None:
+        credited = Credit.filter(
+            user_id=user_id, state=CreditState.ACCEPTED, episode_id__isnull=False
+        ).values_list("episode_id", flat=True)
+        query = query.filter(Q(author_id=user_id) | Q(id__in=list(await credited)))
+    return cast(list[int], await query.values_list("id", flat=True))
+
+
+async def dependents(entity: SearchEntity, entity_id: int) -> dict[SearchEntity, list[int]]:
+    """The documents of other kinds that show something of this object and must change with
+    it: what an outbox row's `with_posts` asks for. A group's posts (its visibility and name);
+    a person's posts and the episodes they made or are credited on (their listing and name);
+    a station's episodes (its name and city)."""
+    if entity == SearchEntity.GROUP:
+        return {SearchEntity.POST: await post_ids_of(group_id=entity_id)}
+    if entity == SearchEntity.USER:
+        return {
+            SearchEntity.POST: await post_ids_of(author_id=entity_id),
+            SearchEntity.EPISODE: await episode_ids_of(user_id=entity_id),
+        }
+    if entity == SearchEntity.STATION:
+        return {SearchEntity.EPISODE: await episode_ids_of(station_id=entity_id)}
+    return {}
 
 
 async def all_documents(

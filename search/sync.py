@@ -80,12 +80,11 @@ class SearchSync:
         wanted: dict[SearchEntity, set[int]] = defaultdict(set)
         for row in rows:
             wanted[row.entity].add(row.entity_id)
-            if row.with_posts and row.entity == SearchEntity.GROUP:
-                wanted[SearchEntity.POST].update(await sources.post_ids_of(group_id=row.entity_id))
-            elif row.with_posts and row.entity == SearchEntity.USER:
-                wanted[SearchEntity.POST].update(await sources.post_ids_of(author_id=row.entity_id))
-        for entity, ids in wanted.items():
-            await self._send(entity, sorted(ids))
+            if row.with_posts:
+                for dependent, ids in (await sources.dependents(row.entity, row.entity_id)).items():
+                    wanted[dependent].update(ids)
+        for entity, wanted_ids in wanted.items():
+            await self._send(entity, sorted(wanted_ids))
         now = datetime.now(UTC)
         await SearchOutbox.filter(id__in=[row.id for row in rows]).update(drained_at=now)
         return len(rows)

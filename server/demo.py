@@ -31,6 +31,7 @@ from server.demo_data import (
     TAGS,
     Badge,
 )
+from server.demo_works import seed_works
 from server.models import (
     Comment,
     CommentReaction,
@@ -322,6 +323,7 @@ async def _conversation(
         )
     published = {p.id: p.published_at or BASE_TIME for p in live}
     for comment in comments:
+        assert comment.post_id is not None
         await Comment.filter(id=comment.id).update(
             created_at=published[comment.post_id] + timedelta(minutes=5 + comment.id % 600),
             reply_count=sum(1 for c in comments if c.parent_id == comment.id),
@@ -392,9 +394,10 @@ async def seed_demo_community() -> str:
         await _follows(rng, users)
         posts = await _posts(rng, users, members)
         comments, reactions = await _conversation(rng, users, posts)
+        works = await seed_works(users, posts)
         reports = await _moderation(users, posts)
     return (
         f"demo community: {len(users)} users, {len(members)} groups, {len(posts)} posts, "
         f"{comments} comments, {reactions} reactions, {len(DEMO_RULES)} watched words, "
-        f"{reports} reports"
+        f"{reports} reports; {works}"
     )

@@ -14,9 +14,9 @@ SEED = 20261124
 DEMO_ACCOUNTS: list[tuple[str, str]] = [
     ("admin", "platform admin"),
     ("moderator", "platform moderator"),
-    ("owner", "a car owner (ES6, ET5) with drafts"),
+    ("owner", "a car owner (ES6, ET5) with drafts, head of the Shanghai radio station"),
     ("fan", "a fan who owns no car yet"),
-    ("employee", "an employee with a verified badge"),
+    ("employee", "an employee with a verified badge, curator of both collections"),
     ("charging_operator", "operates the charging assistant"),
     ("service_operator", "operates the service assistant"),
     ("purchase_operator", "operates the purchase assistant"),

@@ -1,5 +1,5 @@
-"""The background task that publishes scheduled posts when they fall due, and ends
-suspensions whose term is over."""
+"""The background task that publishes scheduled posts when they fall due, ends suspensions
+whose term is over, and writes the radio plays counted since the last tick."""
 
 from __future__ import annotations
 
@@ -30,4 +30,8 @@ async def run_scheduler(interval_seconds: float, resources: Resources) -> None:
                 log.info("ended %d suspensions", len(ended))
         except Exception:
             log.exception("ending suspensions failed; retrying")
+        try:
+            await resources.plays.flush()  # what fails is kept for the next tick
+        except Exception:
+            log.exception("writing radio plays failed; retrying")
         await asyncio.sleep(interval_seconds)

@@ -18,6 +18,21 @@ def user(user_id: int) -> str:
     return f"user:{user_id}"
 
 
+def featured() -> str:
+    """Works staff featured (what the points and contribution rules will reward)."""
+    return "featured"
+
+
+def radio() -> str:
+    """Every radio episode that goes on air (feeds filter per subscriber)."""
+    return "radio"
+
+
+def episode(episode_id: int) -> str:
+    """Edits, counts, removals and new comments of one radio episode."""
+    return f"episode:{episode_id}"
+
+
 def moderation() -> str:
     """Changes to the moderation queue (moderators filter by what they may see)."""
     return "moderation"

@@ -49,6 +49,9 @@ COMPOSITION = {
     "server.worker",
     "server.demo",
     "server.demo_data",
+    "server.demo_radio",
+    "server.demo_radio_data",
+    "server.demo_works",
     "server.tortoise_conf",
     "server.__main__",
 }

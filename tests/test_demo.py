@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import timedelta
 
 import pytest
 from tortoise.functions import Count
@@ -10,21 +11,40 @@ from tortoise.functions import Count
 from resolvers.context import Context
 from resolvers.users import sign_in
 from server.demo import seed_demo_community
-from server.demo_data import DEMO_ACCOUNTS, DEMO_PASSWORD
+from server.demo_data import BASE_TIME, DEMO_ACCOUNTS, DEMO_PASSWORD
 from server.errors import InvalidCredentials
 from server.models import (
+    Collection,
+    CollectionCurator,
+    CollectionItem,
     Comment,
+    CommentReaction,
+    Credit,
+    CreditRole,
+    CreditState,
     EmployeeBadge,
+    EpisodeReaction,
+    EpisodeState,
+    FeaturedWork,
     Follow,
     Group,
     GroupKind,
     GroupMembership,
+    GroupVisibility,
     IdentityKind,
+    Notification,
+    NotificationKind,
     PersonaAccount,
     PersonaOperator,
+    PlatformRole,
     Post,
+    PostKind,
     PostReaction,
     PostState,
+    RadioEpisode,
+    RadioStation,
+    StationFollow,
+    StationHead,
     User,
 )
 from server.resources import open_resources
@@ -39,8 +59,32 @@ async def digest() -> str:
         .order_by("id")
         .values_list("author__handle", "body", "published_at", "state")
     )
-    comments = await Comment.all().order_by("id").values_list("post_id", "author__handle", "body")
-    return hashlib.sha256(repr((users, posts, comments)).encode()).hexdigest()
+    comments = (
+        await Comment.all()
+        .order_by("id")
+        .values_list("post_id", "episode_id", "author__handle", "body", "created_at")
+    )
+    heads = await StationHead.all().order_by("id").values_list("station__slug", "user__handle")
+    episodes = (
+        await RadioEpisode.all()
+        .order_by("id")
+        .values_list(
+            "station__slug", "author__handle", "title", "state", "published_at", "play_count"
+        )
+    )
+    credits = (
+        await Credit.all()
+        .order_by("id")
+        .values_list("post_id", "episode_id", "user__handle", "role", "state")
+    )
+    items = (
+        await CollectionItem.all()
+        .order_by("id")
+        .values_list("collection__slug", "post_id", "episode_id", "position", "note")
+    )
+    featured = await FeaturedWork.all().order_by("id").values_list("post_id", "episode_id")
+    rows = (users, posts, comments, heads, episodes, credits, items, featured)
+    return hashlib.sha256(repr(rows).encode()).hexdigest()
 
 
 async def test_demo_accounts_sign_in_with_the_demo_password(db, settings):
@@ -107,10 +151,165 @@ async def test_demo_counters_match_the_rows(db):
 
 
 async def test_seeding_is_deterministic_and_happens_once(db):
-    await seed_demo_community()
+    summary = await seed_demo_community()
     first = await digest()
     assert "already seeded" in await seed_demo_community()
     assert await digest() == first
     await clear_tables(db)
-    await seed_demo_community()
+    assert await seed_demo_community() == summary
     assert await digest() == first
+
+
+CITIES = {"上海": "shanghai", "北京": "beijing", "成都": "chengdu", "杭州": "hangzhou",
+          "深圳": "shenzhen", "武汉": "wuhan"}  # fmt: skip
+
+
+async def is_public(row: Credit | CollectionItem | FeaturedWork) -> bool:
+    """Whether the work a row points at is one anyone may see: a published episode, or a
+    published post outside the members-only groups."""
+    if row.episode_id is not None:
+        episode = await RadioEpisode.get(id=row.episode_id)
+        return episode.state == EpisodeState.PUBLISHED
+    post = await Post.get(id=row.post_id).prefetch_related("group")
+    return post.state == PostState.PUBLISHED and (
+        post.group is None or post.group.visibility == GroupVisibility.PUBLIC
+    )
+
+
+async def test_demo_has_a_station_in_six_cities_each_run_by_one_or_two_owners(db):
+    await seed_demo_community()
+    stations = {s.city: s for s in await RadioStation.all()}
+    assert set(CITIES) <= set(stations)
+    for city, slug in CITIES.items():
+        assert stations[city].slug == slug
+        assert stations[city].name == f"蔚来电台·{city}站"
+        heads = await User.filter(stations_headed__station_id=stations[city].id)
+        assert 1 <= len(heads) <= 2, city
+        assert all(h.is_demo and h.identity == IdentityKind.OWNER for h in heads)
+    assert await StationHead.filter(user__handle="owner", station__slug="shanghai").exists()
+    headed = await StationHead.all().values_list("user_id", flat=True)
+    assert len(headed) == len(set(headed)), "nobody heads two stations"
+
+
+async def test_demo_radio_has_sixty_episodes_a_third_co_created_and_some_waiting(db):
+    await seed_demo_community()
+    episodes = await RadioEpisode.all().prefetch_related("station")
+    published = [e for e in episodes if e.state == EpisodeState.PUBLISHED]
+    assert len(published) >= 60
+    co_created = await Credit.filter(
+        episode_id__isnull=False, state=CreditState.ACCEPTED
+    ).values_list("episode_id", flat=True)
+    assert len(set(co_created)) * 3 >= len(episodes)
+    roles = set(await Credit.filter(episode_id__isnull=False).values_list("role", flat=True))
+    assert {CreditRole.HOST, CreditRole.GUEST, CreditRole.PRODUCER} <= roles
+    for episode in published:
+        assert BASE_TIME - timedelta(weeks=8) < episode.published_at <= BASE_TIME
+        assert 5 * 60 <= episode.duration_seconds <= 60 * 60
+        assert episode.mime_type == "audio/mpeg"
+        assert episode.audio_url.startswith(
+            f"https://media.example.com/radio/{episode.station.slug}/"
+        )
+        assert episode.audio_url.endswith(".mp3")
+        assert episode.play_count > 0
+    assert len({e.audio_url for e in episodes}) == len(episodes)
+    titles = "".join(e.title for e in published)
+    assert "换电" in titles and "charg" in titles.lower()
+    waiting = [e for e in episodes if e.state == EpisodeState.SUBMITTED]
+    assert len(waiting) >= 2
+    heads = set(await StationHead.all().values_list("station_id", "user_id"))
+    for episode in waiting:
+        assert (episode.station_id, episode.author_id) not in heads
+        assert episode.published_at is None
+    shanghai = [e for e in waiting if e.station.slug == "shanghai"]
+    assert shanghai, "the owner, a head of the Shanghai station, has episodes to review"
+
+
+async def test_demo_radio_counters_match_the_rows(db):
+    await seed_demo_community()
+    for station in await RadioStation.all().annotate(n=Count("follows")):
+        assert station.follower_count == station.n > 0
+    assert await StationFollow.filter(user__handle="fan", station__slug="shanghai").exists()
+    episodes = await RadioEpisode.all().annotate(n=Count("comments")).prefetch_related("reactions")
+    for episode in episodes:
+        assert episode.comment_count == episode.n
+        assert episode.reaction_count == len(episode.reactions)
+    assert sum(e.comment_count for e in episodes) > 60
+    assert await EpisodeReaction.all().count() > 100
+    on_episodes = (
+        await Comment.filter(episode_id__isnull=False)
+        .annotate(n=Count("replies"))
+        .prefetch_related("reactions")
+    )
+    for comment in on_episodes:
+        assert comment.post_id is None
+        assert comment.reply_count == comment.n
+        assert comment.reaction_count == len(comment.reactions)
+        if comment.parent_id is not None:
+            parent = await Comment.get(id=comment.parent_id)
+            assert parent.episode_id == comment.episode_id
+    assert any(c.parent_id is not None for c in on_episodes)
+    assert await CommentReaction.filter(comment__episode_id__isnull=False).exists()
+
+
+async def test_demo_collections_hold_public_works_in_order_with_notes(db):
+    await seed_demo_community()
+    collections = {c.slug: c for c in await Collection.all()}
+    assert len(collections) >= 2
+    assert collections["owners-yearbook-2026"].title.startswith("车主故事年鉴 2026")
+    for collection in collections.values():
+        curators = await User.filter(collections_curated__collection_id=collection.id)
+        assert len(curators) >= 1
+        items = await CollectionItem.filter(collection_id=collection.id).order_by("position")
+        assert [i.position for i in items] == list(range(len(items)))
+        assert len(items) >= 5
+        for item in items:
+            assert await is_public(item)
+            assert item.note
+            assert item.added_by_id in {u.id for u in curators}
+    assert await CollectionCurator.filter(user__handle="employee").count() == len(collections)
+    kinds = await CollectionItem.filter(collection__slug="owners-yearbook-2026").values_list(
+        "post_id", "episode_id"
+    )
+    assert any(post for post, _ in kinds) and any(episode for _, episode in kinds)
+
+
+async def test_demo_credits_items_and_featured_marks_each_point_at_one_work(db):
+    await seed_demo_community()
+    rows: list[Credit | CollectionItem | FeaturedWork] = [
+        *await Credit.all(),
+        *await CollectionItem.all(),
+        *await FeaturedWork.all(),
+    ]
+    for row in rows:
+        assert (row.post_id is None) != (row.episode_id is None), row
+    featured = await FeaturedWork.all().prefetch_related("featured_by")
+    assert len(featured) >= 3
+    for mark in featured:
+        assert await is_public(mark)
+        assert mark.featured_by is not None
+        assert mark.featured_by.role in (PlatformRole.MODERATOR, PlatformRole.ADMIN)
+    for credit in await Credit.all():
+        work = await (
+            Post.get(id=credit.post_id)
+            if credit.post_id is not None
+            else RadioEpisode.get(id=credit.episode_id)
+        )
+        assert credit.user_id != work.author_id, "authors are not credited on their own work"
+        assert await is_public(credit)
+        assert (credit.answered_at is None) == (credit.state == CreditState.PENDING)
+
+
+async def test_demo_posts_carry_credits_and_the_owner_has_invitations(db):
+    await seed_demo_community()
+    on_posts = await Credit.filter(post_id__isnull=False, state=CreditState.ACCEPTED)
+    assert {CreditRole.PHOTOGRAPHER, CreditRole.WRITER} <= {c.role for c in on_posts}
+    articles = await Post.filter(
+        id__in=[c.post_id for c in on_posts], kind=PostKind.ARTICLE
+    ).count()
+    assert articles >= 3
+    invitations = await Credit.filter(user__handle="owner", state=CreditState.PENDING)
+    assert len(invitations) >= 2
+    notified = await Notification.filter(
+        recipient__handle="owner", kind=NotificationKind.CREDIT_INVITATION
+    ).values_list("credit_id", flat=True)
+    assert set(notified) == {c.id for c in invitations}

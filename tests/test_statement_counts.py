@@ -42,9 +42,18 @@ from server.models import (
     Appeal,
     AuditEntry,
     AuditKind,
+    Collection,
+    CollectionCurator,
+    CollectionItem,
     Comment,
     CommentReaction,
+    Credit,
+    CreditRole,
+    CreditState,
     EmployeeBadge,
+    EpisodeReaction,
+    EpisodeState,
+    FeaturedWork,
     Follow,
     Group,
     GroupKind,
@@ -65,10 +74,14 @@ from server.models import (
     PostReaction,
     PostRevision,
     PostState,
+    RadioEpisode,
+    RadioStation,
     ReactionKind,
     Report,
     ReportReason,
     SearchEntity,
+    StationFollow,
+    StationHead,
     User,
 )
 from server.security import issue_token
@@ -214,6 +227,12 @@ PARENTS: dict[str, str] = {
     "Group.posts": "big",
     "Post.comments": "discussed",  # a comment from every writer
     "Comment.replies": "thread",  # a reply from every writer
+    "RadioStation.episodes": "onair",  # an episode by every writer
+    "RadioStation.submissions": "studio",  # a submission from every writer
+    "RadioEpisode.comments": "broadcast",  # a comment from every writer
+    "Collection.items": "book",  # posts and episodes in turn
+    "User.works": "host",  # credited on posts and episodes in turn
+    "User.creditInvitations": "viewer",  # invited on posts and episodes in turn
 }
 
 PAGE_SIZES = (5, 20)
@@ -438,16 +457,191 @@ async def seed_community(settings: Settings) -> Community:
         ]
     )
 
+    # Radio: a station for each writer, who runs it. The first airs an episode by every writer;
+    # the viewer follows the next two, which aired one older episode each, so that a page of
+    # the radio feed of either size runs from the followed stations into the others.
+    await RadioStation.bulk_create(
+        [
+            RadioStation(
+                slug=f"station-{i:02d}",
+                name=f"Station {i}",
+                city="Shanghai",
+                cover_url=f"https://img.example.com/station-{i}.jpg",
+                created_by_id=chief.id,
+                follower_count=1 if i in (1, 2) else 0,
+            )
+            for i in range(WRITERS)
+        ]
+    )
+    stations = await RadioStation.all().order_by("slug")
+    onair, followed = stations[0], stations[1:3]
+    await StationHead.bulk_create(
+        [
+            StationHead(station_id=s.id, user_id=w.id, appointed_by_id=chief.id)
+            for s, w in zip(stations, writers, strict=True)
+        ]
+    )
+    await StationFollow.bulk_create(
+        [StationFollow(station_id=s.id, user_id=chief.id) for s in followed]
+    )
+
+    def episode(
+        station: RadioStation, author: User, head: User, minutes: int, **fields: Any
+    ) -> RadioEpisode:
+        values: dict[str, Any] = {
+            "state": EpisodeState.PUBLISHED,
+            "published_at": base + timedelta(minutes=minutes),
+            "review_note": "fine",
+            "reaction_count": 2,
+        } | fields
+        return RadioEpisode(
+            station_id=station.id,
+            author_id=author.id,
+            title=f"On air {minutes} with {author.handle}",
+            audio_url=f"https://audio.example.com/{minutes}.mp3",
+            duration_seconds=600,
+            mime_type="audio/mpeg",
+            size_bytes=1_000_000,
+            cover_url=f"https://img.example.com/episode-{minutes}.jpg",
+            reviewed_by_id=head.id,
+            **values,
+        )
+
+    await RadioEpisode.bulk_create(
+        [episode(onair, w, writers[0], 400 + i) for i, w in enumerate(writers)]
+        + [episode(s, writers[i], writers[i], 390 + i) for i, s in enumerate(followed, 1)]
+    )
+    aired = await RadioEpisode.filter(station_id=onair.id).order_by("-published_at")
+    followed_episodes = await RadioEpisode.filter(station_id__in=[s.id for s in followed])
+    await EpisodeReaction.bulk_create(
+        [
+            EpisodeReaction(episode_id=e.id, user_id=u.id, kind=kind)
+            for e in await RadioEpisode.all()
+            for u, kind in ((chief, ReactionKind.LIKE), (mia, ReactionKind.CLAP))
+        ]
+    )
+    # Another station's heads have one submission from every writer to review, each sent
+    # again after a head's note.
+    studio = stations[3]
+    await RadioEpisode.bulk_create(
+        [
+            episode(
+                studio,
+                w,
+                writers[3],
+                450 + i,
+                state=EpisodeState.SUBMITTED,
+                published_at=None,
+                review_note="louder, please",
+                reaction_count=0,
+            )
+            for i, w in enumerate(writers)
+        ]
+    )
+    broadcast = aired[0]
+    await Comment.bulk_create(
+        [
+            Comment(episode_id=broadcast.id, author_id=w.id, body=f"heard it {i}")
+            for i, w in enumerate(writers)
+        ]
+    )
+    await CommentReaction.bulk_create(
+        [
+            CommentReaction(comment_id=c.id, user_id=chief.id, kind=ReactionKind.LOVE)
+            for c in await Comment.filter(episode_id=broadcast.id)
+        ]
+    )
+
+    # Works, posts and episodes in turn: a host credited on each (accepted; on the followed
+    # stations' episodes too), the viewer invited on each (pending), each in a collection,
+    # each featured.
+    works: list[Post | RadioEpisode] = [w for pair in zip(latest, aired, strict=True) for w in pair]
+
+    def on(work: Post | RadioEpisode) -> dict[str, int | None]:
+        is_post = isinstance(work, Post)
+        return {"post_id": work.id if is_post else None, "episode_id": None if is_post else work.id}
+
+    host = await User.create(handle="host", display_name="Host")
+    await Credit.bulk_create(
+        [
+            Credit(
+                **on(w),
+                user_id=host.id,
+                role=CreditRole.HOST,
+                state=CreditState.ACCEPTED,
+                answered_at=base,
+            )
+            for w in [*followed_episodes, *works]
+        ]
+        + [
+            Credit(**on(w), user_id=chief.id, role=CreditRole.EDITOR, state=CreditState.PENDING)
+            for w in works
+        ]
+    )
+    invitations = await Credit.filter(user_id=chief.id).order_by("-id")
+
+    await Collection.bulk_create(
+        [
+            Collection(
+                slug=f"book-{i:02d}",
+                title=f"Book {i}",
+                cover_url=f"https://img.example.com/book-{i}.jpg",
+                created_by_id=chief.id,
+            )
+            for i in range(WRITERS)
+        ]
+    )
+    books = await Collection.all().order_by("slug")
+    book = books[0]
+    await CollectionCurator.bulk_create(
+        [
+            CollectionCurator(collection_id=b.id, user_id=w.id)
+            for b, w in zip(books, writers, strict=True)
+        ]
+    )
+    await CollectionItem.bulk_create(
+        [
+            CollectionItem(collection_id=book.id, **on(w), position=i, added_by_id=writers[0].id)
+            for i, w in enumerate(works)
+        ]
+        + [
+            CollectionItem(collection_id=b.id, **on(w), position=0, added_by_id=c.id)
+            for b, w, c in zip(books[1:], works[1:], writers[1:], strict=False)
+        ]
+    )
+    await FeaturedWork.bulk_create(
+        [
+            FeaturedWork(
+                **on(w),
+                note="a fine one",
+                featured_by_id=mia.id,
+                featured_at=base + timedelta(minutes=i),
+            )
+            for i, w in enumerate(works)
+        ]
+    )
+
+    # The viewer's invitations, about posts and episodes in turn, each with its credit and a
+    # group: a post's own, an episode's that of the post it is paired with. (The posts of a
+    # page whose groups came with the notifications' would be ready a batch before the others,
+    # and their own relations would load in two batches, not one: a page must not mix them.)
+    group_of = {("post", p.id): p.group_id for p in latest} | {
+        ("episode", e.id): p.group_id for p, e in zip(latest, aired, strict=True)
+    }
     await Notification.bulk_create(
         [
             Notification(
                 recipient_id=chief.id,
                 actor_id=w.id,
-                kind=NotificationKind.MENTION,
-                post_id=p.id,
-                group_id=p.group_id,
+                kind=NotificationKind.CREDIT_INVITATION,
+                post_id=credit.post_id,
+                episode_id=credit.episode_id,
+                credit_id=credit.id,
+                group_id=group_of[
+                    ("post", credit.post_id) if credit.post_id else ("episode", credit.episode_id)
+                ],
             )
-            for w, p in zip(writers, latest, strict=True)
+            for w, credit in zip(writers, invitations, strict=False)
         ]
     )
 
@@ -551,6 +745,11 @@ async def seed_community(settings: Settings) -> Community:
             "big": encode_id("Group", big.id),
             "discussed": encode_id("Post", discussed.id),
             "thread": encode_id("Comment", thread.id),
+            "onair": encode_id("RadioStation", onair.id),
+            "studio": encode_id("RadioStation", studio.id),
+            "broadcast": encode_id("RadioEpisode", broadcast.id),
+            "book": encode_id("Collection", book.id),
+            "host": encode_id("User", host.id),
         },
     )
 

@@ -1,6 +1,6 @@
 """Works made together and the owners' radio: credits, collections, featured works, radio
-stations, their heads, followers, episodes and reactions; notifications and the change log
-learn to point at episodes and credits."""
+stations, their heads, followers, episodes and reactions; comments may belong to an episode
+instead of a post; notifications and the change log learn to point at episodes and credits."""
 
 from tortoise import migrations
 from tortoise.migrations import operations as ops
@@ -188,6 +188,20 @@ class Migration(migrations.Migration):
             index=Index(fields=['episode_id', 'id']),
         ),
         ops.AlterField(
+            model_name='Comment',
+            name='post',
+            field=fields.ForeignKeyField('models.Post', source_field='post_id', null=True, db_constraint=True, to_field='id', related_name='comments', on_delete=OnDelete.CASCADE),
+        ),
+        ops.AddField(
+            model_name='Comment',
+            name='episode',
+            field=fields.ForeignKeyField('models.RadioEpisode', source_field='episode_id', null=True, db_constraint=True, to_field='id', related_name='comments', on_delete=OnDelete.CASCADE),
+        ),
+        ops.AddIndex(
+            model_name='Comment',
+            index=Index(fields=['episode_id', 'parent_id', 'created_at']),
+        ),
+        ops.AlterField(
             model_name='ModerationItem',
             name='target_type',
             field=fields.CharEnumField(description='POST: POST\nCOMMENT: COMMENT\nUSER: USER\nGROUP: GROUP\nEPISODE: EPISODE\nSTATION: STATION\nCOLLECTION: COLLECTION\nCREDIT: CREDIT', enum_type=ModerationTarget, max_length=10),
@@ -195,7 +209,7 @@ class Migration(migrations.Migration):
         ops.AlterField(
             model_name='Notification',
             name='kind',
-            field=fields.CharEnumField(description='REPLY: REPLY\nMENTION: MENTION\nREACTION: REACTION\nFOLLOW: FOLLOW\nGROUP_JOIN: GROUP_JOIN\nMODERATION: MODERATION\nCREDIT_INVITATION: CREDIT_INVITATION\nCREDIT_ANSWERED: CREDIT_ANSWERED\nWORK_FEATURED: WORK_FEATURED\nEPISODE_REVIEWED: EPISODE_REVIEWED', enum_type=NotificationKind, max_length=20),
+            field=fields.CharEnumField(description='REPLY: REPLY\nMENTION: MENTION\nREACTION: REACTION\nFOLLOW: FOLLOW\nGROUP_JOIN: GROUP_JOIN\nMODERATION: MODERATION\nCREDIT_INVITATION: CREDIT_INVITATION\nCREDIT_ANSWERED: CREDIT_ANSWERED\nWORK_FEATURED: WORK_FEATURED\nEPISODE_REVIEWED: EPISODE_REVIEWED\nEPISODE_SUBMITTED: EPISODE_SUBMITTED', enum_type=NotificationKind, max_length=20),
         ),
         ops.AddField(
             model_name='Notification',

@@ -1,20 +1,28 @@
-"""Threaded comments on posts, and their reactions."""
+"""Threaded comments on posts and radio episodes, and their reactions.
+
+A comment belongs to exactly one post or one episode (the use cases guarantee it); replies
+belong to what their parent belongs to."""
 
 from tortoise import fields
 from tortoise.models import Model
 
 from server.models.enums import CommentState, ReactionKind
 from server.models.posts import Post
+from server.models.radio import RadioEpisode
 from server.models.users import User
 
 
 class Comment(Model):
     id = fields.IntField(primary_key=True)
-    post_id: int
+    post_id: int | None
+    episode_id: int | None
     author_id: int
     parent_id: int | None
-    post: fields.ForeignKeyRelation[Post] = fields.ForeignKeyField(
-        "models.Post", related_name="comments", on_delete=fields.CASCADE
+    post: fields.ForeignKeyNullableRelation[Post] = fields.ForeignKeyField(
+        "models.Post", related_name="comments", null=True, on_delete=fields.CASCADE
+    )
+    episode: fields.ForeignKeyNullableRelation[RadioEpisode] = fields.ForeignKeyField(
+        "models.RadioEpisode", related_name="comments", null=True, on_delete=fields.CASCADE
     )
     author: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
         "models.User", related_name="comments", on_delete=fields.CASCADE
@@ -31,7 +39,10 @@ class Comment(Model):
 
     class Meta:
         table = "comments"
-        indexes = (("post_id", "parent_id", "created_at"),)
+        indexes = (
+            ("post_id", "parent_id", "created_at"),
+            ("episode_id", "parent_id", "created_at"),
+        )
 
 
 class CommentReaction(Model):

@@ -118,6 +118,8 @@ class NotificationKind(StrEnum):
     WORK_FEATURED = "WORK_FEATURED"
     # A station head approved or rejected the recipient's episode.
     EPISODE_REVIEWED = "EPISODE_REVIEWED"
+    # An episode waits for the recipient's review as a head of its station.
+    EPISODE_SUBMITTED = "EPISODE_SUBMITTED"
 
 
 class SearchEntity(StrEnum):

@@ -11,6 +11,7 @@ from resolvers.changes import writing
 from resolvers.comments import add_comment
 from resolvers.moderation_actions import apply_action, check_actions, end_due_suspensions
 from resolvers.moderation_items import Target
+from resolvers.works import WorkRef
 from server.errors import InvalidInput
 from server.models import (
     AccountState,
@@ -82,7 +83,7 @@ async def act(resources, action, target: Target, *, reason="because", days=None)
 async def test_hiding_a_comment_uncounts_it_and_restoring_it_counts_it_again(people, resources):
     ann, ben = await people.make("ann"), await people.make("ben")
     post = await make_post(ann)
-    comment = await add_comment(await people.context(ben), post.id, "hm", None)
+    comment = await add_comment(await people.context(ben), WorkRef(post_id=post.id), "hm", None)
     target = Target(ModerationTarget.COMMENT, comment.id, ben.id, None)
     await act(resources, A.HIDE, target)
     assert (await Comment.get(id=comment.id)).state == CommentState.HIDDEN

@@ -147,7 +147,14 @@ async def test_reindex_swaps_in_a_full_index_without_an_empty_moment(
         done.set()
         await searcher
 
-    assert counts == {"posts": 300, "groups": 0, "users": 1}
+    assert counts == {
+        "posts": 300,
+        "groups": 0,
+        "users": 1,
+        "episodes": 0,
+        "stations": 0,
+        "collections": 0,
+    }
     assert seen and min(seen) == 300, "a search during the rebuild saw a partial index"
     assert ("posts", 300, 300) in progress
     assert await engine.document_ids(engine.uid("posts")) == await public_post_ids()
@@ -157,7 +164,14 @@ async def test_index_settings_are_applied_once(
     db: Database, meili: MeilisearchEndpoint, meili_prefix: str
 ) -> None:
     engine = SearchEngine(meili.url, meili.api_key, prefix=meili_prefix)
-    assert sorted(await engine.ensure_indexes()) == ["groups", "posts", "users"]
+    assert sorted(await engine.ensure_indexes()) == [
+        "collections",
+        "episodes",
+        "groups",
+        "posts",
+        "stations",
+        "users",
+    ]
     tasks_before = await engine.call(lambda c: c.get_tasks({"limit": 1}).results[0].uid)
 
     assert await engine.ensure_indexes() == []

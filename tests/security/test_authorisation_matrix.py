@@ -8,9 +8,13 @@ reported by `reporter`, so that one queue item is open; `admin_elsewhere` owns t
 `elsewhere`; the sanctioned callers are `suspended` (a member of `here` suspended for 3 days),
 `banned` (a banned member of `here`), `banned_admin` (a platform admin who is banned) and
 `silenced_moderator` (a moderator silenced for 3 days). What a row needs besides (a draft, a
-comment, a decision, an appeal, a claim, badges and a persona, a rule, notifications) is
-written with the ORM and the use cases in one transaction; only the operation under test goes
-through the transport.
+comment, a decision, an appeal, a claim, badges and a persona, a rule, notifications, a
+credit of `member`'s on the post waiting for an answer, the post featured; the radio: the
+station `here-radio` headed by `admin_here` and `elsewhere-radio` headed by `admin_elsewhere`,
+with an episode of `author`'s published on `here-radio` and one submitted there; collections:
+`here-books` curated by `admin_here` and holding that published episode, `elsewhere-books`
+curated by `admin_elsewhere`) is written with the ORM and the use cases in one transaction;
+only the operation under test goes through the transport.
 
 EXPECTED is the one table for both transports. Over WebSocket the server refuses the socket of
 a banned or suspended account at `connection_init` (close code 4403), so every WebSocket case
@@ -18,13 +22,13 @@ of those callers reads "4403" whatever HTTP answers; every other WebSocket case 
 HTTP does.
 
 Every case runs over HTTP and over WebSocket (graphql-transport-ws), on SQLite and on
-PostgreSQL: 583 cases per transport and database, 2,332 in all, about 3 minutes on a busy
+PostgreSQL: 913 cases per transport and database, 3,652 in all, about 6 minutes on a busy
 2-core machine. For that the app is built once per database and served by one uvicorn server
 for the module, and each case runs the app's lifespan itself, so that its pub/sub hub, rate
 limits, query budgets, rule cache and account reader are its own (a new app per case, as
 conftest's `api` and `ws_api` make, costs 0.1 s for the schema and, for WebSocket, 0.3 s to
-start and stop uvicorn: the HTTP cases on SQLite alone took 182 s that way, 60 s this way);
-`db` empties the tables before each case.
+start and stop uvicorn: the 583 HTTP cases on SQLite of the time took 182 s that way, 60 s
+this way); `db` empties the tables before each case.
 
 Besides the matrix: a row for every `Mutation` field (read by introspection), and a moderator's
 open socket answering as the account is now once it is demoted, silenced or banned.
@@ -59,8 +63,15 @@ from server.models import (
     AccountState,
     AuditEntry,
     AuditKind,
+    Collection,
+    CollectionCurator,
+    CollectionItem,
     Comment,
+    Credit,
+    CreditRole,
     EmployeeBadge,
+    EpisodeState,
+    FeaturedWork,
     MatchKind,
     ModerationAction,
     ModerationRule,
@@ -72,8 +83,11 @@ from server.models import (
     PersonaOperator,
     PlatformRole,
     PostState,
+    RadioEpisode,
+    RadioStation,
     ReportReason,
     RuleAction,
+    StationHead,
     User,
 )
 from server.security import hash_password
@@ -135,6 +149,32 @@ async def hidden(resources: Resources, moderator: User, item_id: int) -> int:
     )
     entry = await AuditEntry.get(item_id=item_id, kind=AuditKind.ACTION)
     return entry.id
+
+
+async def station_headed_by(head: User, slug: str, name: str) -> RadioStation:
+    station = await RadioStation.create(slug=slug, name=name, city="Tallinn")
+    await StationHead.create(station=station, user=head)
+    return station
+
+
+async def episode_of(author: User, station: RadioStation, state: EpisodeState) -> RadioEpisode:
+    published = datetime.now(UTC) if state == EpisodeState.PUBLISHED else None
+    return await RadioEpisode.create(
+        station=station,
+        author=author,
+        title=f"an episode, {state.lower()}",
+        audio_url="https://cdn.example.com/episode.mp3",
+        duration_seconds=60,
+        mime_type="audio/mpeg",
+        state=state,
+        published_at=published,
+    )
+
+
+async def curated_by(curator: User, slug: str, title: str) -> Collection:
+    collection = await Collection.create(slug=slug, title=title)
+    await CollectionCurator.create(collection=collection, user=curator)
+    return collection
 
 
 async def build_world(
@@ -205,6 +245,24 @@ async def populate(
             pattern="spam", match=MatchKind.WORD, action=RuleAction.BLOCK, reason="spam"
         )
         given["rule"] = encode_id("ModerationRule", rule.id)
+    if "credit" in needs:
+        credit = await Credit.create(post=target, user=users["member"], role=CreditRole.WRITER)
+        given["credit"] = encode_id("Credit", credit.id)
+    if "featured" in needs:
+        await FeaturedWork.create(post=target, featured_by=users["moderator"])
+    if needs & {"radio", "collections"}:
+        station = await station_headed_by(users["admin_here"], "here-radio", "Here radio")
+        await station_headed_by(users["admin_elsewhere"], "elsewhere-radio", "Elsewhere radio")
+        episode = await episode_of(users["author"], station, EpisodeState.PUBLISHED)
+        submitted = await episode_of(users["author"], station, EpisodeState.SUBMITTED)
+        given["episode"] = encode_id("RadioEpisode", episode.id)
+        given["submitted"] = encode_id("RadioEpisode", submitted.id)
+        if "collections" in needs:
+            books = await curated_by(users["admin_here"], "here-books", "Here books")
+            await curated_by(users["admin_elsewhere"], "elsewhere-books", "Elsewhere books")
+            await CollectionItem.create(
+                collection=books, episode=episode, position=0, added_by=users["admin_here"]
+            )
     if "claimed" in needs:
         await claim_item(as_viewer(resources, users["moderator"]), item_id)
     if needs & {"decided", "appealed", "peer_appealed"}:
@@ -250,6 +308,8 @@ OK = "ok"  # the row's success type
 MISSING = "NotFoundError"
 CONFLICT = "ConflictError"
 INVALID = "ValidationError"
+PUBLISHED = "PUBLISHED"  # an episode's state once sent: on air at once
+SUBMITTED = "SUBMITTED"  # waiting for a head's review
 
 
 def typename(value: Any) -> str:
@@ -271,6 +331,11 @@ def item_or_null(value: Any) -> str:
 
 def answered(value: Any) -> str:
     return OK
+
+
+def episode_state(value: Any) -> str:
+    """The episode's state on success (PUBLISHED or SUBMITTED), else the error's type."""
+    return value["episode"]["state"] if "episode" in value else value["__typename"]
 
 
 def first_outcome(value: Any) -> str:
@@ -355,6 +420,13 @@ OPS: dict[str, Operation] = {
         "mutation($draft: ID!, $at: DateTime!) { schedulePost(input: {postId: $draft, publishAt: $at}) { __typename } }",
         "draft",
     ),
+    # Credits given when writing: `member` (a member of `here`) credited.
+    "createPost:with credits": op(
+        'mutation { createPost(input: {kind: MOMENT, body: "hello", groupSlug: "here", credits: [{handle: "member", role: WRITER}]}) { __typename } }'
+    ),
+    "updatePost:with credits": op(
+        'mutation($post: ID!) { updatePost(input: {postId: $post, credits: [{handle: "member", role: WRITER}]}) { __typename } }'
+    ),
     # Comments and reactions: the author's comment on the reported post.
     "addComment": op(
         'mutation($post: ID!) { addComment(input: {postId: $post, body: "nice"}) { __typename } }'
@@ -368,6 +440,28 @@ OPS: dict[str, Operation] = {
     ),
     "removeReaction": op(
         "mutation($post: ID!) { removeReaction(input: {subjectId: $post}) { __typename } }"
+    ),
+    # The same on the author's published episode.
+    "addComment:on an episode": op(
+        'mutation($episode: ID!) { addComment(input: {postId: $episode, body: "nice"}) { __typename } }',
+        "radio",
+    ),
+    "addReaction:on an episode": op(
+        "mutation($episode: ID!) { addReaction(input: {subjectId: $episode}) { __typename } }",
+        "radio",
+    ),
+    "removeReaction:on an episode": op(
+        "mutation($episode: ID!) { removeReaction(input: {subjectId: $episode}) { __typename } }",
+        "radio",
+    ),
+    # Credits: `member` is credited on the reported post and has not answered yet.
+    "respondToCredit": op(
+        "mutation($credit: ID!) { respondToCredit(input: {creditId: $credit, accept: true}) { __typename } }",
+        "credit",
+    ),
+    "removeCredit": op(
+        "mutation($credit: ID!) { removeCredit(input: {creditId: $credit}) { __typename } }",
+        "credit",
     ),
     # Notifications: one unread of the caller's own, and one of the author's.
     "markNotificationsRead": op(
@@ -411,6 +505,102 @@ OPS: dict[str, Operation] = {
     ),
     "setUserRole": op(
         'mutation { setUserRole(input: {handle: "member", role: ADMIN}) { __typename } }'
+    ),
+    # Radio: `admin_here` heads the station `here-radio`, `admin_elsewhere` heads
+    # `elsewhere-radio`; `author` has an episode published on `here-radio` and one submitted.
+    "createRadioStation": op(
+        'mutation { createRadioStation(input: {slug: "new-radio", name: "New radio", city: "Tartu"}) { __typename } }'
+    ),
+    "updateRadioStation": op(
+        'mutation { updateRadioStation(input: {slug: "here-radio", description: "our city"}) { __typename } }',
+        "radio",
+    ),
+    "appointStationHead": op(
+        'mutation { appointStationHead(input: {stationSlug: "here-radio", handle: "member"}) { __typename } }',
+        "radio",
+    ),
+    "removeStationHead": op(
+        'mutation { removeStationHead(input: {stationSlug: "here-radio", handle: "admin_here"}) { __typename } }',
+        "radio",
+    ),
+    "followStation": op(
+        'mutation { followStation(input: {stationSlug: "here-radio"}) { __typename } }', "radio"
+    ),
+    "unfollowStation": op(
+        'mutation { unfollowStation(input: {stationSlug: "here-radio"}) { __typename } }',
+        "radio",
+    ),
+    # A head's episode goes on air at once, anyone else's waits for a head.
+    "submitEpisode": op(
+        'mutation { submitEpisode(input: {stationSlug: "here-radio", title: "news", audio: {url: "https://cdn.example.com/news.mp3", durationSeconds: 60, mimeType: "audio/mpeg"}}) { __typename ... on SubmitEpisodeSuccess { episode { state } } } }',
+        "radio",
+        describe=episode_state,
+    ),
+    "reviewEpisode": op(
+        "mutation($submitted: ID!) { reviewEpisode(input: {episodeId: $submitted, approve: true}) { __typename } }",
+        "radio",
+    ),
+    "updateEpisode": op(
+        'mutation($episode: ID!) { updateEpisode(input: {episodeId: $episode, title: "edited"}) { __typename } }',
+        "radio",
+    ),
+    # Only the author names who an episode was made with; a head edits the rest.
+    "updateEpisode:with credits": op(
+        'mutation($episode: ID!) { updateEpisode(input: {episodeId: $episode, credits: [{handle: "reporter", role: GUEST}]}) { __typename } }',
+        "radio",
+    ),
+    "updateEpisode:submitted": op(
+        'mutation($submitted: ID!) { updateEpisode(input: {episodeId: $submitted, title: "edited"}) { __typename } }',
+        "radio",
+    ),
+    "deleteEpisode": op(
+        "mutation($episode: ID!) { deleteEpisode(input: {episodeId: $episode}) { __typename } }",
+        "radio",
+    ),
+    "deleteEpisode:submitted": op(
+        "mutation($submitted: ID!) { deleteEpisode(input: {episodeId: $submitted}) { __typename } }",
+        "radio",
+    ),
+    "recordPlay": op(
+        "mutation($episode: ID!) { recordPlay(input: {episodeId: $episode}) { __typename } }",
+        "radio",
+    ),
+    # Collections: `admin_here` curates `here-books` (which holds the published episode),
+    # `admin_elsewhere` curates `elsewhere-books`.
+    "createCollection": op(
+        'mutation { createCollection(input: {slug: "new-books", title: "New books"}) { __typename } }'
+    ),
+    "updateCollection": op(
+        'mutation { updateCollection(input: {slug: "here-books", description: "our picks"}) { __typename } }',
+        "collections",
+    ),
+    "addCollectionCurator": op(
+        'mutation { addCollectionCurator(input: {collectionSlug: "here-books", handle: "member"}) { __typename } }',
+        "collections",
+    ),
+    "removeCollectionCurator": op(
+        'mutation { removeCollectionCurator(input: {collectionSlug: "here-books", handle: "admin_here"}) { __typename } }',
+        "collections",
+    ),
+    "addToCollection": op(
+        'mutation($post: ID!) { addToCollection(input: {collectionSlug: "here-books", workId: $post}) { __typename } }',
+        "collections",
+    ),
+    "removeFromCollection": op(
+        'mutation($episode: ID!) { removeFromCollection(input: {collectionSlug: "here-books", workId: $episode}) { __typename } }',
+        "collections",
+    ),
+    "moveInCollection": op(
+        'mutation($episode: ID!) { moveInCollection(input: {collectionSlug: "here-books", workId: $episode, position: 0}) { __typename } }',
+        "collections",
+    ),
+    # Featured works: the reported post (featured already, for unfeatureWork).
+    "featureWork": op(
+        "mutation($post: ID!) { featureWork(input: {workId: $post}) { __typename } }"
+    ),
+    "unfeatureWork": op(
+        "mutation($post: ID!) { unfeatureWork(input: {workId: $post}) { __typename } }",
+        "featured",
     ),
     # The queue: the item about the reported post.
     "reportContent": op(
@@ -529,11 +719,22 @@ EXPECTED: dict[str, tuple[str, ...]] = {
     "deletePost":                             (U,        F,          OK,         F,          F,              OK,         OK,         F_SUS,      F_BAN,      F_BAN,       F_SIL),
     "publishPost":                            (U,        MISSING,    OK,         MISSING,    MISSING,        MISSING,    MISSING,    F_SUS,      F_BAN,      F_BAN,       MISSING),
     "schedulePost":                           (U,        MISSING,    OK,         MISSING,    MISSING,        MISSING,    MISSING,    F_SUS,      F_BAN,      F_BAN,       MISSING),
+    # `member` credited: nobody credits themselves.
+    "createPost:with credits":                (U,        INVALID,    OK,         OK,         F,              F,          F,          F_SUS,      F_BAN,      F_BAN,       F),
+    "updatePost:with credits":                (U,        F,          OK,         F,          F,              F,          F,          F_SUS,      F_BAN,      F_BAN,       F),
     # Comments and reactions.
     "addComment":                             (U,        OK,         OK,         OK,         OK,             OK,         OK,         F_SUS,      F_BAN,      F_BAN,       OK),
     "deleteComment":                          (U,        F,          OK,         F,          F,              OK,         OK,         F_SUS,      F_BAN,      F_BAN,       F_SIL),
     "addReaction":                            (U,        OK,         OK,         OK,         OK,             OK,         OK,         F_SUS,      F_BAN,      F_BAN,       OK),
     "removeReaction":                         (U,        OK,         OK,         OK,         OK,             OK,         OK,         F_SUS,      F_BAN,      F_BAN,       OK),
+    # The same on an episode.
+    "addComment:on an episode":               (U,        OK,         OK,         OK,         OK,             OK,         OK,         F_SUS,      F_BAN,      F_BAN,       OK),
+    "addReaction:on an episode":              (U,        OK,         OK,         OK,         OK,             OK,         OK,         F_SUS,      F_BAN,      F_BAN,       OK),
+    "removeReaction:on an episode":           (U,        OK,         OK,         OK,         OK,             OK,         OK,         F_SUS,      F_BAN,      F_BAN,       OK),
+    # Credits: the credited user alone answers or removes a credit; who cannot see a pending
+    # credit (all but the credited user, the author and staff in good standing) finds none.
+    "respondToCredit":                        (U,        OK,         F,          MISSING,    MISSING,        F,          F,          F_SUS,      F_BAN,      F_BAN,       MISSING),
+    "removeCredit":                           (U,        OK,         F,          MISSING,    MISSING,        F,          F,          MISSING,    MISSING,    MISSING,     MISSING),
     # Notifications: suspended and banned accounts too mark their own read.
     "markNotificationsRead":                  (U,        "1 marked", "1 marked", "1 marked", "1 marked",     "1 marked", "1 marked", "1 marked", "1 marked", "1 marked",  "1 marked"),
     "markNotificationsRead:the author's":     (U,        "0 marked", "1 marked", "0 marked", "0 marked",     "0 marked", "0 marked", "0 marked", "0 marked", "0 marked",  "0 marked"),
@@ -547,6 +748,36 @@ EXPECTED: dict[str, tuple[str, ...]] = {
     "setGroupCertified":                      (U,        F,          F,          F,          F,              F,          OK,         F,          F,          F_BAN,       F),
     "setUserIdentity":                        (U,        F,          F,          F,          F,              F,          OK,         F,          F,          F_BAN,       F),
     "setUserRole":                            (U,        F,          F,          F,          F,              F,          OK,         F,          F,          F_BAN,       F),
+    # Radio: admins open stations and appoint heads; any writer follows and submits (a head's
+    # episode is published at once); heads of the station in good standing review, and change
+    # what is not theirs; a submitted episode is missing to who may not review it.
+    "createRadioStation":                     (U,        F,          F,          F,          F,              F,          OK,         F,          F,          F_BAN,       F),
+    "updateRadioStation":                     (U,        F,          F,          F,          F,              F,          OK,         F,          F,          F_BAN,       F),
+    "appointStationHead":                     (U,        F,          F,          F,          F,              F,          OK,         F,          F,          F_BAN,       F),
+    "removeStationHead":                      (U,        F,          F,          F,          F,              F,          OK,         F,          F,          F_BAN,       F),
+    "followStation":                          (U,        OK,         OK,         OK,         OK,             OK,         OK,         F_SUS,      F_BAN,      F_BAN,       OK),
+    "unfollowStation":                        (U,        OK,         OK,         OK,         OK,             OK,         OK,         F_SUS,      F_BAN,      F_BAN,       OK),
+    "submitEpisode":                          (U,        SUBMITTED,  SUBMITTED,  PUBLISHED,  SUBMITTED,      SUBMITTED,  SUBMITTED,  F_SUS,      F_BAN,      F_BAN,       SUBMITTED),
+    "reviewEpisode":                          (U,        MISSING,    F,          OK,         MISSING,        F,          F,          F_SUS,      F_BAN,      F_BAN,       MISSING),
+    "updateEpisode":                          (U,        F,          OK,         OK,         F,              F,          F,          F_SUS,      F_BAN,      F_BAN,       F),
+    "updateEpisode:with credits":             (U,        F,          OK,         F,          F,              F,          F,          F_SUS,      F_BAN,      F_BAN,       F),
+    "updateEpisode:submitted":                (U,        MISSING,    OK,         OK,         MISSING,        F,          F,          F_SUS,      F_BAN,      F_BAN,       MISSING),
+    "deleteEpisode":                          (U,        F,          OK,         OK,         F,              F,          F,          F_SUS,      F_BAN,      F_BAN,       F),
+    "deleteEpisode:submitted":                (U,        MISSING,    OK,         OK,         MISSING,        F,          F,          F_SUS,      F_BAN,      F_BAN,       MISSING),
+    # Plays count for anyone who can hear the episode, signed in or not.
+    "recordPlay":                             (OK,       OK,         OK,         OK,         OK,             OK,         OK,         OK,         OK,         OK,          OK),
+    # Collections: admins open them and name curators; curators of that collection in good
+    # standing, and admins, change what it holds.
+    "createCollection":                       (U,        F,          F,          F,          F,              F,          OK,         F,          F,          F_BAN,       F),
+    "updateCollection":                       (U,        F,          F,          F,          F,              F,          OK,         F,          F,          F_BAN,       F),
+    "addCollectionCurator":                   (U,        F,          F,          F,          F,              F,          OK,         F,          F,          F_BAN,       F),
+    "removeCollectionCurator":                (U,        F,          F,          F,          F,              F,          OK,         F,          F,          F_BAN,       F),
+    "addToCollection":                        (U,        F,          F,          OK,         F,              F,          OK,         F_SUS,      F_BAN,      F_BAN,       F),
+    "removeFromCollection":                   (U,        F,          F,          OK,         F,              F,          OK,         F_SUS,      F_BAN,      F_BAN,       F),
+    "moveInCollection":                       (U,        F,          F,          OK,         F,              F,          OK,         F_SUS,      F_BAN,      F_BAN,       F),
+    # Featured works: platform staff in good standing.
+    "featureWork":                            (U,        F,          F,          F,          F,              OK,         OK,         F,          F,          F_BAN,       F_SIL),
+    "unfeatureWork":                          (U,        F,          F,          F,          F,              OK,         OK,         F,          F,          F_BAN,       F_SIL),
     # The queue: group admins work their group's items with content actions; nobody works an item
     # about themselves.
     "reportContent":                          (U,        OK,         INVALID,    OK,         OK,             OK,         OK,         F_SUS,      F_BAN,      F_BAN,       OK),

@@ -40,9 +40,16 @@ from graphql import (
 from schema.relay import encode_id
 from schema.schema import build_schema
 from server.models import (
+    Collection,
+    CollectionItem,
     Comment,
     CommentReaction,
     CommentState,
+    Credit,
+    CreditRole,
+    CreditState,
+    EpisodeState,
+    FeaturedWork,
     Follow,
     Group,
     GroupMembership,
@@ -53,6 +60,8 @@ from server.models import (
     Post,
     PostReaction,
     PostState,
+    RadioEpisode,
+    RadioStation,
     User,
 )
 from server.settings import Settings
@@ -241,6 +250,13 @@ REACTION = """mutation($id: ID!) { %s(input: {subjectId: $id}) { __typename
   ... on %sSuccess { subject { id __typename ... on Post { postBody: body } ... on Comment { commentBody: body } } }
   ... on Error { code } } }"""
 
+COLLECTION_ITEMS = """{ collection(slug: "nio-book") { id
+  items(first: 100) { edges { node { ... on Post { id body } } } } } }"""
+FEATURED_FEED = "{ featuredFeed(first: 100) { edges { node { ... on Post { id body } } } } }"
+# Collections and the featured feed list public works only: a members-only post stays out even
+# for members (tests/resolvers/test_collections.py), so revealing it by joining shows nothing.
+PUBLIC_ONLY_KINDS = ("hidden", "removed", "held", "draft")
+
 Scenario = Callable[[Api, World, str, str], Awaitable[None]]
 
 
@@ -346,6 +362,83 @@ async def as_comment_post(api: Api, world: World, what: str, kind: str) -> None:
     await refused_then_shown(api, world, kind, row, COMMENT_POST, {"id": global_id(comment)})
 
 
+async def in_collection(api: Api, world: World, what: str, kind: str) -> None:
+    """Collected while public, forbidden since: the collection lists it no more."""
+    collection = await Collection.create(slug="nio-book", title="NIO Book")
+    await CollectionItem.create(collection=collection, post=await world.visible_post(), position=0)
+    row = await world.forbidden_post(kind)
+    await CollectionItem.create(collection=collection, post=row, position=1)
+    answers = await refused_then_shown(api, world, kind, row, COLLECTION_ITEMS, {})
+    assert all(a["data"]["collection"] is not None for a in answers.values()), answers
+
+
+async def in_featured_feed(api: Api, world: World, what: str, kind: str) -> None:
+    """Featured while public, forbidden since: the featured feed leaves it out."""
+    await FeaturedWork.create(post=await world.visible_post())
+    row = await world.forbidden_post(kind)
+    await FeaturedWork.create(post=row)
+    await refused_then_shown(api, world, kind, row, FEATURED_FEED, {})
+
+
+USER_WORKS = """{ user(handle: "member") { id
+  works(first: 100) { edges { node { ... on Post { id body } } } } } }"""
+CREDIT_WORK = """query($id: ID!) { node(id: $id) { id ... on Credit {
+  work { ... on Post { id body } } } } }"""
+EPISODE_COMMENTS = """query($id: ID!) { node(id: $id) { id ... on RadioEpisode {
+  comments(first: 100) { edges { node { id body } } } } } }"""
+
+
+async def in_user_works(api: Api, world: World, what: str, kind: str) -> None:
+    """The member accepted a credit on the author's post, which is forbidden to them now."""
+    await Credit.create(
+        post=await world.visible_post(),
+        user=world.member,
+        role=CreditRole.PHOTOGRAPHER,
+        state=CreditState.ACCEPTED,
+    )
+    row = await world.forbidden_post(kind)
+    await Credit.create(
+        post=row, user=world.member, role=CreditRole.WRITER, state=CreditState.ACCEPTED
+    )
+    answers = await refused_then_shown(api, world, kind, row, USER_WORKS, {})
+    assert all(a["data"]["user"] is not None for a in answers.values()), answers
+
+
+async def as_credit_work(api: Api, world: World, what: str, kind: str) -> None:
+    """A credit on a forbidden post is out of reach with its work."""
+    row = await world.forbidden_post(kind)
+    credit = await Credit.create(
+        post=row, user=world.member, role=CreditRole.WRITER, state=CreditState.ACCEPTED
+    )
+    await refused_then_shown(
+        api, world, kind, row, CREDIT_WORK, {"id": encode_id("Credit", credit.id)}
+    )
+
+
+async def in_episode_comments(api: Api, world: World, what: str, kind: str) -> None:
+    station = await RadioStation.create(slug="shanghai", name="蔚来电台·上海站", city="上海")
+    episode = await RadioEpisode.create(
+        station=station,
+        author=world.author,
+        title="on air",
+        audio_url="https://media.example.com/1.mp3",
+        duration_seconds=60,
+        mime_type="audio/mpeg",
+        state=EpisodeState.PUBLISHED,
+        published_at=datetime.now(UTC),
+    )
+    await Comment.create(episode=episode, author=world.author, body="a visible comment")
+    row = await Comment.create(
+        episode=episode,
+        author=world.author,
+        body=f"{SECRET} ({kind} comment)",
+        state=COMMENT_STATES[kind],
+    )
+    variables = {"id": encode_id("RadioEpisode", episode.id)}
+    answers = await refused_then_shown(api, world, kind, row, EPISODE_COMMENTS, variables)
+    assert all(a["data"]["node"] is not None for a in answers.values()), answers
+
+
 def reacting(mutation: str, success: str) -> Scenario:
     async def scenario(api: Api, world: World, what: str, kind: str) -> None:
         row = await world.forbidden(what, kind)
@@ -392,6 +485,11 @@ COVERED: dict[str, Covered] = {
     "Comment.replies": Covered(in_comment_replies, comment_kinds=THREAD_KINDS),
     "Comment.parent": Covered(as_comment_parent, comment_kinds=THREAD_KINDS),
     "Comment.post": Covered(as_comment_post, POST_KINDS),
+    "Collection.items": Covered(in_collection, PUBLIC_ONLY_KINDS),
+    "User.works": Covered(in_user_works, POST_KINDS),
+    "Credit.work": Covered(as_credit_work, POST_KINDS),
+    "RadioEpisode.comments": Covered(in_episode_comments, comment_kinds=THREAD_KINDS),
+    "Query.featuredFeed": Covered(in_featured_feed, PUBLIC_ONLY_KINDS),
     "AddReactionSuccess.subject": Covered(
         reacting("addReaction", "AddReaction"), POST_KINDS, COMMENT_KINDS
     ),
@@ -410,6 +508,12 @@ OWN_POST = (
     "the gate; anyone else gets NotFoundError or FORBIDDEN"
 )
 
+PUBLIC_WORK = (
+    "the work just collected or featured, loaded through the gate and checked to be public "
+    "(resolvers.works.public_work; refusals in tests/resolvers/test_collections.py, "
+    "test_featured.py)"
+)
+
 EXEMPT: dict[str, str] = {
     "Query.search": SEARCH,
     "SearchSuggestion.node": SEARCH,
@@ -425,6 +529,8 @@ EXEMPT: dict[str, str] = {
     "PublishPostSuccess.post": OWN_POST,
     "SchedulePostSuccess.post": OWN_POST,
     "AddCommentSuccess.comment": "the caller's own comment, just written",
+    "AddToCollectionSuccess.work": PUBLIC_WORK,
+    "FeatureWorkSuccess.work": PUBLIC_WORK,
     "DeleteCommentSuccess.comment": (
         "the tombstone (no body, no author) of the comment the caller just deleted, found "
         "through the gate"
