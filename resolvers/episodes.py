@@ -265,6 +265,10 @@ async def review_episode(
         await episode.refresh_from_db()
         if approve:
             await episode_went_live(log, episode)
+        # Whoever has it on screen (its author, the other heads) sees the decision.
+        await log.add(
+            ChangeKind.EPISODE_UPDATED, episode_id=episode.id, station_id=episode.station_id
+        )
         await notify(
             log,
             episode.author_id,

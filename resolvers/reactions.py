@@ -7,8 +7,10 @@ from tortoise.expressions import F
 from moderation import policies
 from resolvers.changes import ChangeLog, writing
 from resolvers.context import Context
+from resolvers.credits import co_creators
 from resolvers.notifications import notify
 from resolvers.visibility import visible_comment, visible_episode, visible_post
+from resolvers.works import WorkRef
 from server.errors import NotFound
 from server.models import (
     ChangeKind,
@@ -70,16 +72,22 @@ async def add_reaction(
 
 
 async def _reacted(log: ChangeLog, subject: Subject, actor_id: int) -> None:
-    if isinstance(subject, Post):
-        await log.add(ChangeKind.POST_UPDATED, post_id=subject.id)
-        await notify(
-            log, subject.author_id, NotificationKind.REACTION, actor_id, post_id=subject.id
-        )
-    elif isinstance(subject, RadioEpisode):
-        await _episode_updated(log, subject)
-        await notify(
-            log, subject.author_id, NotificationKind.REACTION, actor_id, episode_id=subject.id
-        )
+    if isinstance(subject, Post | RadioEpisode):
+        # A work's reactions reach its author and its accepted co-creators.
+        ref = WorkRef.of_row(subject)
+        if isinstance(subject, Post):
+            await log.add(ChangeKind.POST_UPDATED, post_id=subject.id)
+        else:
+            await _episode_updated(log, subject)
+        for maker in dict.fromkeys([subject.author_id, *await co_creators(ref)]):
+            await notify(
+                log,
+                maker,
+                NotificationKind.REACTION,
+                actor_id,
+                post_id=ref.post_id,
+                episode_id=ref.episode_id,
+            )
     else:
         await notify(
             log,

@@ -375,6 +375,8 @@ async def test_an_episode_not_yours_to_see_reads_as_missing_in_its_streams(
         await silent.nothing(0.3)
         await missing.nothing(0.1)
         await ok(same_server_api, REVIEW, {"id": submitted}, hal)  # on air: public from now on
+        approved = (await silent.next())["data"]["episodeUpdated"]["episode"]
+        assert (approved["id"], approved["reactionCount"]) == (submitted, 0)
         await ok(same_server_api, REACT, {"id": submitted}, hal)
         now_public = (await silent.next())["data"]["episodeUpdated"]["episode"]
         assert (now_public["id"], now_public["reactionCount"]) == (submitted, 1)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from resolvers import credits, episodes, posts
+from resolvers import credits, episodes, posts, reactions
 from resolvers.credits import CreditDraft
 from resolvers.episodes import AudioInput, EpisodeDraft
 from resolvers.post_input import PostChanges, PostDraft
@@ -26,6 +26,7 @@ from server.models import (
     PostKind,
     RadioEpisode,
     RadioStation,
+    ReactionKind,
     SearchEntity,
     StationHead,
 )
@@ -283,3 +284,16 @@ async def test_a_suspended_user_may_still_take_their_name_off(people):
     await mia.save(update_fields=["state"])
     await credits.remove_credit(await people.context(mia), credit.id)
     assert not await Credit.filter(id=credit.id).exists()
+
+
+async def test_a_reaction_reaches_the_author_and_the_accepted_co_creators(people):
+    author, mia, fan = await people.make("ann"), await people.make("mia"), await people.make("kai")
+    await people.make("lin")
+    post = await credited_post(people, author, "mia", "lin")
+    mine = await Credit.get(post_id=post.id, user_id=mia.id)
+    await credits.respond_to_credit(await people.context(mia), mine.id, True)
+    await reactions.add_reaction(await people.context(fan), "Post", post.id, ReactionKind.LIKE)
+    told = await Notification.filter(kind=NotificationKind.REACTION).values_list(
+        "recipient_id", flat=True
+    )
+    assert sorted(told) == sorted([author.id, mia.id])  # lin has not accepted
