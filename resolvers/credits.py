@@ -24,6 +24,7 @@ from resolvers.changes import ChangeLog, writing
 from resolvers.context import Context
 from resolvers.notifications import notify
 from resolvers.pagination import Listing, Page, id_key, keyset_page
+from resolvers.screening import is_new
 from resolvers.works import Work, WorkRef, visible_work
 from server.errors import Conflict, Forbidden, InvalidInput, NotFound
 from server.models import (
@@ -62,13 +63,15 @@ class Credited:
 
 
 async def clean_credits(
+    ctx: Context,
     drafts: Sequence[CreditDraft] | None,
     author_id: int,
     *,
     members_of: int | None = None,
     field: str = "credits",
 ) -> list[Credited] | None:
-    """The credits a work should carry, checked: at most 20, each naming an existing account
+    """The credits a work should carry, checked: at most 20 (a new account, whose mentions
+    are limited, credits as many people as it may mention), each naming an existing account
     that may be credited (not the author, not a banned, suspended or persona account, and for
     a work in a members-only group, `members_of`, a member of it: nobody is credited on what
     they cannot see). None (nothing given) leaves a work's credits as they are."""
@@ -76,6 +79,11 @@ async def clean_credits(
         return None
     if len(drafts) > MAX_CREDITS:
         raise InvalidInput(f"Credit at most {MAX_CREDITS} people.", field=field)
+    viewer = ctx.viewer
+    if viewer is not None and is_new(viewer, ctx.settings) and not policies.is_staff(viewer):
+        most = ctx.settings.new_account_max_mentions
+        if len({d.handle.strip().lstrip("@").lower() for d in drafts}) > most:
+            raise InvalidInput(f"New accounts can credit at most {most} people.", field=field)
     handles = [validation.handle(d.handle, field) for d in drafts]
     users = {u.handle: u for u in await User.filter(handle__in=sorted(set(handles)))}
     personas = set(

@@ -160,7 +160,7 @@ async def submit_episode(ctx: Context, draft: EpisodeDraft, *, publish: bool) ->
     description = clean_description(draft.description)
     audio = clean_audio(draft.audio, ctx.settings)
     cover_url = clean_cover(draft.cover_url, ctx.settings)
-    credits = await clean_credits(draft.credits, viewer.id)
+    credits = await clean_credits(ctx, draft.credits, viewer.id)
     verdict = await _screen(ctx, viewer, title, description)
     state = EpisodeState.DRAFT
     if publish:
@@ -185,11 +185,11 @@ async def submit_episode(ctx: Context, draft: EpisodeDraft, *, publish: bool) ->
         if publish:
             await review_if_needed(log, verdict, target(episode), viewer.id)
         if state == EpisodeState.SUBMITTED and not verdict.held:
-            await _ask_heads(log, episode)
+            await ask_heads(log, episode)
     return episode
 
 
-async def _ask_heads(log: ChangeLog, episode: RadioEpisode) -> None:
+async def ask_heads(log: ChangeLog, episode: RadioEpisode) -> None:
     """Tell the station's heads that an episode waits for their review."""
     heads = await StationHead.filter(station_id=episode.station_id).values_list(
         "user_id", flat=True
@@ -320,7 +320,7 @@ async def update_episode(
     if changes.cover_url is not None:
         new["cover_url"] = clean_cover(changes.cover_url, ctx.settings)
     changed = {key: value for key, value in new.items() if getattr(episode, key) != value}
-    credits = await clean_credits(changes.credits, episode.author_id)
+    credits = await clean_credits(ctx, changes.credits, episode.author_id)
     edited = bool(changed)
     if not edited and not send:
         if credits is not None:
@@ -382,7 +382,7 @@ async def update_episode(
         if state in (EpisodeState.PUBLISHED, EpisodeState.SUBMITTED):
             await review_if_needed(log, verdict, target(episode), viewer.id)
         if state == EpisodeState.SUBMITTED and was != state and not verdict.held:
-            await _ask_heads(log, episode)
+            await ask_heads(log, episode)
     return episode
 
 

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from typing import Any, cast
 
 from resolvers.changes import ChangeLog
-from resolvers.episodes import episode_went_live
+from resolvers.episodes import ask_heads, episode_went_live
 from resolvers.moderation_items import Target
 from resolvers.notifications import notify_moderation
 from server.models import (
@@ -54,6 +54,14 @@ async def set_episode_state(
         return
     was = episode.state
     state = await _new_state(episode, action, held)
+    if (
+        state is None
+        and action == ModerationAction.APPROVE
+        and held
+        and was == EpisodeState.SUBMITTED
+    ):
+        await ask_heads(log, episode)  # released to the heads, who were not asked while held
+        return
     if state is None or state == was:
         return
     now = datetime.now(UTC)

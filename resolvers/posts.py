@@ -77,7 +77,7 @@ async def create_post(ctx: Context, draft: PostDraft, *, publish: bool) -> Post:
         group_id, closed_group = group.id, group.visibility == GroupVisibility.MEMBERS_ONLY
     author_id, operator_id = await _acting_author(ctx, viewer, draft.as_persona)
     credits = await clean_credits(
-        draft.credits, author_id, members_of=group_id if closed_group else None
+        ctx, draft.credits, author_id, members_of=group_id if closed_group else None
     )
     verdict = await screen(ctx, viewer, "post", screened_fields(title, body, tags, media))
     title, body = verdict.fields["title"] or None, verdict.fields["body"]
@@ -151,7 +151,7 @@ async def update_post(ctx: Context, post_id: int, changes: PostChanges) -> Post:
     if changes.media is not None:
         new["media"] = clean_media(changes.media, ctx.settings)
     credits = await clean_credits(
-        changes.credits, post.author_id, members_of=await _closed_group(ctx, post)
+        ctx, changes.credits, post.author_id, members_of=await _closed_group(ctx, post)
     )
     if new == old:
         if credits is not None:

@@ -297,3 +297,16 @@ async def test_a_reaction_reaches_the_author_and_the_accepted_co_creators(people
         "recipient_id", flat=True
     )
     assert sorted(told) == sorted([author.id, mia.id])  # lin has not accepted
+
+
+async def test_a_new_account_credits_no_more_people_than_it_may_mention(people):
+    newcomer = await people.make("ann", days_old=0)
+    names = [f"guest{i}" for i in range(6)]  # one more than NEW_ACCOUNT_MAX_MENTIONS (5)
+    for name in names:
+        await people.make(name)
+    with pytest.raises(InvalidInput, match="at most 5") as refused:
+        await credited_post(people, newcomer, *names)
+    assert refused.value.field == "credits"
+    assert await Credit.all().count() == 0
+    await credited_post(people, newcomer, *names[:5])
+    assert await Credit.all().count() == 5

@@ -305,10 +305,13 @@ async def test_approving_anyone_elses_held_episode_gives_it_to_the_heads_to_revi
     await StationHead.create(station_id=channel.id, user_id=lin.id)
     episode = await held_episode(people, ann)
     item = await ModerationItem.get(target_type=T.EPISODE, target_id=episode.id)
+    asked = Notification.filter(kind=NotificationKind.EPISODE_SUBMITTED, recipient_id=lin.id)
+    assert not await asked.exists()  # held: nothing for the heads to do yet
     await decide(people, mia, item, A.APPROVE)
     assert (await RadioEpisode.get(id=episode.id)).state == EpisodeState.SUBMITTED
     assert await events(ChangeKind.EPISODE_ADDED) == []
-    # Released by the moderators, it is the head's to review now.
+    # Released by the moderators, it is the head's to review now, and the head is asked.
+    assert [n.episode_id for n in await asked] == [episode.id]
     reviewed = await review_episode(await people.context(lin), episode.id, approve=True)
     assert reviewed.state == EpisodeState.PUBLISHED
     assert [e.episode_id for e in await events(ChangeKind.EPISODE_ADDED)] == [episode.id]
