@@ -202,6 +202,131 @@ async def test_the_moderation_queue_issues_the_same_statements_for_5_and_20_item
     assert counts[5] == counts[20], counts
 
 
+WORKS_QUEUE = """query($first: Int) { moderationQueue(first: $first) { edges { node {
+  id score author { handle } reports { reason reporter { handle } } timeline { kind }
+  target { __typename
+    ... on RadioEpisode { id title state station { name } author { handle } }
+    ... on RadioStation { id name heads { handle } }
+    ... on Collection { id title curators { handle } }
+    ... on Credit { id role user { handle } work { __typename } } }
+} } } }"""
+
+
+async def test_a_queue_of_episodes_stations_collections_and_credits_loads_in_batches(
+    api, sql_statements
+):
+    """The queue's newer kinds of target, one of each in every run of four, so that a page of
+    5 holds every kind a page of 20 does."""
+    token = await api.register("mia")
+    await User.filter(handle="mia").update(role=PlatformRole.MODERATOR)
+    await User.bulk_create([User(handle=f"maker{i:02d}", display_name=f"M{i}") for i in range(25)])
+    makers = await User.filter(handle__startswith="maker").order_by("handle")
+    await RadioStation.bulk_create(
+        [RadioStation(slug=f"st-{i:02d}", name=f"Station {i}", city="Shanghai") for i in range(25)]
+    )
+    stations = await RadioStation.all().order_by("slug")
+    await StationHead.bulk_create(
+        [
+            StationHead(station_id=st.id, user_id=m.id)
+            for st, m in zip(stations, makers, strict=True)
+        ]
+    )
+    now = datetime.now(UTC)
+    await RadioEpisode.bulk_create(
+        [
+            RadioEpisode(
+                station_id=st.id,
+                author_id=m.id,
+                title=f"episode {i}",
+                audio_url="https://media.example.com/a.mp3",
+                duration_seconds=60,
+                mime_type="audio/mpeg",
+                state=EpisodeState.PUBLISHED,
+                published_at=now,
+            )
+            for i, (st, m) in enumerate(zip(stations, makers, strict=True))
+        ]
+    )
+    episodes = await RadioEpisode.all().order_by("id")
+    await Collection.bulk_create([Collection(slug=f"c-{i:02d}", title=f"C {i}") for i in range(25)])
+    collections = await Collection.all().order_by("slug")
+    await CollectionCurator.bulk_create(
+        [
+            CollectionCurator(collection_id=c.id, user_id=m.id)
+            for c, m in zip(collections, makers, strict=True)
+        ]
+    )
+    await Credit.bulk_create(
+        [
+            Credit(episode_id=e.id, user_id=makers[(i + 1) % 25].id, role=CreditRole.GUEST)
+            for i, e in enumerate(episodes)
+        ]
+    )
+    credits = await Credit.all().order_by("id")
+    kinds = (
+        ModerationTarget.EPISODE,
+        ModerationTarget.STATION,
+        ModerationTarget.COLLECTION,
+        ModerationTarget.CREDIT,
+    )
+    targets = []
+    for i in range(25):
+        kind = kinds[i % 4]
+        target_id = {
+            ModerationTarget.EPISODE: episodes[i].id,
+            ModerationTarget.STATION: stations[i].id,
+            ModerationTarget.COLLECTION: collections[i].id,
+            ModerationTarget.CREDIT: credits[i].id,
+        }[kind]
+        targets.append((kind, target_id, makers[i].id))
+    await ModerationItem.bulk_create(
+        [
+            ModerationItem(
+                target_type=kind,
+                target_id=target_id,
+                author_id=author_id,
+                score=1.0,
+                reasons=["SPAM"],
+                open_key=f"{kind}:{target_id}",
+            )
+            for kind, target_id, author_id in targets
+        ]
+    )
+    items = await ModerationItem.all().order_by("id")
+    await Report.bulk_create(
+        [
+            Report(
+                reporter_id=makers[(i + 2) % 25].id,
+                item_id=item.id,
+                target_type=item.target_type,
+                target_id=item.target_id,
+                reason=ReportReason.SPAM,
+            )
+            for i, item in enumerate(items)
+        ]
+    )
+    await ModerationItemEvent.bulk_create(
+        [
+            ModerationItemEvent(item_id=item.id, kind=ModerationItemEventKind.OPENED)
+            for item in items
+        ]
+    )
+    counts = {}
+    for first in (5, 20):
+        sql_statements.statements.clear()
+        data = await api.data(WORKS_QUEUE, {"first": first}, token=token)
+        edges = data["moderationQueue"]["edges"]
+        assert len(edges) == first
+        assert {e["node"]["target"]["__typename"] for e in edges} == {
+            "RadioEpisode",
+            "RadioStation",
+            "Collection",
+            "Credit",
+        }
+        counts[first] = len(sql_statements.statements)
+    assert counts[5] == counts[20], counts
+
+
 # --- every connection in the schema ------------------------------------------------------------
 
 # Connections that cannot be read here, each with the reason. A name here (or in ROOT_ARGUMENTS
