@@ -27,6 +27,8 @@ from server.models import (
     Follow,
     Group,
     GroupMembership,
+    KocRole,
+    KocRoleState,
     ModerationItemEvent,
     PersonaAccount,
     Post,
@@ -61,10 +63,10 @@ def _one_by(model: type[M], key: str, **extra: Any) -> Callable[[list[int]], Any
     return load
 
 
-def _many_by(model: type[M], key: str, *order: str) -> Callable[[list[int]], Any]:
+def _many_by(model: type[M], key: str, *order: str, **extra: Any) -> Callable[[list[int]], Any]:
     async def load(keys: list[int]) -> Sequence[list[M]]:
         found: dict[int, list[M]] = defaultdict(list)
-        for row in await model.filter(**{f"{key}__in": keys}).order_by(*order):
+        for row in await model.filter(**{f"{key}__in": keys}, **extra).order_by(*order):
             found[getattr(row, key)].append(row)
         return [found.get(k, []) for k in keys]
 
@@ -149,6 +151,11 @@ class Loaders:
     @cached_property
     def badge_by_user_id(self) -> DataLoader[int, EmployeeBadge | None]:
         return DataLoader(_one_by(EmployeeBadge, "user_id"))
+
+    @cached_property
+    def koc_roles_by_user_id(self) -> DataLoader[int, list[KocRole]]:
+        """The ACTIVE KOC roles of each user: their public badges."""
+        return DataLoader(_many_by(KocRole, "user_id", "id", state=KocRoleState.ACTIVE))
 
     @cached_property
     def persona_by_user_id(self) -> DataLoader[int, PersonaAccount | None]:

@@ -105,6 +105,18 @@ async def notify_moderation(
     return notification
 
 
+async def notify_koc(log: ChangeLog, recipient_id: int, text: str) -> Notification:
+    """Tell a user about their KOC application or role (decided, granted, ending soon, ended,
+    revoked). Like moderation, the staff member who decided is not named."""
+    notification = await Notification.create(
+        recipient_id=recipient_id, kind=NotificationKind.KOC, actor_id=None, text=text[:500]
+    )
+    await log.add(
+        ChangeKind.NOTIFICATION_ADDED, notification_id=notification.id, recipient_id=recipient_id
+    )
+    return notification
+
+
 async def _reactor_count(
     recipient_id: int, post_id: int | None, comment_id: int | None, episode_id: int | None
 ) -> int:

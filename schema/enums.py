@@ -20,6 +20,9 @@ from server.models import (
     GroupVisibility,
     IdentityKind,
     JoinPolicy,
+    KocApplicationState,
+    KocRoleKind,
+    KocRoleState,
     MatchKind,
     MediaKind,
     ModerationAction,
@@ -83,6 +86,16 @@ DESCRIPTIONS = {
         "DRAFT: its author's alone. SUBMITTED: waiting for a station head. PUBLISHED: on air. "
         "REJECTED: a head turned it down. HIDDEN/REMOVED: by moderators."
     ),
+    KocRoleKind: (
+        "A KOC programme's role: VOLUNTEER 车主志愿者, EXPERIENCE_OFFICER 用户体验官, "
+        "CHIEF_CREATIVE_OFFICER 首席创意官, STORY_SCOUT 星河发现官, QUALITY_OFFICER 质量官, "
+        "PERK_PARTNER 车主福利合伙人, PRODUCT_ADVISOR 产品顾问团."
+    ),
+    KocApplicationState: (
+        "PENDING: waiting for staff; APPROVED: the role was granted; REJECTED: not accepted; "
+        "WITHDRAWN: taken back by the applicant."
+    ),
+    KocRoleState: ("ACTIVE: held now; EXPIRED: its term ended; REVOKED: ended early by staff."),
 }
 # The GraphQL names of model enums renamed since clients first saw them.
 CLIENT_NAMES = {
@@ -105,6 +118,9 @@ __all__ = [
     "GroupVisibility",
     "IdentityKind",
     "JoinPolicy",
+    "KocApplicationState",
+    "KocRoleKind",
+    "KocRoleState",
     "MatchKind",
     "MediaKind",
     "ModerationAction",

@@ -25,6 +25,7 @@ class ErrorCode(Enum):
     INVALID_CREDENTIALS = "INVALID_CREDENTIALS"
     RATE_LIMITED = "RATE_LIMITED"
     CONTENT_REJECTED = "CONTENT_REJECTED"
+    NOT_ELIGIBLE = "NOT_ELIGIBLE"
 
 
 @strawberry.interface(description="What every error of a mutation result has.")
@@ -62,6 +63,18 @@ class RateLimitedError(Error):
 class ContentRejectedError(Error):
     reasons: list[str] = strawberry.field(description="Why, as the rules name it.")
     field: str | None = strawberry.field(description="The input field at fault, if one is.")
+
+
+strawberry.enum(
+    domain.NotEligibleReason,
+    description="PROGRAM_CLOSED: it takes no applications now; IDENTITY_NOT_ELIGIBLE: not for "
+    "the applicant's identity; NO_SEATS: every seat is taken.",
+)
+
+
+@strawberry.type(description="A KOC programme does not take this; nothing was changed.")
+class NotEligibleError(Error):
+    reason: domain.NotEligibleReason = strawberry.field(description="Why not.")
 
 
 E = TypeVar("E", bound=domain.DomainError)
@@ -120,6 +133,11 @@ ERROR_MAPPINGS: tuple[ErrorMapping[Any, Any], ...] = (
             reasons=e.reasons,
             field=e.field,
         ),
+    ),
+    ErrorMapping(
+        domain.NotEligible,
+        NotEligibleError,
+        lambda e: NotEligibleError(message=e.message, code=ErrorCode.NOT_ELIGIBLE, reason=e.reason),
     ),
 )
 ERROR_TYPES = tuple(mapping.error_type for mapping in ERROR_MAPPINGS)

@@ -9,12 +9,14 @@ from strawberry import Info
 
 from resolvers.context import Context
 from resolvers.credits import visible_credit
+from resolvers.koc import visible_application, visible_role
 from resolvers.moderation_items import visible_item
 from resolvers.visibility import visible_comment, visible_episode, visible_post
 from schema.collections import Collection
 from schema.comments import Comment
 from schema.credits import Credit
 from schema.groups import Group
+from schema.koc import KocApplication, KocRole
 from schema.moderation_items import ModerationItem
 from schema.posts import Post
 from schema.radio import RadioEpisode, RadioStation
@@ -54,6 +56,12 @@ async def resolve_node(ctx: Context, global_id: str) -> Node | None:
     if type_name == "Comment":
         comment = await visible_comment(ctx, pk)
         return Comment.from_row(comment) if comment else None
+    if type_name == "KocRole":
+        role = await visible_role(ctx, pk)  # public while active
+        return KocRole.from_row(role) if role else None
+    if type_name == "KocApplication":
+        application = await visible_application(ctx, pk)  # the applicant's and staff's
+        return KocApplication.from_row(application) if application else None
     if type_name == "ModerationItem":
         item = await visible_item(ctx, pk)  # only to who works it
         return ModerationItem.from_row(item) if item else None

@@ -4,9 +4,11 @@ The GraphQL types refer to each other in circles: a post has an author, a group 
 and a user, a group and a comment each lead back to posts (`User.posts`, `Group.posts`,
 `Comment.post`); an appeal names the decision it appeals, and a decision its appeal
 (`AuditEntry.appeal`); a post and an episode carry credits, and a credit and a user lead back
-to works (`Credit.work`, `User.works`, `User.creditInvitations`). The modules follow one
-direction: `schema.posts` imports users, groups, comments and credits, `schema.appeals` imports
-audit, `schema.works` imports posts and radio. The way back goes through here: a lazy reference
+to works (`Credit.work`, `User.works`, `User.creditInvitations`); a KOC role and application
+name their user, and a user shows their roles and applications (`User.kocRoles`,
+`User.kocApplications`). The modules follow one direction: `schema.posts` imports users, groups,
+comments and credits, `schema.appeals` imports audit, `schema.works` imports posts and radio,
+`schema.koc` imports users. The way back goes through here: a lazy reference
 that Strawberry resolves when it builds the schema, and the type itself for fields that build a
 post, an episode, a credit or an appeal from a row, looked up the first time one runs.
 
@@ -36,6 +38,8 @@ if TYPE_CHECKING:
     WorkConnectionRef = Any
     EpisodeRef = Any
     CreditRef = Any
+    KocRoleRef = Any
+    KocApplicationRef = Any
 else:
     # The names are looked up in the lazily named modules, not here.
     PostRef = Annotated[ForwardRef("Post"), strawberry.lazy("schema.posts")]
@@ -44,6 +48,8 @@ else:
     WorkConnectionRef = Annotated[ForwardRef("WorkConnection"), strawberry.lazy("schema.works")]
     EpisodeRef = Annotated[ForwardRef("RadioEpisode"), strawberry.lazy("schema.radio")]
     CreditRef = Annotated[ForwardRef("Credit"), strawberry.lazy("schema.credits")]
+    KocRoleRef = Annotated[ForwardRef("KocRole"), strawberry.lazy("schema.koc")]
+    KocApplicationRef = Annotated[ForwardRef("KocApplication"), strawberry.lazy("schema.koc")]
 
 
 class PostType(Protocol):
@@ -68,6 +74,20 @@ class CreditType(Protocol):
 
     @classmethod
     def from_row(cls, row: models.Credit) -> Any: ...
+
+
+class KocRoleType(Protocol):
+    """What `User.kocRoles` calls on `KocRole`."""
+
+    @classmethod
+    def from_row(cls, row: models.KocRole) -> Any: ...
+
+
+class KocApplicationType(Protocol):
+    """What `User.kocApplications` calls on `KocApplication`."""
+
+    @classmethod
+    def from_row(cls, row: models.KocApplication) -> Any: ...
 
 
 class WorkConnectionType(Protocol):
@@ -116,6 +136,20 @@ def credit_type() -> type[CreditType]:
     """The `Credit` type (schema.credits), for fields that build credits from rows."""
     credit: type[CreditType] = _resolve(CreditRef)
     return credit
+
+
+@cache
+def koc_role_type() -> type[KocRoleType]:
+    """The `KocRole` type (schema.koc), for the badges next to a user's name."""
+    role: type[KocRoleType] = _resolve(KocRoleRef)
+    return role
+
+
+@cache
+def koc_application_type() -> type[KocApplicationType]:
+    """The `KocApplication` type (schema.koc), for a user's own applications."""
+    application: type[KocApplicationType] = _resolve(KocApplicationRef)
+    return application
 
 
 @cache

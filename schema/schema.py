@@ -32,6 +32,7 @@ from schema.featured import FeaturedMutations, FeaturedQueries
 from schema.feeds import FeedQueries
 from schema.groups import GroupMutations, GroupQueries
 from schema.guard import OneSignInPerRequest, OperationGuard
+from schema.koc import KocMutations, KocQueries
 from schema.live import Subscription as LiveSubscription
 from schema.moderation_decisions import ModerationDecisionMutations
 from schema.moderation_items import (
@@ -71,6 +72,7 @@ class Query(
     CollectionQueries,
     FeaturedQueries,
     RadioQueries,
+    KocQueries,
 ):
     pass
 
@@ -94,6 +96,7 @@ class Mutation(
     FeaturedMutations,
     RadioMutations,
     EpisodeMutations,
+    KocMutations,
 ):
     pass
 

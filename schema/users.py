@@ -10,6 +10,7 @@ from strawberry import Info
 
 from resolvers import credits as credit_cases
 from resolvers import feeds as feed_cases
+from resolvers import koc as koc_cases
 from resolvers import lookups
 from resolvers import users as cases
 from resolvers.admin import visible_persona_operators
@@ -27,9 +28,13 @@ from schema.errors import (
 from schema.loading import now_or_later
 from schema.refs import (
     CreditRef,
+    KocApplicationRef,
+    KocRoleRef,
     PostRef,
     WorkConnectionRef,
     credit_type,
+    koc_application_type,
+    koc_role_type,
     post_type,
     work_connection_type,
     work_from_row,
@@ -114,6 +119,28 @@ class User(Node):
     def employee_badge(self, info: Info[Context, None]) -> EmployeeBadge | None:
         loader = info.context.loaders.badge_by_user_id
         return now_or_later(loader, self.pk, lambda b: EmployeeBadge.from_row(b) if b else None)
+
+    @strawberry.field(
+        description="The KOC roles this user holds now, shown as badges next to the name."
+    )
+    def koc_roles(self, info: Info[Context, None]) -> list[KocRoleRef]:
+        loader = info.context.loaders.koc_roles_by_user_id
+        return now_or_later(
+            loader, self.pk, lambda rows: [koc_role_type().from_row(r) for r in rows]
+        )
+
+    @strawberry.field(
+        description="The viewer's own KOC applications with the reviewers' notes, newest "
+        "first; null for anyone else."
+    )
+    async def koc_applications(
+        self, info: Info[Context, None], first: int | None = None, after: str | None = None
+    ) -> Connection[KocApplicationRef] | None:
+        ctx = info.context
+        page = await koc_cases.list_own_applications(
+            ctx, self.pk, page_size(ctx.settings, first), after
+        )
+        return to_connection(page, koc_application_type().from_row) if page is not None else None
 
     @strawberry.field(description="Set when this is an official persona account.")
     async def persona(self, info: Info[Context, None]) -> Persona | None:

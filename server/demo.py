@@ -31,6 +31,7 @@ from server.demo_data import (
     TAGS,
     Badge,
 )
+from server.demo_koc import seed_koc
 from server.demo_works import seed_works
 from server.models import (
     Comment,
@@ -395,9 +396,11 @@ async def seed_demo_community() -> str:
         posts = await _posts(rng, users, members)
         comments, reactions = await _conversation(rng, users, posts)
         works = await seed_works(users, posts)
+        koc_roles, koc_waiting = await seed_koc(users)
         reports = await _moderation(users, posts)
     return (
         f"demo community: {len(users)} users, {len(members)} groups, {len(posts)} posts, "
         f"{comments} comments, {reactions} reactions, {len(DEMO_RULES)} watched words, "
-        f"{reports} reports; {works}"
+        f"{reports} reports; {works}; {koc_roles} KOC roles, {koc_waiting} KOC applications "
+        "waiting for review"
     )

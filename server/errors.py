@@ -7,6 +7,7 @@
      ├── InvalidCredentials   wrong handle or password        → InvalidCredentialsError
      ├── RateLimited          too many writes; retry later    → RateLimitedError
      ├── ContentRejected      a screening rule blocks the text → ContentRejectedError
+     ├── NotEligible          the programme does not take it  → NotEligibleError (reason …)
      ├── NotAuthenticated     no valid token                  → top-level error UNAUTHENTICATED
      ├── Forbidden            signed in, but not allowed      → top-level error FORBIDDEN
      │    ├── AccountSuspended  a running sanction forbids it (reason ACCOUNT_…)
@@ -22,6 +23,7 @@ into the mutation's own result type by the schema's exception handlers.
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 
 class DomainError(Exception):
@@ -81,6 +83,25 @@ class ContentRejected(DomainError):
         super().__init__(message)
         self.reasons = reasons
         self.field = field
+
+
+class NotEligibleReason(StrEnum):
+    """Why a KOC programme does not take an application or an approval."""
+
+    PROGRAM_CLOSED = "PROGRAM_CLOSED"
+    IDENTITY_NOT_ELIGIBLE = "IDENTITY_NOT_ELIGIBLE"
+    NO_SEATS = "NO_SEATS"
+
+
+class NotEligible(DomainError):
+    """A KOC programme does not take this: it is closed, it is not for the applicant's
+    identity, or its seats are all taken."""
+
+    code = "NOT_ELIGIBLE"
+
+    def __init__(self, message: str, reason: NotEligibleReason) -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 class NotAuthenticated(DomainError):

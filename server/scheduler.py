@@ -7,6 +7,7 @@ import asyncio
 import logging
 
 from resolvers.context import Resources
+from resolvers.koc import end_due_koc_roles
 from resolvers.moderation_actions import end_due_suspensions
 from resolvers.scheduled import DueRetries, publish_due_posts
 
@@ -30,6 +31,12 @@ async def run_scheduler(interval_seconds: float, resources: Resources) -> None:
                 log.info("ended %d suspensions", len(ended))
         except Exception:
             log.exception("ending suspensions failed; retrying")
+        try:
+            sweep = await end_due_koc_roles(resources.hub)
+            if sweep.ended or sweep.reminded:
+                log.info("ended %d KOC roles, reminded %d", len(sweep.ended), len(sweep.reminded))
+        except Exception:
+            log.exception("ending KOC roles failed; retrying")
         try:
             await resources.plays.flush()  # what fails is kept for the next tick
         except Exception:

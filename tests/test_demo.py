@@ -32,6 +32,12 @@ from server.models import (
     GroupMembership,
     GroupVisibility,
     IdentityKind,
+    KocApplication,
+    KocApplicationState,
+    KocProgram,
+    KocRole,
+    KocRoleKind,
+    KocRoleState,
     Notification,
     NotificationKind,
     PersonaAccount,
@@ -313,3 +319,26 @@ async def test_demo_posts_carry_credits_and_the_owner_has_invitations(db):
         recipient__handle="owner", kind=NotificationKind.CREDIT_INVITATION
     ).values_list("credit_id", flat=True)
     assert set(notified) == {c.id for c in invitations}
+
+
+async def test_demo_has_holders_of_every_koc_programme_and_a_review_queue(db):
+    await seed_demo_community()
+    programs = await KocProgram.all()
+    assert {p.kind for p in programs} == set(KocRoleKind)
+    for program in programs:
+        active = await KocRole.filter(kind=program.kind, state=KocRoleState.ACTIVE)
+        assert active, program.kind
+        assert program.seats_taken == len(active) <= program.seats
+        for role in active:
+            holder = await User.get(id=role.user_id)
+            eligible = program.eligible_identities
+            assert not eligible or holder.identity in eligible, (program.kind, holder.handle)
+            assert role.ends_at > BASE_TIME
+    owner = await User.get(handle="owner")
+    assert await KocRole.filter(user_id=owner.id, kind=KocRoleKind.VOLUNTEER).exists()
+    waiting = await KocApplication.filter(state=KocApplicationState.PENDING)
+    assert len(waiting) >= len(programs)
+    fan = await User.get(handle="fan")
+    assert any(a.user_id == fan.id for a in waiting)
+    assert all(a.pending_key == f"{a.user_id}:{a.kind}" for a in waiting)
+    assert await KocApplication.filter(state=KocApplicationState.REJECTED).exclude(note="").exists()

@@ -59,6 +59,10 @@ from server.models import (
     GroupKind,
     GroupMembership,
     GroupRole,
+    KocApplication,
+    KocApplicationState,
+    KocRole,
+    KocRoleKind,
     ModerationAction,
     ModerationItem,
     ModerationItemEvent,
@@ -91,7 +95,8 @@ from tests.waiting import eventually
 
 FEED = """query($first: Int) { homeFeed(first: $first) { edges { cursor node {
   id body commentCount reactionCount viewerReactions reactionSummary { kind count }
-  author { handle displayName employeeBadge { title executive } persona { domain } viewerIsFollowing }
+  author { handle displayName employeeBadge { title executive } persona { domain } viewerIsFollowing
+    kocRoles { kind endsAt } }
   group { slug certified viewerRole }
 } } pageInfo { hasNextPage endCursor } } }"""
 
@@ -106,6 +111,22 @@ async def seed_feed(viewer_token_user: str, authors: int = 60) -> None:
         [EmployeeBadge(user_id=u.id, department="D", title="T") for u in users[::3]]
     )
     await Follow.bulk_create([Follow(follower_id=viewer.id, followee_id=u.id) for u in users])
+    # KOC badges on some authors (two on some), which the feed loads in one batch.
+    now = datetime.now(UTC)
+    kinds = list(KocRoleKind)
+    await KocRole.bulk_create(
+        [
+            KocRole(
+                user_id=u.id,
+                kind=kind,
+                active_key=f"{u.id}:{kind}",
+                starts_at=now - timedelta(days=30),
+                ends_at=now + timedelta(days=300),
+            )
+            for i, u in enumerate(users[::4])
+            for kind in kinds[i % len(kinds) : i % len(kinds) + 1 + i % 2]
+        ]
+    )
     groups = [
         await Group.create(slug=f"group-{i}", name=f"Group {i}", kind="INTEREST") for i in range(5)
     ]
@@ -358,6 +379,7 @@ PARENTS: dict[str, str] = {
     "Collection.items": "book",  # posts and episodes in turn
     "User.works": "host",  # credited on posts and episodes in turn
     "User.creditInvitations": "viewer",  # invited on posts and episodes in turn
+    "User.kocApplications": "viewer",  # the viewer's own, one pending per kind, the rest decided
 }
 
 PAGE_SIZES = (5, 20)
@@ -862,6 +884,68 @@ async def seed_community(settings: Settings) -> Community:
             for e, item in zip(entries, items + items, strict=False)
         ]
     )
+
+    # KOC: every writer holds a role (a badge on every user read); a pending application from
+    # every writer for staff to review (`kocApplications`, pending by default); the viewer's
+    # own, one pending per kind in every run of four, the others decided by mia with a note.
+    now = datetime.now(UTC)
+    kinds = list(KocRoleKind)
+    await KocRole.bulk_create(
+        [
+            KocRole(
+                user_id=w.id,
+                kind=kinds[i % len(kinds)],
+                active_key=f"{w.id}:{kinds[i % len(kinds)]}",
+                starts_at=now - timedelta(days=30),
+                ends_at=now + timedelta(days=300),
+                granted_by_id=mia.id,
+            )
+            for i, w in enumerate(writers)
+        ]
+    )
+    await KocApplication.bulk_create(
+        [
+            KocApplication(
+                user_id=w.id,
+                kind=kinds[(i + 1) % len(kinds)],
+                statement=f"I would like to serve, says {w.handle}.",
+                city="Shanghai",
+                pending_key=f"{w.id}:{kinds[(i + 1) % len(kinds)]}",
+            )
+            for i, w in enumerate(writers)
+        ]
+    )
+    decided = (
+        KocApplicationState.APPROVED,
+        KocApplicationState.REJECTED,
+        KocApplicationState.WITHDRAWN,
+    )
+    own = []
+    for i in range(WRITERS + 3):
+        kind = kinds[i % len(kinds)]
+        if i % 4 == 0:  # one pending per kind (i = 0, 4, …, 24), among the decided ones
+            own.append(
+                KocApplication(
+                    user_id=chief.id,
+                    kind=kind,
+                    statement=f"Application {i} from the chief.",
+                    pending_key=f"{chief.id}:{kind}",
+                )
+            )
+        else:
+            own.append(
+                KocApplication(
+                    user_id=chief.id,
+                    kind=kind,
+                    statement=f"Application {i} from the chief.",
+                    state=decided[i % len(decided)],
+                    reviewer_id=mia.id,
+                    note=f"decision {i}",
+                    decided_at=base + timedelta(minutes=i),
+                )
+            )
+    await KocApplication.bulk_create(own)
+
     return Community(
         token=issue_token(settings.secret_key, chief.id, 3600),
         parents={

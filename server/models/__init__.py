@@ -19,6 +19,9 @@ from server.models.enums import (
     GroupVisibility,
     IdentityKind,
     JoinPolicy,
+    KocApplicationState,
+    KocRoleKind,
+    KocRoleState,
     MatchKind,
     MediaKind,
     ModerationAction,
@@ -37,6 +40,7 @@ from server.models.enums import (
     SearchEntity,
 )
 from server.models.groups import Group, GroupMembership
+from server.models.koc import KocApplication, KocProgram, KocRole
 from server.models.moderation import (
     Appeal,
     AuditEntry,
@@ -114,6 +118,12 @@ __all__ = [
     "SearchEntity",
     "SearchOutbox",
     "User",
+    "KocApplication",
+    "KocApplicationState",
+    "KocProgram",
+    "KocRole",
+    "KocRoleKind",
+    "KocRoleState",
     "Collection",
     "CollectionCurator",
     "CollectionItem",

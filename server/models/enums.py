@@ -120,6 +120,9 @@ class NotificationKind(StrEnum):
     EPISODE_REVIEWED = "EPISODE_REVIEWED"
     # An episode waits for the recipient's review as a head of its station.
     EPISODE_SUBMITTED = "EPISODE_SUBMITTED"
+    # About the recipient's KOC application or role (decided, granted, ending soon, ended,
+    # revoked); the text says which.
+    KOC = "KOC"
 
 
 class SearchEntity(StrEnum):
@@ -198,6 +201,12 @@ class AuditKind(StrEnum):
     CLAIM_TAKEN_OVER = "CLAIM_TAKEN_OVER"
     # Platform staff read a members-only group's post or comment through the queue.
     CONTENT_VIEWED = "CONTENT_VIEWED"
+    # KOC programmes: staff decided an application, renewed or revoked a role, edited a
+    # programme.
+    KOC_APPLICATION_DECIDED = "KOC_APPLICATION_DECIDED"
+    KOC_ROLE_RENEWED = "KOC_ROLE_RENEWED"
+    KOC_ROLE_REVOKED = "KOC_ROLE_REVOKED"
+    KOC_PROGRAM_UPDATED = "KOC_PROGRAM_UPDATED"
 
 
 class AppealState(StrEnum):
@@ -265,3 +274,28 @@ class EpisodeState(StrEnum):
     # By moderators (HIDDEN can be restored; REMOVED is final).
     HIDDEN = "HIDDEN"
     REMOVED = "REMOVED"
+
+
+class KocRoleKind(StrEnum):
+    """The community roles owners take on for a term (KOC: key opinion consumers)."""
+
+    VOLUNTEER = "VOLUNTEER"
+    EXPERIENCE_OFFICER = "EXPERIENCE_OFFICER"
+    CHIEF_CREATIVE_OFFICER = "CHIEF_CREATIVE_OFFICER"
+    STORY_SCOUT = "STORY_SCOUT"
+    QUALITY_OFFICER = "QUALITY_OFFICER"
+    PERK_PARTNER = "PERK_PARTNER"
+    PRODUCT_ADVISOR = "PRODUCT_ADVISOR"
+
+
+class KocApplicationState(StrEnum):
+    PENDING = "PENDING"
+    APPROVED = "APPROVED"
+    REJECTED = "REJECTED"
+    WITHDRAWN = "WITHDRAWN"
+
+
+class KocRoleState(StrEnum):
+    ACTIVE = "ACTIVE"
+    EXPIRED = "EXPIRED"
+    REVOKED = "REVOKED"

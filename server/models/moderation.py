@@ -144,7 +144,7 @@ class AuditEntry(Model):
     actor: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
         "models.User", related_name="audit_entries", null=True, on_delete=fields.SET_NULL
     )
-    kind = fields.CharEnumField(AuditKind, max_length=20)
+    kind = fields.CharEnumField(AuditKind, max_length=30)
     action = fields.CharEnumField(ModerationAction, max_length=20, null=True)
     target_type = fields.CharEnumField(ModerationTarget, max_length=10, null=True)
     target_id = fields.IntField(null=True)

@@ -13,8 +13,9 @@ credit of `member`'s on the post waiting for an answer, the post featured; the r
 station `here-radio` headed by `admin_here` and `elsewhere-radio` headed by `admin_elsewhere`,
 with an episode of `author`'s published on `here-radio` and one submitted there; collections:
 `here-books` curated by `admin_here` and holding that published episode, `elsewhere-books`
-curated by `admin_elsewhere`) is written with the ORM and the use cases in one transaction;
-only the operation under test goes through the transport.
+curated by `admin_elsewhere`; KOC: `member`'s pending application to the story scouts and
+`author`'s active role among them) is written with the ORM and the use cases in one transaction
+(the KOC programmes just before it); only the operation under test goes through the transport.
 
 EXPECTED is the one table for both transports. Over WebSocket the server refuses the socket of
 a banned or suspended account at `connection_init` (close code 4403), so every WebSocket case
@@ -22,7 +23,7 @@ of those callers reads "4403" whatever HTTP answers; every other WebSocket case 
 HTTP does.
 
 Every case runs over HTTP and over WebSocket (graphql-transport-ws), on SQLite and on
-PostgreSQL: 913 cases per transport and database, 3,652 in all, about 6 minutes on a busy
+PostgreSQL: 990 cases per transport and database, 3,960 in all, about 6.5 minutes on a busy
 2-core machine. For that the app is built once per database and served by one uvicorn server
 for the module, and each case runs the app's lifespan itself, so that its pub/sub hub, rate
 limits, query budgets, rule cache and account reader are its own (a new app per case, as
@@ -52,6 +53,7 @@ from tortoise.transactions import in_transaction
 
 from resolvers.appeals import appeal_decision
 from resolvers.context import Context, Resources
+from resolvers.koc import add_months, ensure_programs
 from resolvers.moderation_decisions import Decision, resolve_item
 from resolvers.moderation_items import claim_item
 from resolvers.reports import report_content
@@ -72,6 +74,10 @@ from server.models import (
     EmployeeBadge,
     EpisodeState,
     FeaturedWork,
+    KocApplication,
+    KocProgram,
+    KocRole,
+    KocRoleKind,
     MatchKind,
     ModerationAction,
     ModerationRule,
@@ -181,7 +187,11 @@ async def build_world(
     accounts: Accounts, resources: Resources, role: str, needs: frozenset[str] = frozenset()
 ) -> World:
     """The world of one case, as `role` sees it. One transaction: on SQLite, committing each
-    row on its own made building the world four times slower than the operation under test."""
+    row on its own made building the world four times slower than the operation under test.
+    The KOC programmes are written before it: the scheduler's first tick writes them too, and on
+    PostgreSQL the clash of the two would abort the world's transaction."""
+    if "koc" in needs:
+        await ensure_programs()
     async with in_transaction():
         return await populate(accounts, resources, role, needs)
 
@@ -263,6 +273,27 @@ async def populate(
             await CollectionItem.create(
                 collection=books, episode=episode, position=0, added_by=users["admin_here"]
             )
+    if "koc" in needs:
+        # The programmes (written by `build_world`); `member` applied to the story scouts
+        # (pending); `author` is one of them (active, a seat taken, six months to go).
+        scouts = KocRoleKind.STORY_SCOUT
+        application = await KocApplication.create(
+            user=users["member"],
+            kind=scouts,
+            statement="I would like to write owners' stories.",
+            pending_key=f"{users['member'].id}:{scouts}",
+        )
+        now = datetime.now(UTC)
+        role = await KocRole.create(
+            user=users["author"],
+            kind=scouts,
+            active_key=f"{users['author'].id}:{scouts}",
+            starts_at=now,
+            ends_at=add_months(now, 6),
+        )
+        await KocProgram.filter(kind=scouts).update(seats_taken=1)
+        given["koc_application"] = encode_id("KocApplication", application.id)
+        given["koc_role"] = encode_id("KocRole", role.id)
     if "claimed" in needs:
         await claim_item(as_viewer(resources, users["moderator"]), item_id)
     if needs & {"decided", "appealed", "peer_appealed"}:
@@ -308,6 +339,7 @@ OK = "ok"  # the row's success type
 MISSING = "NotFoundError"
 CONFLICT = "ConflictError"
 INVALID = "ValidationError"
+NOT_ELIGIBLE = "NotEligibleError"
 PUBLISHED = "PUBLISHED"  # an episode's state once sent: on air at once
 SUBMITTED = "SUBMITTED"  # waiting for a head's review
 
@@ -686,6 +718,35 @@ OPS: dict[str, Operation] = {
         "mutation($rule: ID!) { deleteModerationRule(input: {ruleId: $rule}) { __typename } }",
         "rule",
     ),
+    # KOC programmes: the world's accounts are FANs; with "koc", `member` has applied to the
+    # story scouts (pending) and `author` is one of them.
+    "updateKocProgram": op(
+        "mutation { updateKocProgram(input: {kind: STORY_SCOUT, seats: 120}) { __typename } }"
+    ),
+    # The story scouts take every identity.
+    "applyForKocRole": op(
+        'mutation { applyForKocRole(input: {kind: STORY_SCOUT, statement: "I find stories everywhere."}) { __typename } }'
+    ),
+    # The perk partners take owners alone.
+    "applyForKocRole:owners only": op(
+        'mutation { applyForKocRole(input: {kind: PERK_PARTNER, statement: "I have perks to share."}) { __typename } }'
+    ),
+    "withdrawKocApplication": op(
+        "mutation($koc_application: ID!) { withdrawKocApplication(input: {applicationId: $koc_application}) { __typename } }",
+        "koc",
+    ),
+    "reviewKocApplication": op(
+        'mutation($koc_application: ID!) { reviewKocApplication(input: {applicationId: $koc_application, approve: true, note: "welcome"}) { __typename } }',
+        "koc",
+    ),
+    "renewKocRole": op(
+        "mutation($koc_role: ID!) { renewKocRole(input: {roleId: $koc_role, termMonths: 6}) { __typename } }",
+        "koc",
+    ),
+    "revokeKocRole": op(
+        'mutation($koc_role: ID!) { revokeKocRole(input: {roleId: $koc_role, reason: "no stories"}) { __typename } }',
+        "koc",
+    ),
 }
 
 # --- what each caller gets -------------------------------------------------------------------
@@ -801,6 +862,17 @@ EXPECTED: dict[str, tuple[str, ...]] = {
     "createModerationRule":                   (U,        F,          F,          F,          F,              OK,         OK,         F,          F,          F_BAN,       F_SIL),
     "updateModerationRule":                   (U,        F,          F,          F,          F,              OK,         OK,         F,          F,          F_BAN,       F_SIL),
     "deleteModerationRule":                   (U,        F,          F,          F,          F,              OK,         OK,         F,          F,          F_BAN,       F_SIL),
+    # KOC programmes: admins in good standing set them up; any account that may write applies
+    # (silenced ones too), to the programmes open to its identity; only the applicant takes a
+    # pending application back (someone else's reads as missing); moderators and admins in good
+    # standing review applications and renew and revoke roles.
+    "updateKocProgram":                       (U,        F,          F,          F,          F,              F,          OK,         F,          F,          F_BAN,       F),
+    "applyForKocRole":                        (U,        OK,         OK,         OK,         OK,             OK,         OK,         F_SUS,      F_BAN,      F_BAN,       OK),
+    "applyForKocRole:owners only":            (U,        NOT_ELIGIBLE, NOT_ELIGIBLE, NOT_ELIGIBLE, NOT_ELIGIBLE, NOT_ELIGIBLE, NOT_ELIGIBLE, F_SUS, F_BAN, F_BAN,    NOT_ELIGIBLE),
+    "withdrawKocApplication":                 (U,        OK,         MISSING,    MISSING,    MISSING,        MISSING,    MISSING,    MISSING,    MISSING,    MISSING,     MISSING),
+    "reviewKocApplication":                   (U,        F,          F,          F,          F,              OK,         OK,         F,          F,          F_BAN,       F_SIL),
+    "renewKocRole":                           (U,        F,          F,          F,          F,              OK,         OK,         F,          F,          F_BAN,       F_SIL),
+    "revokeKocRole":                          (U,        F,          F,          F,          F,              OK,         OK,         F,          F,          F_BAN,       F_SIL),
 }
 # fmt: on
 
