@@ -27,7 +27,14 @@ from resolvers.notifications import notify_koc
 from resolvers.pagination import Listing, Page, id_key, keyset_page
 from resolvers.screening import screen
 from server.broadcast import Hub
-from server.errors import Conflict, InvalidInput, NotEligible, NotEligibleReason, NotFound
+from server.errors import (
+    Conflict,
+    Forbidden,
+    InvalidInput,
+    NotEligible,
+    NotEligibleReason,
+    NotFound,
+)
 from server.models import (
     AuditKind,
     IdentityKind,
@@ -329,6 +336,8 @@ async def review_application(
     if application is None:
         raise NotFound("No such application.")
     remark = validation.text(note, "note", minimum=0, maximum=MAX_NOTE, label="A note")
+    if application.user_id == staff.id:
+        raise Forbidden("Another member of staff decides your own application.")
     if application.state != KocApplicationState.PENDING:
         raise Conflict("This application was decided already.")
     program = await require_program(application.kind)
@@ -470,6 +479,8 @@ async def renew_role(ctx: Context, role_id: int, term_months: int) -> KocRole:
     staff = policies.require_staff(ctx.viewer)
     months = _term(term_months)
     role = await _active_role(role_id)
+    if role.user_id == staff.id:
+        raise Forbidden("Another member of staff renews your own role.")
     program = await require_program(role.kind)
     ends_at = add_months(role.ends_at, months)
     async with writing(ctx.hub) as change_log:

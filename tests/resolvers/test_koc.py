@@ -447,3 +447,19 @@ async def test_badges_are_the_active_roles_loaded_in_one_batch(people):
         [KocRoleKind.STORY_SCOUT, KocRoleKind.VOLUNTEER],
         [],
     ]
+
+
+async def test_staff_neither_approve_their_own_application_nor_renew_their_own_role(people):
+    mia = await people.make("mia", PlatformRole.MODERATOR)
+    chief = await people.make("chief", PlatformRole.ADMIN)
+    application = await apply_for_role(
+        await people.context(mia), KocRoleKind.STORY_SCOUT, STATEMENT
+    )
+    with pytest.raises(Forbidden):
+        await review_application(await people.context(mia), application.id, True)
+    assert (await KocApplication.get(id=application.id)).state == KocApplicationState.PENDING
+    review = await review_application(await people.context(chief), application.id, True)
+    assert review.role is not None
+    with pytest.raises(Forbidden):
+        await renew_role(await people.context(mia), review.role.id, 6)
+    assert (await KocRole.get(id=review.role.id)).ends_at == review.role.ends_at
