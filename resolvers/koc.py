@@ -1,11 +1,11 @@
-"""KOC programmes (key opinion consumers): the community roles owners take on for a term.
+"""KOC roles (key opinion consumers): the community roles owners take on for a term.
 
-Admins set each programme up (who may apply, how long a term lasts, how many seats); members
-apply; staff approve or reject. An approval takes a seat with one conditional update, so two
-approvals never share the last one, and grants a role for the programme's term. Roles end by
-themselves at term end (`end_due_koc_roles`, run by the scheduler), are renewed or revoked by
-staff; a role that ends gives its seat back. Holders hear of each step (NotificationKind.KOC),
-and every staff decision is audited.
+Admins set each programme up (resolvers.koc_programs: who may apply, how long a term lasts, how
+many seats); members apply; staff approve or reject. An approval takes a seat with one
+conditional update, so two approvals never share the last one, and grants a role for the
+programme's term. Roles end by themselves at term end (`end_due_koc_roles`, run by the
+scheduler), are renewed or revoked by staff; a role that ends gives its seat back. Holders hear
+of each step (NotificationKind.KOC), and every staff decision is audited.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import calendar
 import logging
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any, cast
+from typing import cast
 
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
@@ -23,6 +23,7 @@ from moderation import policies
 from resolvers import audit, validation
 from resolvers.changes import ChangeLog, writing
 from resolvers.context import Context
+from resolvers.koc_programs import clean_term, ensure_programs, require_program
 from resolvers.notifications import notify_koc
 from resolvers.pagination import Listing, Page, id_key, keyset_page
 from resolvers.screening import screen
@@ -30,14 +31,12 @@ from server.broadcast import Hub
 from server.errors import (
     Conflict,
     Forbidden,
-    InvalidInput,
     NotEligible,
     NotEligibleReason,
     NotFound,
 )
 from server.models import (
     AuditKind,
-    IdentityKind,
     KocApplication,
     KocApplicationState,
     KocProgram,
@@ -55,186 +54,7 @@ MIN_STATEMENT = 10
 MAX_STATEMENT = 2_000
 MAX_CITY = 50
 MAX_NOTE = 500
-MAX_DESCRIPTION = 2_000
-MAX_TERM_MONTHS = 24
-MAX_SEATS = 100_000
 REMIND_BEFORE = timedelta(days=30)
-
-
-# --- programmes ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ProgramDefaults:
-    """How a programme starts out, before an admin changes it."""
-
-    name_zh: str
-    name_en: str
-    description: str
-    eligible: tuple[IdentityKind, ...]
-    term_months: int
-    seats: int
-
-
-OWNERS = (IdentityKind.OWNER,)
-ANYONE = (IdentityKind.FAN, IdentityKind.DEPOSIT_HOLDER, IdentityKind.OWNER)
-PROGRAM_DEFAULTS: dict[KocRoleKind, ProgramDefaults] = {
-    KocRoleKind.VOLUNTEER: ProgramDefaults(
-        "车主志愿者", "Owner volunteers", "Serve at events, deliveries and shows.", OWNERS, 12, 200
-    ),
-    KocRoleKind.EXPERIENCE_OFFICER: ProgramDefaults(
-        "用户体验官",
-        "Experience officers",
-        "Find the moments where the user experience can improve.",
-        (IdentityKind.DEPOSIT_HOLDER, IdentityKind.OWNER),
-        6,
-        100,
-    ),
-    KocRoleKind.CHIEF_CREATIVE_OFFICER: ProgramDefaults(
-        "首席创意官",
-        "Chief creative officers",
-        "Photographers who record the community.",
-        ANYONE,
-        12,
-        50,
-    ),
-    KocRoleKind.STORY_SCOUT: ProgramDefaults(
-        "星河发现官", "Story scouts", "Find and write owners' stories.", ANYONE, 12, 100
-    ),
-    KocRoleKind.QUALITY_OFFICER: ProgramDefaults(
-        "质量官",
-        "Quality officers",
-        "Test the quality of lifestyle products.",
-        ANYONE,
-        6,
-        100,
-    ),
-    KocRoleKind.PERK_PARTNER: ProgramDefaults(
-        "车主福利合伙人",
-        "Owner perk partners",
-        "Owners with resources who share perks at owner prices.",
-        OWNERS,
-        12,
-        50,
-    ),
-    KocRoleKind.PRODUCT_ADVISOR: ProgramDefaults(
-        "产品顾问团",
-        "Product advisory board",
-        "Join product definition, sample trials and critical reviews.",
-        ANYONE,
-        12,
-        100,
-    ),
-}
-ORDER = {kind: position for position, kind in enumerate(PROGRAM_DEFAULTS)}
-
-
-async def ensure_programs() -> list[KocProgram]:
-    """Every programme, written with its defaults where it has no row yet (idempotent: what
-    admins changed stays). In the order of PROGRAM_DEFAULTS. A row another process writes at
-    the same moment is skipped by the database (ON CONFLICT DO NOTHING), never raised: so this
-    may run inside a transaction on PostgreSQL too, which an IntegrityError would abort."""
-    missing = set(PROGRAM_DEFAULTS) - set(await KocProgram.all().values_list("kind", flat=True))
-    if missing:
-        await KocProgram.bulk_create(
-            [
-                KocProgram(
-                    kind=kind,
-                    name_zh=defaults.name_zh,
-                    name_en=defaults.name_en,
-                    description=defaults.description,
-                    eligible_identities=[str(i) for i in defaults.eligible],
-                    term_months=defaults.term_months,
-                    seats=defaults.seats,
-                )
-                for kind, defaults in PROGRAM_DEFAULTS.items()
-                if kind in missing
-            ],
-            ignore_conflicts=True,
-        )
-    return sorted(await KocProgram.all(), key=lambda row: ORDER[row.kind])
-
-
-async def require_program(kind: KocRoleKind) -> KocProgram:
-    program = await KocProgram.get_or_none(kind=kind)
-    if program is None:
-        await ensure_programs()
-        program = await KocProgram.get(kind=kind)
-    return program
-
-
-@dataclass
-class ProgramChanges:
-    """An admin's changes to a programme; None leaves a field as it is."""
-
-    open: bool | None = None
-    term_months: int | None = None
-    seats: int | None = None
-    eligible_identities: list[IdentityKind] | None = None
-    description: str | None = None
-
-
-def _term(months: int, name: str = "termMonths") -> int:
-    if not 1 <= months <= MAX_TERM_MONTHS:
-        raise InvalidInput(f"A term lasts 1 to {MAX_TERM_MONTHS} months.", field=name)
-    return months
-
-
-def _clean_program(changes: ProgramChanges) -> dict[str, Any]:
-    values: dict[str, Any] = {}
-    if changes.open is not None:
-        values["open"] = changes.open
-    if changes.term_months is not None:
-        values["term_months"] = _term(changes.term_months)
-    if changes.seats is not None:
-        if not 0 <= changes.seats <= MAX_SEATS:
-            raise InvalidInput(f"Seats go from 0 to {MAX_SEATS}.", field="seats")
-        values["seats"] = changes.seats
-    if changes.eligible_identities is not None:
-        if not changes.eligible_identities:
-            raise InvalidInput("Name at least one identity.", field="eligibleIdentities")
-        chosen = set(changes.eligible_identities)
-        values["eligible_identities"] = [str(i) for i in IdentityKind if i in chosen]
-    if changes.description is not None:
-        values["description"] = validation.text(
-            changes.description,
-            "description",
-            minimum=0,
-            maximum=MAX_DESCRIPTION,
-            label="A description",
-        )
-    return values
-
-
-async def update_program(ctx: Context, kind: KocRoleKind, changes: ProgramChanges) -> KocProgram:
-    """Open or close a programme, set its term, seats, identities or description. Admins only;
-    seats never go below the seats taken (checked by the update itself)."""
-    admin = policies.require_admin(ctx.viewer)
-    program = await require_program(kind)
-    values = _clean_program(changes)
-    changed = {key: value for key, value in values.items() if getattr(program, key) != value}
-    if not changed:
-        return program
-    async with writing(ctx.hub):
-        query = KocProgram.filter(id=program.id)
-        if "seats" in changed:
-            query = query.filter(seats_taken__lte=changed["seats"])
-        if not await query.update(**changed):
-            raise InvalidInput(
-                f"{program.seats_taken} seats are taken; seats cannot go below that.",
-                field="seats",
-            )
-        await audit.record(
-            AuditKind.KOC_PROGRAM_UPDATED,
-            admin.id,
-            detail={"kind": str(kind), "changes": {k: _jsonable(v) for k, v in changed.items()}},
-        )
-    await program.refresh_from_db()
-    return program
-
-
-def _jsonable(value: Any) -> Any:
-    return value if isinstance(value, bool | int | str | list) else str(value)
 
 
 # --- applying -----------------------------------------------------------------------------------
@@ -477,7 +297,7 @@ async def _active_role(role_id: int) -> KocRole:
 async def renew_role(ctx: Context, role_id: int, term_months: int) -> KocRole:
     """Extend an active role from its current end by `term_months` (1 to 24). Staff only."""
     staff = policies.require_staff(ctx.viewer)
-    months = _term(term_months)
+    months = clean_term(term_months)
     role = await _active_role(role_id)
     if role.user_id == staff.id:
         raise Forbidden("Another member of staff renews your own role.")

@@ -21,7 +21,16 @@ from schema.errors import (
     ValidationError,
 )
 from schema.refs import work_from_row
-from schema.relay import Connection, Node, PageInfo, encode_id, page_size, parse_id, to_connection
+from schema.relay import (
+    Connection,
+    Node,
+    PageInfo,
+    encode_id,
+    page_info,
+    page_size,
+    parse_id,
+    to_connection,
+)
 from schema.users import User
 from schema.works import Work
 from server import models
@@ -63,12 +72,7 @@ class CollectionItemConnection:
     def from_page(cls, page: Page[Placed[models.CollectionItem]]) -> CollectionItemConnection:
         return cls(
             edges=[CollectionItemEdge.from_placed(cursor, placed) for cursor, placed in page.edges],
-            page_info=PageInfo(
-                has_next_page=page.has_next_page,
-                has_previous_page=page.has_previous_page,
-                start_cursor=page.start_cursor,
-                end_cursor=page.end_cursor,
-            ),
+            page_info=page_info(page),
         )
 
 

@@ -21,7 +21,7 @@ from schema.errors import (
     ValidationError,
 )
 from schema.refs import work_from_row
-from schema.relay import PageInfo, page_size
+from schema.relay import PageInfo, page_info, page_size
 from schema.works import Work
 from server import models
 
@@ -52,12 +52,7 @@ class FeaturedWorkConnection:
     def from_page(cls, page: Page[Placed[models.FeaturedWork]]) -> FeaturedWorkConnection:
         return cls(
             edges=[FeaturedWorkEdge.from_placed(cursor, placed) for cursor, placed in page.edges],
-            page_info=PageInfo(
-                has_next_page=page.has_next_page,
-                has_previous_page=page.has_previous_page,
-                start_cursor=page.start_cursor,
-                end_cursor=page.end_cursor,
-            ),
+            page_info=page_info(page),
         )
 
 

@@ -10,6 +10,7 @@ import strawberry
 from strawberry import Info
 
 from resolvers import koc as cases
+from resolvers import koc_programs
 from resolvers.context import Context
 from schema.enums import IdentityKind, KocApplicationState, KocRoleKind, KocRoleState
 from schema.errors import (
@@ -256,7 +257,7 @@ RevokeKocRoleResult = Annotated[
 class KocQueries:
     @strawberry.field(description="The KOC programmes, with who may apply, terms and seats.")
     async def koc_programs(self, info: Info[Context, None]) -> list[KocProgram]:
-        return [KocProgram.from_row(row) for row in await cases.ensure_programs()]
+        return [KocProgram.from_row(row) for row in await koc_programs.ensure_programs()]
 
     @strawberry.field(
         description="KOC applications, oldest first (pending ones by default). Moderators and "
@@ -282,14 +283,14 @@ class KocMutations:
     async def update_koc_program(
         self, info: Info[Context, None], input: UpdateKocProgramInput
     ) -> UpdateKocProgramResult:
-        changes = cases.ProgramChanges(
+        changes = koc_programs.ProgramChanges(
             open=input.open,
             term_months=input.term_months,
             seats=input.seats,
             eligible_identities=input.eligible_identities,
             description=input.description,
         )
-        row = await cases.update_program(info.context, input.kind, changes)
+        row = await koc_programs.update_program(info.context, input.kind, changes)
         return UpdateKocProgramSuccess(program=KocProgram.from_row(row))
 
     @strawberry.mutation(description="Apply for a KOC role; staff review the application.")

@@ -6,7 +6,7 @@ import base64
 import binascii
 import re
 from collections.abc import Callable
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 import strawberry
 
@@ -87,15 +87,20 @@ class Connection(Generic[T]):
     page_info: PageInfo = strawberry.field(description="Where this page lies in the list.")
 
 
+def page_info(page: Page[Any]) -> PageInfo:
+    """Where a keyset page lies in its list (every connection's `pageInfo`)."""
+    return PageInfo(
+        has_next_page=page.has_next_page,
+        has_previous_page=page.has_previous_page,
+        start_cursor=page.start_cursor,
+        end_cursor=page.end_cursor,
+    )
+
+
 def to_connection(page: Page[R], wrap: Callable[[R], T]) -> Connection[T]:
     return Connection(
         edges=[Edge(cursor=cursor, node=wrap(item)) for cursor, item in page.edges],
-        page_info=PageInfo(
-            has_next_page=page.has_next_page,
-            has_previous_page=page.has_previous_page,
-            start_cursor=page.start_cursor,
-            end_cursor=page.end_cursor,
-        ),
+        page_info=page_info(page),
     )
 
 

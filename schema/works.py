@@ -12,7 +12,7 @@ from resolvers.pagination import Page
 from schema.posts import Post
 from schema.radio import RadioEpisode
 from schema.refs import work_from_row
-from schema.relay import PageInfo
+from schema.relay import PageInfo, page_info
 
 T = TypeVar("T")
 
@@ -39,12 +39,7 @@ class WorkConnection:
     def of(cls, page: Page[T], wrap: Callable[[T], Post | RadioEpisode]) -> WorkConnection:
         return cls(
             edges=[WorkEdge(cursor=cursor, node=wrap(item)) for cursor, item in page.edges],
-            page_info=PageInfo(
-                has_next_page=page.has_next_page,
-                has_previous_page=page.has_previous_page,
-                start_cursor=page.start_cursor,
-                end_cursor=page.end_cursor,
-            ),
+            page_info=page_info(page),
         )
 
 

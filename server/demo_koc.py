@@ -6,7 +6,7 @@ from __future__ import annotations
 import random
 from datetime import timedelta
 
-from resolvers.koc import ensure_programs
+from resolvers.koc_programs import ensure_programs
 from server.demo_data import BASE_TIME, SEED
 from server.models import (
     IdentityKind,

@@ -11,21 +11,23 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from resolvers.koc import (
-    PROGRAM_DEFAULTS,
-    ProgramChanges,
     add_months,
     apply_for_role,
     end_due_koc_roles,
-    ensure_programs,
     list_applications,
     list_own_applications,
     renew_role,
     review_application,
     revoke_role,
-    update_program,
     visible_application,
     visible_role,
     withdraw_application,
+)
+from resolvers.koc_programs import (
+    PROGRAM_DEFAULTS,
+    ProgramChanges,
+    ensure_programs,
+    update_program,
 )
 from server.errors import (
     AccountSuspended,
