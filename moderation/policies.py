@@ -269,6 +269,29 @@ def can_manage_group(viewer: User, membership: GroupMembership | None) -> bool:
     return is_admin(viewer) or runs_group(viewer, membership)
 
 
+# The roles that help run a group: they moderate its queue and decide who gets in.
+GROUP_STAFF_ROLES = (GroupRole.OWNER, GroupRole.ADMIN, GroupRole.MODERATOR)
+# Who outranks whom in a group: a role acts only on members below it and grants only roles
+# below it (an OWNER is made by handing ownership over, never granted).
+GROUP_RANK = {GroupRole.MEMBER: 0, GroupRole.MODERATOR: 1, GroupRole.ADMIN: 2, GroupRole.OWNER: 3}
+
+
+def staffs_group(viewer: User | None, membership: GroupMembership | None) -> bool:
+    """An owner, admin or moderator of the group, in good standing."""
+    return (
+        viewer is not None
+        and membership is not None
+        and membership.role in GROUP_STAFF_ROLES
+        and not is_sanctioned(viewer)
+    )
+
+
+def can_admit_to_group(viewer: User, membership: GroupMembership | None) -> bool:
+    """Who decides join requests, invites and makes invite links: the group's staff in good
+    standing, and platform admins."""
+    return is_admin(viewer) or staffs_group(viewer, membership)
+
+
 def can_curate(viewer: User, is_curator: bool) -> bool:
     """Who changes what a collection holds and its order: its curators in good standing (a
     silenced curator too has no powers, like a silenced group admin), and platform admins."""
@@ -303,8 +326,9 @@ SANCTIONS = frozenset(
 def can_moderate_group(
     viewer: User | None, group_id: int | None, admin_group_ids: Collection[int]
 ) -> bool:
-    """Platform staff moderate everything; a group's owners and admins moderate what belongs
-    to their group. `admin_group_ids` are the groups the viewer runs (empty while sanctioned)."""
+    """Platform staff moderate everything; a group's owners, admins and moderators moderate
+    what belongs to their group. `admin_group_ids` are the groups the viewer moderates (empty
+    while sanctioned)."""
     if is_staff(viewer):
         return True
     return (

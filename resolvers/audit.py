@@ -16,7 +16,6 @@ from server.models import (
     AuditEntry,
     AuditKind,
     GroupMembership,
-    GroupRole,
     ModerationAction,
     ModerationItem,
     ModerationTarget,
@@ -52,16 +51,16 @@ async def record(
 
 
 async def admin_group_ids(ctx: Context) -> frozenset[int]:
-    """The groups the viewer runs (owner or admin): the scope of their moderation. None while
-    a sanction runs on the account: a silenced owner moderates nothing. Read once per
-    operation."""
+    """The groups the viewer helps run (owner, admin or moderator): the scope of their
+    moderation. None while a sanction runs on the account: a silenced owner moderates nothing.
+    Read once per operation."""
     viewer = ctx.viewer
     if viewer is None or policies.is_sanctioned(viewer):
         return frozenset()
 
     async def read() -> frozenset[int]:
         rows = await GroupMembership.filter(
-            user_id=viewer.id, role__in=[GroupRole.OWNER, GroupRole.ADMIN]
+            user_id=viewer.id, role__in=policies.GROUP_STAFF_ROLES
         ).values_list("group_id", flat=True)
         return frozenset(int(r) for r in rows)  # type: ignore[call-overload]
 
@@ -111,7 +110,7 @@ async def _groups_or_refuse(ctx: Context) -> frozenset[int]:
     if policies.is_sanctioned(viewer) and (
         policies.holds_staff_role(viewer)
         or await GroupMembership.filter(
-            user_id=viewer.id, role__in=[GroupRole.OWNER, GroupRole.ADMIN]
+            user_id=viewer.id, role__in=policies.GROUP_STAFF_ROLES
         ).exists()
     ):
         policies.refuse_if_sanctioned(viewer)

@@ -24,6 +24,7 @@ from server.models import (
     GroupMembership,
     GroupRole,
     GroupVisibility,
+    Industry,
     ModerationTarget,
     NotificationKind,
     SearchEntity,
@@ -41,12 +42,11 @@ async def create_group(
     description: str,
     kind: GroupKind,
     visibility: GroupVisibility,
-    industry: str | None = None,
+    industry: Industry | None = None,
 ) -> Group:
     viewer = policies.require_writer(ctx.viewer)
     clean_slug = validation.slug(slug)
     clean_name = validation.name(name, "name", minimum=2, maximum=80, label="A group name")
-    clean_industry = validation.optional_name(industry, "industry", maximum=40, label="Industry")
     verdict = await screen(
         ctx,
         viewer,
@@ -54,7 +54,6 @@ async def create_group(
         {
             "name": clean_name,
             "description": clean_description(description),
-            "industry": clean_industry or "",
         },
     )
     clean_name, described = verdict.fields["name"], verdict.fields["description"]
@@ -72,7 +71,7 @@ async def create_group(
                 visibility=visibility,
                 created_by_id=viewer.id,
                 member_count=1,
-                industry=verdict.fields["industry"] or None,
+                industry=industry,
             )
             await GroupMembership.create(group_id=group.id, user_id=viewer.id, role=GroupRole.OWNER)
             await log.changed(SearchEntity.GROUP, group.id)

@@ -15,10 +15,13 @@ from server.models import (
     CreditRole,
     CreditState,
     EpisodeState,
+    GroupInvitationState,
     GroupKind,
+    GroupRequestState,
     GroupRole,
     GroupVisibility,
     IdentityKind,
+    Industry,
     JoinPolicy,
     KocApplicationState,
     KocRoleKind,
@@ -49,8 +52,23 @@ DESCRIPTIONS = {
     GroupVisibility: (
         "PUBLIC: anyone sees the group's posts. MEMBERS_ONLY: members alone, everywhere."
     ),
-    JoinPolicy: "How people join a group.",
-    GroupRole: "A member's role in a group.",
+    JoinPolicy: (
+        "How people join a group. OPEN: at once; APPROVAL: the group's staff decide a request; "
+        "INVITE_ONLY: by invitation or invite link alone."
+    ),
+    GroupRole: (
+        "A member's role in a group. OWNER and ADMIN change its settings and roles; "
+        "MODERATOR works its moderation queue and join requests; MEMBER takes part."
+    ),
+    Industry: "The industry of an industry group.",
+    GroupRequestState: (
+        "Where a join request or a certification application stands. PENDING: waiting for a "
+        "decision; APPROVED; REJECTED; WITHDRAWN: taken back by whoever asked."
+    ),
+    GroupInvitationState: (
+        "PENDING: waiting for an answer; ACCEPTED; DECLINED; REVOKED: taken back by the group, "
+        "or the invitee joined another way."
+    ),
     PostKind: "MOMENT: a short post with images. ARTICLE: long form, titled.",
     PostState: "DRAFT: its author's alone. PUBLISHED: visible. HIDDEN/REMOVED: by moderators.",
     CommentState: "The state of a comment.",
@@ -113,10 +131,13 @@ __all__ = [
     "CreditRole",
     "CreditState",
     "EpisodeState",
+    "GroupInvitationState",
     "GroupKind",
+    "GroupRequestState",
     "GroupRole",
     "GroupVisibility",
     "IdentityKind",
+    "Industry",
     "JoinPolicy",
     "KocApplicationState",
     "KocRoleKind",

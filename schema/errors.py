@@ -67,12 +67,19 @@ class ContentRejectedError(Error):
 
 strawberry.enum(
     domain.NotEligibleReason,
-    description="PROGRAM_CLOSED: it takes no applications now; IDENTITY_NOT_ELIGIBLE: not for "
-    "the applicant's identity; NO_SEATS: every seat is taken.",
+    description="PROGRAM_CLOSED: the KOC programme takes no applications now; "
+    "IDENTITY_NOT_ELIGIBLE: not for the applicant's identity; NO_SEATS: every seat is taken; "
+    "GROUP_FULL: the group has reached its member limit; INVITATION_REQUIRED: the group takes "
+    "members by invitation alone; BANNED_FROM_GROUP: its staff barred the caller from "
+    "rejoining; INVITE_EXPIRED, INVITE_USED_UP, INVITE_REVOKED: the invite link no longer "
+    "admits anyone; TOO_FEW_MEMBERS: the group is below the minimum for certification.",
 )
 
 
-@strawberry.type(description="A KOC programme does not take this; nothing was changed.")
+@strawberry.type(
+    description="The caller does not qualify for this now (a KOC programme, a group, an invite "
+    "link); `reason` says why, and nothing was changed."
+)
 class NotEligibleError(Error):
     reason: domain.NotEligibleReason = strawberry.field(description="Why not.")
 

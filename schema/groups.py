@@ -12,8 +12,9 @@ from resolvers import feeds as feed_cases
 from resolvers import groups as cases
 from resolvers import lookups
 from resolvers.context import Context
+from resolvers.group_admission import member_limit
 from resolvers.visibility import may_list_members
-from schema.enums import GroupKind, GroupRole, GroupVisibility, JoinPolicy
+from schema.enums import GroupKind, GroupRole, GroupVisibility, Industry, JoinPolicy
 from schema.errors import (
     ConflictError,
     ContentRejectedError,
@@ -30,7 +31,7 @@ from server import models
 @strawberry.type(description="A member of a group, with their role.")
 class GroupMember:
     user_pk: strawberry.Private[int]
-    role: GroupRole = strawberry.field(description="OWNER, ADMIN or MEMBER.")
+    role: GroupRole = strawberry.field(description="OWNER, ADMIN, MODERATOR or MEMBER.")
     joined_at: datetime = strawberry.field(description="When they joined.")
 
     @strawberry.field(description="The member.")
@@ -48,10 +49,15 @@ class Group(Node):
     name: str = strawberry.field(description="The display name.")
     description: str = strawberry.field(description="What the group is about.")
     kind: GroupKind = strawberry.field(description="Industry, interest, profession or region.")
-    industry: str | None = strawberry.field(description="The industry of an industry group.")
+    industry: Industry | None = strawberry.field(
+        description="The industry of an industry group (set by an admin or by certification)."
+    )
     certified: bool = strawberry.field(description="Certified by the brand.")
     visibility: GroupVisibility = strawberry.field(description="Who sees the group's posts.")
     join_policy: JoinPolicy = strawberry.field(description="How people join.")
+    join_question: str = strawberry.field(
+        description="Asked of whoever requests to join (APPROVAL groups); empty for none."
+    )
     member_count: int = strawberry.field(description="How many members the group has.")
     created_at: datetime = strawberry.field(description="When the group was created.")
 
@@ -69,9 +75,17 @@ class Group(Node):
             certified=row.certified,
             visibility=row.visibility,
             join_policy=row.join_policy,
+            join_question=row.join_question,
             member_count=row.member_count,
             created_at=row.created_at,
         )
+
+    @strawberry.field(
+        description="The most members the group may have (certified groups take more); "
+        "joins beyond it are refused with NotEligibleError GROUP_FULL."
+    )
+    def member_limit(self, info: Info[Context, None]) -> int:
+        return member_limit(info.context.settings, self.row)
 
     @strawberry.field(description="The viewer's role in the group; null if not a member.")
     async def viewer_role(self, info: Info[Context, None]) -> GroupRole | None:
@@ -122,7 +136,9 @@ class CreateGroupInput:
     visibility: GroupVisibility = strawberry.field(
         default=models.GroupVisibility.PUBLIC, description="Who sees the group's posts."
     )
-    industry: str | None = strawberry.field(default=None, description="For industry groups.")
+    industry: Industry | None = strawberry.field(
+        default=None, description="For industry groups (admins)."
+    )
 
 
 @strawberry.type(description="The group was created, with the viewer as its owner.")

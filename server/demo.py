@@ -44,6 +44,7 @@ from server.models import (
     GroupRole,
     GroupVisibility,
     IdentityKind,
+    Industry,
     MatchKind,
     ModerationItem,
     ModerationRule,
@@ -141,17 +142,22 @@ async def _users(rng: random.Random, password_hash: str) -> dict[str, User]:
     return users
 
 
+def _industry_words(industry: Industry) -> str:
+    """EDUCATION → "education", HUMAN_RESOURCES → "HR", IT stays "IT"."""
+    return {Industry.IT: "IT", Industry.HUMAN_RESOURCES: "HR"}.get(industry, industry.lower())
+
+
 async def _groups(rng: random.Random, users: dict[str, User]) -> dict[int, list[int]]:
     """Creates the groups and memberships; returns each group's member ids by group id."""
     people = [u for h, u in users.items() if not h.endswith("_assistant")]
     ordinary = [u for u in people if u.handle.startswith("member")]
-    specs: list[tuple[str, str, GroupKind, GroupVisibility, str, str | None, User]] = [
+    specs: list[tuple[str, str, GroupKind, GroupVisibility, str, Industry | None, User]] = [
         (
             slug,
             name,
             GroupKind.INDUSTRY,
             GroupVisibility.PUBLIC,
-            f"Certified group of owners working in {industry}.",
+            f"Certified group of owners working in {_industry_words(industry)}.",
             industry,
             users["admin"],
         )

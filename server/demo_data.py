@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from server.models import GroupKind, GroupVisibility, IdentityKind, PersonaDomain, PlatformRole
+from server.models import (
+    GroupKind,
+    GroupVisibility,
+    IdentityKind,
+    Industry,
+    PersonaDomain,
+    PlatformRole,
+)
 
 DEMO_PASSWORD = "demo-password"  # noqa: S105 - development accounts only
 BASE_TIME = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
@@ -112,18 +119,18 @@ ENGLISH = [
 CITIES = ["上海", "北京", "合肥", "深圳", "杭州", "成都", "广州", "南京", "武汉", "西安"]
 MODELS = ["ES6", "ES8", "ET5", "ET7", "EC6", "ET9", "ET5T", "EC7"]
 INDUSTRY_GROUPS = [
-    ("education-owners", "教育行业车主 Educators", "education"),
-    ("teachers-club", "教师车主俱乐部 Teachers", "education"),
-    ("shipping-owners", "航运物流车主 Shipping", "shipping"),
-    ("hr-owners", "人力资源车主 HR", "HR"),
-    ("finance-owners", "金融行业车主 Finance", "finance"),
-    ("bankers-circle", "银行人车主圈 Bankers", "finance"),
-    ("medical-owners", "医疗行业车主 Medicine", "medicine"),
-    ("law-owners", "法律行业车主 Law", "law"),
-    ("it-owners", "IT 行业车主 IT", "IT"),
-    ("developers-garage", "程序员车库 Developers", "IT"),
-    ("media-owners", "传媒行业车主 Media", "media"),
-    ("manufacturing-owners", "制造业车主 Manufacturing", "manufacturing"),
+    ("education-owners", "教育行业车主 Educators", Industry.EDUCATION),
+    ("teachers-club", "教师车主俱乐部 Teachers", Industry.EDUCATION),
+    ("shipping-owners", "航运物流车主 Shipping", Industry.SHIPPING),
+    ("hr-owners", "人力资源车主 HR", Industry.HUMAN_RESOURCES),
+    ("finance-owners", "金融行业车主 Finance", Industry.FINANCE),
+    ("bankers-circle", "银行人车主圈 Bankers", Industry.FINANCE),
+    ("medical-owners", "医疗行业车主 Medicine", Industry.MEDICINE),
+    ("law-owners", "法律行业车主 Law", Industry.LAW),
+    ("it-owners", "IT 行业车主 IT", Industry.IT),
+    ("developers-garage", "程序员车库 Developers", Industry.IT),
+    ("media-owners", "传媒行业车主 Media", Industry.MEDIA),
+    ("manufacturing-owners", "制造业车主 Manufacturing", Industry.MANUFACTURING),
 ]
 OWN_GROUPS: list[tuple[str, str, GroupKind, GroupVisibility, str]] = [
     (

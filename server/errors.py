@@ -7,7 +7,7 @@
      ├── InvalidCredentials   wrong handle or password        → InvalidCredentialsError
      ├── RateLimited          too many writes; retry later    → RateLimitedError
      ├── ContentRejected      a screening rule blocks the text → ContentRejectedError
-     ├── NotEligible          the programme does not take it  → NotEligibleError (reason …)
+     ├── NotEligible          not for the caller, now         → NotEligibleError (reason …)
      ├── NotAuthenticated     no valid token                  → top-level error UNAUTHENTICATED
      ├── Forbidden            signed in, but not allowed      → top-level error FORBIDDEN
      │    ├── AccountSuspended  a running sanction forbids it (reason ACCOUNT_…)
@@ -86,16 +86,27 @@ class ContentRejected(DomainError):
 
 
 class NotEligibleReason(StrEnum):
-    """Why a KOC programme does not take an application or an approval."""
+    """Why a programme, a group or an invitation does not take the caller now."""
 
     PROGRAM_CLOSED = "PROGRAM_CLOSED"
     IDENTITY_NOT_ELIGIBLE = "IDENTITY_NOT_ELIGIBLE"
     NO_SEATS = "NO_SEATS"
+    # The group has as many members as its limit allows.
+    GROUP_FULL = "GROUP_FULL"
+    # An invite-only group takes members by invitation (or invite link) alone.
+    INVITATION_REQUIRED = "INVITATION_REQUIRED"
+    # The group's staff removed the caller and barred them from rejoining.
+    BANNED_FROM_GROUP = "BANNED_FROM_GROUP"
+    INVITE_EXPIRED = "INVITE_EXPIRED"
+    INVITE_USED_UP = "INVITE_USED_UP"
+    INVITE_REVOKED = "INVITE_REVOKED"
+    # A group applying for certification has fewer members than the minimum.
+    TOO_FEW_MEMBERS = "TOO_FEW_MEMBERS"
 
 
 class NotEligible(DomainError):
-    """A KOC programme does not take this: it is closed, it is not for the applicant's
-    identity, or its seats are all taken."""
+    """The caller does not qualify for this now, for a reason they can act on or wait out: a
+    closed KOC programme, a full group, an expired invite link, and so on."""
 
     code = "NOT_ELIGIBLE"
 

@@ -210,6 +210,15 @@ class Settings:
     new_account_max_mentions: int = Field(
         default=5, description="mentions one text of a new account may hold"
     )
+    group_member_limit: int = Field(
+        default=500, description="the most members a group that is not certified may have"
+    )
+    certified_group_member_limit: int = Field(
+        default=5000, description="the most members a certified industry group may have"
+    )
+    group_certification_min_members: int = Field(
+        default=10, description="members a group needs before its owner may apply for certification"
+    )
     new_account_held_posts: int = Field(
         default=0, description="a new account's first posts held for approval (0: none are)"
     )

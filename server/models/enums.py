@@ -43,12 +43,54 @@ class GroupVisibility(StrEnum):
 
 class JoinPolicy(StrEnum):
     OPEN = "OPEN"
+    # A join makes a request the group's staff decide.
+    APPROVAL = "APPROVAL"
+    # Only an invitation (or an invite link) lets anyone in.
+    INVITE_ONLY = "INVITE_ONLY"
 
 
 class GroupRole(StrEnum):
     OWNER = "OWNER"
     ADMIN = "ADMIN"
+    # Works the group's moderation queue and its join requests; changes no settings or roles.
+    MODERATOR = "MODERATOR"
     MEMBER = "MEMBER"
+
+
+class Industry(StrEnum):
+    """The industry a certified industry group brings together."""
+
+    EDUCATION = "EDUCATION"
+    SHIPPING = "SHIPPING"
+    HUMAN_RESOURCES = "HUMAN_RESOURCES"
+    FINANCE = "FINANCE"
+    MEDICINE = "MEDICINE"
+    LAW = "LAW"
+    IT = "IT"
+    MEDIA = "MEDIA"
+    MANUFACTURING = "MANUFACTURING"
+    ENERGY = "ENERGY"
+    RETAIL = "RETAIL"
+    PUBLIC_SERVICE = "PUBLIC_SERVICE"
+    RESEARCH = "RESEARCH"
+    OTHER = "OTHER"
+
+
+class GroupRequestState(StrEnum):
+    """Where a join request or a certification application stands."""
+
+    PENDING = "PENDING"
+    APPROVED = "APPROVED"
+    REJECTED = "REJECTED"
+    WITHDRAWN = "WITHDRAWN"
+
+
+class GroupInvitationState(StrEnum):
+    PENDING = "PENDING"
+    ACCEPTED = "ACCEPTED"
+    DECLINED = "DECLINED"
+    # The group's staff took it back, or the invitee joined another way.
+    REVOKED = "REVOKED"
 
 
 class PostKind(StrEnum):
@@ -100,6 +142,8 @@ class ChangeKind(StrEnum):
     EPISODE_REMOVED = "EPISODE_REMOVED"
     # Staff featured a work: what the points and contribution rules will reward.
     WORK_FEATURED = "WORK_FEATURED"
+    # Staff adopted a post of product feedback (rewarded like a featured work).
+    FEEDBACK_ADOPTED = "FEEDBACK_ADOPTED"
 
 
 class NotificationKind(StrEnum):
@@ -123,6 +167,20 @@ class NotificationKind(StrEnum):
     # About the recipient's KOC application or role (decided, granted, ending soon, ended,
     # revoked); the text says which.
     KOC = "KOC"
+    # Someone asks to join a group the recipient helps run.
+    GROUP_JOIN_REQUEST = "GROUP_JOIN_REQUEST"
+    # The recipient's request to join was decided; the text says how.
+    GROUP_JOIN_DECIDED = "GROUP_JOIN_DECIDED"
+    # The recipient is invited to a group (answer it from `viewer { groupInvitations }`).
+    GROUP_INVITATION = "GROUP_INVITATION"
+    # The recipient's role in a group changed, or they received its ownership.
+    GROUP_ROLE = "GROUP_ROLE"
+    # The recipient was removed from a group (and perhaps barred from rejoining).
+    GROUP_REMOVED = "GROUP_REMOVED"
+    # A group's certification was decided or revoked (told to its owners).
+    GROUP_CERTIFICATION = "GROUP_CERTIFICATION"
+    # Staff adopted the recipient's product feedback.
+    FEEDBACK_ADOPTED = "FEEDBACK_ADOPTED"
 
 
 class SearchEntity(StrEnum):
@@ -207,6 +265,16 @@ class AuditKind(StrEnum):
     KOC_ROLE_RENEWED = "KOC_ROLE_RENEWED"
     KOC_ROLE_REVOKED = "KOC_ROLE_REVOKED"
     KOC_PROGRAM_UPDATED = "KOC_PROGRAM_UPDATED"
+    # Groups: certification decided, revoked or set directly by an admin; a member removed
+    # (or barred), a member's role changed, ownership handed over.
+    GROUP_CERTIFICATION_DECIDED = "GROUP_CERTIFICATION_DECIDED"
+    GROUP_CERTIFICATION_REVOKED = "GROUP_CERTIFICATION_REVOKED"
+    GROUP_CERTIFIED_SET = "GROUP_CERTIFIED_SET"
+    GROUP_MEMBER_REMOVED = "GROUP_MEMBER_REMOVED"
+    GROUP_ROLE_CHANGED = "GROUP_ROLE_CHANGED"
+    GROUP_OWNERSHIP_TRANSFERRED = "GROUP_OWNERSHIP_TRANSFERRED"
+    # Staff adopted a post of product feedback.
+    FEEDBACK_ADOPTED = "FEEDBACK_ADOPTED"
 
 
 class AppealState(StrEnum):

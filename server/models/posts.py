@@ -38,6 +38,8 @@ class Post(Model):
     reaction_count = fields.IntField(default=0)
     # Locked by a moderator: no new comments.
     comments_locked = fields.BooleanField(default=False, db_default=False)
+    # Its author offers it as product feedback (a group post); staff may adopt it.
+    feedback = fields.BooleanField(default=False, db_default=False)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
 
@@ -88,3 +90,29 @@ class PostReaction(Model):
     class Meta:
         table = "post_reactions"
         unique_together = (("post", "user", "kind"),)
+
+
+class FeedbackAdoption(Model):
+    """Staff adopted a post of product feedback: shown on its author's profile, rewarded by
+    the points and contribution rules through the FEEDBACK_ADOPTED change event."""
+
+    id = fields.IntField(primary_key=True)
+    post_id: int
+    author_id: int
+    adopted_by_id: int | None
+    post: fields.OneToOneRelation[Post] = fields.OneToOneField(
+        "models.Post", related_name="adoption", on_delete=fields.CASCADE
+    )
+    # The post's author, kept here so a profile lists its adopted feedback by index.
+    author: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="adopted_feedback", on_delete=fields.CASCADE
+    )
+    adopted_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="feedback_adopted", null=True, on_delete=fields.SET_NULL
+    )
+    note = fields.CharField(max_length=500, default="")
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "feedback_adoptions"
+        indexes = (("author_id", "id"),)
