@@ -31,6 +31,7 @@ from server.demo_data import (
     TAGS,
     Badge,
 )
+from server.demo_groups import seed_groups
 from server.demo_koc import seed_koc
 from server.demo_works import seed_works
 from server.models import (
@@ -142,6 +143,10 @@ async def _users(rng: random.Random, password_hash: str) -> dict[str, User]:
     return users
 
 
+# The first three members of each group run it: its creator, an admin and a moderator.
+ROLES_BY_RANK = (GroupRole.OWNER, GroupRole.ADMIN, GroupRole.MODERATOR)
+
+
 def _industry_words(industry: Industry) -> str:
     """EDUCATION → "education", HUMAN_RESOURCES → "HR", IT stays "IT"."""
     return {Industry.IT: "IT", Industry.HUMAN_RESOURCES: "HR"}.get(industry, industry.lower())
@@ -186,7 +191,7 @@ async def _groups(rng: random.Random, users: dict[str, User]) -> dict[int, list[
         )
         members[group.id] = [u.id for u in chosen]
         for n, user in enumerate(chosen):
-            role = GroupRole.OWNER if n == 0 else GroupRole.ADMIN if n == 1 else GroupRole.MEMBER
+            role = ROLES_BY_RANK[n] if n < len(ROLES_BY_RANK) else GroupRole.MEMBER
             memberships.append(GroupMembership(group_id=group.id, user_id=user.id, role=role))
     await GroupMembership.bulk_create(memberships)
     return members
@@ -403,10 +408,11 @@ async def seed_demo_community() -> str:
         comments, reactions = await _conversation(rng, users, posts)
         works = await seed_works(users, posts)
         koc_roles, koc_waiting = await seed_koc(users)
+        admission = await seed_groups(users, members)
         reports = await _moderation(users, posts)
     return (
         f"demo community: {len(users)} users, {len(members)} groups, {len(posts)} posts, "
         f"{comments} comments, {reactions} reactions, {len(DEMO_RULES)} watched words, "
         f"{reports} reports; {works}; {koc_roles} KOC roles, {koc_waiting} KOC applications "
-        "waiting for review"
+        f"waiting for review; {admission}"
     )

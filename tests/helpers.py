@@ -58,20 +58,23 @@ async def make_group(
     *members: User,
     visibility: GroupVisibility = GroupVisibility.PUBLIC,
     admins: tuple[User, ...] = (),
+    moderators: tuple[User, ...] = (),
 ) -> Group:
-    """An interest group written straight into the database, with its owner, admins and
-    members."""
+    """An interest group written straight into the database, with its owner, admins,
+    moderators and members."""
     row = await Group.create(
         slug=slug,
         name=slug.replace("-", " ").title(),
         kind=GroupKind.INTEREST,
         visibility=visibility,
         created_by_id=owner.id,
-        member_count=1 + len(members) + len(admins),
+        member_count=1 + len(members) + len(admins) + len(moderators),
     )
     await GroupMembership.create(group=row, user=owner, role=GroupRole.OWNER)
     for admin in admins:
         await GroupMembership.create(group=row, user=admin, role=GroupRole.ADMIN)
+    for moderator in moderators:
+        await GroupMembership.create(group=row, user=moderator, role=GroupRole.MODERATOR)
     for member in members:
         await GroupMembership.create(group=row, user=member, role=GroupRole.MEMBER)
     return row

@@ -26,13 +26,22 @@ from server.models import (
     EpisodeReaction,
     EpisodeState,
     FeaturedWork,
+    FeedbackAdoption,
     Follow,
     Group,
+    GroupBan,
+    GroupCertificationApplication,
+    GroupInvitation,
+    GroupInviteLink,
+    GroupJoinRequest,
     GroupKind,
     GroupMembership,
+    GroupRequestState,
+    GroupRole,
     GroupVisibility,
     IdentityKind,
     Industry,
+    JoinPolicy,
     KocApplication,
     KocApplicationState,
     KocProgram,
@@ -90,7 +99,13 @@ async def digest() -> str:
         .values_list("collection__slug", "post_id", "episode_id", "position", "note")
     )
     featured = await FeaturedWork.all().order_by("id").values_list("post_id", "episode_id")
-    rows = (users, posts, comments, heads, episodes, credits, items, featured)
+    requests = (
+        await GroupJoinRequest.all()
+        .order_by("id")
+        .values_list("group__slug", "user__handle", "answer", "state")
+    )
+    adopted = await FeedbackAdoption.all().order_by("id").values_list("post_id", "author_id")
+    rows = (users, posts, comments, heads, episodes, credits, items, featured, requests, adopted)
     return hashlib.sha256(repr(rows).encode()).hexdigest()
 
 
@@ -344,3 +359,42 @@ async def test_demo_has_holders_of_every_koc_programme_and_a_review_queue(db):
     assert any(a.user_id == fan.id for a in waiting)
     assert all(a.pending_key == f"{a.user_id}:{a.kind}" for a in waiting)
     assert await KocApplication.filter(state=KocApplicationState.REJECTED).exclude(note="").exists()
+
+
+async def test_demo_groups_approve_invite_and_wait_for_certification(db):
+    await seed_demo_community()
+    policies = dict(await Group.all().values_list("slug", "join_policy"))
+    assert set(policies.values()) == set(JoinPolicy)
+    for slug in ("founders-circle", "architects"):
+        assert policies[slug] == JoinPolicy.APPROVAL
+        group = await Group.get(slug=slug)
+        assert group.join_question
+        waiting = await GroupJoinRequest.filter(group=group, state=GroupRequestState.PENDING)
+        assert waiting
+        for request in waiting:
+            assert request.pending_key == f"{group.id}:{request.user_id}"
+            assert not await GroupMembership.filter(group=group, user_id=request.user_id).exists()
+    fan = await User.get(handle="fan")
+    assert await GroupJoinRequest.filter(user=fan, state=GroupRequestState.PENDING).exists()
+    doctors = await Group.get(slug="doctors-on-call")
+    assert doctors.join_policy == JoinPolicy.INVITE_ONLY
+    link = await GroupInviteLink.get(group=doctors)
+    assert link.uses == 0 and link.revoked_at is None
+    assert await GroupInvitation.filter(user=fan, group=doctors, pending_key__isnull=False).exists()
+    founders = await Group.get(slug="founders-circle")
+    ban = await GroupBan.get(group=founders)
+    assert not await GroupMembership.filter(group=founders, user_id=ban.user_id).exists()
+    # Every group is run by an owner, an admin and a moderator.
+    for group in await Group.all():
+        roles = await GroupMembership.filter(group=group).values_list("role", flat=True)
+        assert {GroupRole.OWNER, GroupRole.ADMIN, GroupRole.MODERATOR} <= set(roles)
+    pending = await GroupCertificationApplication.filter(state=GroupRequestState.PENDING)
+    assert len(pending) == 2
+    for application in pending:
+        group = await Group.get(id=application.group_id)
+        assert not group.certified and group.member_count >= 10
+    adopted = await FeedbackAdoption.all().prefetch_related("post")
+    assert adopted
+    for adoption in adopted:
+        assert adoption.post.feedback and adoption.post.group_id is not None
+        assert adoption.author_id == adoption.post.author_id

@@ -48,7 +48,7 @@ class Migration(migrations.Migration):
                 ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
                 ('group', fields.ForeignKeyField('models.Group', source_field='group_id', db_constraint=True, to_field='id', related_name='certification_applications', on_delete=OnDelete.CASCADE)),
                 ('applicant', fields.ForeignKeyField('models.User', source_field='applicant_id', null=True, db_constraint=True, to_field='id', related_name='certification_applications', on_delete=OnDelete.SET_NULL)),
-                ('industry', fields.CharEnumField(description='EDUCATION: EDUCATION\nSHIPPING: SHIPPING\nHUMAN_RESOURCES: HUMAN_RESOURCES\nFINANCE: FINANCE\nMEDICINE: MEDICINE\nLAW: LAW\nIT: IT\nMEDIA: MEDIA\nMANUFACTURING: MANUFACTURING\nENERGY: ENERGY\nRETAIL: RETAIL\nPUBLIC_SERVICE: PUBLIC_SERVICE\nRESEARCH: RESEARCH\nOTHER: OTHER', enum_type=Industry, max_length=20)),
+                ('industry', fields.CharEnumField(description='EDUCATION: EDUCATION\nSHIPPING: SHIPPING\nHUMAN_RESOURCES: HUMAN_RESOURCES\nFINANCE: FINANCE\nMEDICINE: MEDICINE\nLAW: LAW\nIT: IT\nMEDIA: MEDIA\nMANUFACTURING: MANUFACTURING\nENERGY: ENERGY\nRETAIL: RETAIL\nPUBLIC_SERVICE: PUBLIC_SERVICE\nRESEARCH: RESEARCH\nCONSTRUCTION: CONSTRUCTION\nOTHER: OTHER', enum_type=Industry, max_length=20)),
                 ('evidence', fields.TextField(unique=False)),
                 ('state', fields.CharEnumField(default=GroupRequestState.PENDING, description='PENDING: PENDING\nAPPROVED: APPROVED\nREJECTED: REJECTED\nWITHDRAWN: WITHDRAWN', enum_type=GroupRequestState, max_length=10)),
                 ('pending_key', fields.CharField(null=True, unique=True, max_length=20)),
@@ -120,13 +120,13 @@ class Migration(migrations.Migration):
         ),
         # Earlier versions kept the industry as free text: map it before the column narrows.
         ops.RunSQL(
-            "UPDATE groups SET industry = CASE LOWER(industry) WHEN 'education' THEN 'EDUCATION' WHEN 'shipping' THEN 'SHIPPING' WHEN 'logistics' THEN 'SHIPPING' WHEN 'hr' THEN 'HUMAN_RESOURCES' WHEN 'human resources' THEN 'HUMAN_RESOURCES' WHEN 'human_resources' THEN 'HUMAN_RESOURCES' WHEN 'finance' THEN 'FINANCE' WHEN 'banking' THEN 'FINANCE' WHEN 'medicine' THEN 'MEDICINE' WHEN 'medical' THEN 'MEDICINE' WHEN 'healthcare' THEN 'MEDICINE' WHEN 'law' THEN 'LAW' WHEN 'legal' THEN 'LAW' WHEN 'it' THEN 'IT' WHEN 'media' THEN 'MEDIA' WHEN 'manufacturing' THEN 'MANUFACTURING' WHEN 'energy' THEN 'ENERGY' WHEN 'retail' THEN 'RETAIL' WHEN 'public_service' THEN 'PUBLIC_SERVICE' WHEN 'public service' THEN 'PUBLIC_SERVICE' WHEN 'research' THEN 'RESEARCH' ELSE 'OTHER' END WHERE industry IS NOT NULL",
+            "UPDATE groups SET industry = CASE LOWER(industry) WHEN 'education' THEN 'EDUCATION' WHEN 'shipping' THEN 'SHIPPING' WHEN 'logistics' THEN 'SHIPPING' WHEN 'hr' THEN 'HUMAN_RESOURCES' WHEN 'human resources' THEN 'HUMAN_RESOURCES' WHEN 'human_resources' THEN 'HUMAN_RESOURCES' WHEN 'finance' THEN 'FINANCE' WHEN 'banking' THEN 'FINANCE' WHEN 'medicine' THEN 'MEDICINE' WHEN 'medical' THEN 'MEDICINE' WHEN 'healthcare' THEN 'MEDICINE' WHEN 'law' THEN 'LAW' WHEN 'legal' THEN 'LAW' WHEN 'it' THEN 'IT' WHEN 'media' THEN 'MEDIA' WHEN 'manufacturing' THEN 'MANUFACTURING' WHEN 'energy' THEN 'ENERGY' WHEN 'retail' THEN 'RETAIL' WHEN 'public_service' THEN 'PUBLIC_SERVICE' WHEN 'public service' THEN 'PUBLIC_SERVICE' WHEN 'research' THEN 'RESEARCH' WHEN 'construction' THEN 'CONSTRUCTION' ELSE 'OTHER' END WHERE industry IS NOT NULL",
             reverse_sql="UPDATE groups SET industry = LOWER(industry) WHERE industry IS NOT NULL",
         ),
         ops.AlterField(
             model_name='Group',
             name='industry',
-            field=fields.CharEnumField(null=True, description='EDUCATION: EDUCATION\nSHIPPING: SHIPPING\nHUMAN_RESOURCES: HUMAN_RESOURCES\nFINANCE: FINANCE\nMEDICINE: MEDICINE\nLAW: LAW\nIT: IT\nMEDIA: MEDIA\nMANUFACTURING: MANUFACTURING\nENERGY: ENERGY\nRETAIL: RETAIL\nPUBLIC_SERVICE: PUBLIC_SERVICE\nRESEARCH: RESEARCH\nOTHER: OTHER', enum_type=Industry, max_length=20),
+            field=fields.CharEnumField(null=True, description='EDUCATION: EDUCATION\nSHIPPING: SHIPPING\nHUMAN_RESOURCES: HUMAN_RESOURCES\nFINANCE: FINANCE\nMEDICINE: MEDICINE\nLAW: LAW\nIT: IT\nMEDIA: MEDIA\nMANUFACTURING: MANUFACTURING\nENERGY: ENERGY\nRETAIL: RETAIL\nPUBLIC_SERVICE: PUBLIC_SERVICE\nRESEARCH: RESEARCH\nCONSTRUCTION: CONSTRUCTION\nOTHER: OTHER', enum_type=Industry, max_length=20),
         ),
         ops.AlterField(
             model_name='Group',

@@ -3,16 +3,17 @@ moderation queries, over HTTP and over WebSocket, on SQLite and on PostgreSQL; t
 who must be refused as well as who succeeds.
 
 Each case is one operation (a row of EXPECTED) sent by one kind of caller (a column) in a world
-of its own: a post by `author` in the group `here` (owned by `admin_here`, joined by `member`),
+of its own: a post by `author` in the group `here` (owned by `owner_here`, run with
+`admin_here` as its ADMIN and `moderator_here` as its MODERATOR, joined by `member`),
 reported by `reporter`, so that one queue item is open; `admin_elsewhere` owns the group
 `elsewhere`; the sanctioned callers are `suspended` (a member of `here` suspended for 3 days),
 `banned` (a banned member of `here`), `banned_admin` (a platform admin who is banned) and
 `silenced_moderator` (a moderator silenced for 3 days). What a row needs besides (a draft, a
 comment, a decision, an appeal, a claim, badges and a persona, a rule, notifications, a
 credit of `member`'s on the post waiting for an answer, the post featured; the radio: the
-station `here-radio` headed by `admin_here` and `elsewhere-radio` headed by `admin_elsewhere`,
+station `here-radio` headed by `owner_here` and `elsewhere-radio` headed by `admin_elsewhere`,
 with an episode of `author`'s published on `here-radio` and one submitted there; collections:
-`here-books` curated by `admin_here` and holding that published episode, `elsewhere-books`
+`here-books` curated by `owner_here` and holding that published episode, `elsewhere-books`
 curated by `admin_elsewhere`; KOC: `member`'s pending application to the story scouts and
 `author`'s active role among them) is written with the ORM and the use cases in one transaction
 (the KOC programmes just before it); only the operation under test goes through the transport.
@@ -108,7 +109,9 @@ ROLES = (
     "anonymous",
     "member",
     "author",
+    "owner_here",
     "admin_here",
+    "moderator_here",
     "admin_elsewhere",
     "moderator",
     "admin",
@@ -197,7 +200,15 @@ async def populate(
     accounts: Accounts, resources: Resources, role: str, needs: frozenset[str]
 ) -> World:
     """The accounts, the groups and the reported post; then what `needs` asks for."""
-    for handle in ("member", "author", "reporter", "admin_here", "admin_elsewhere"):
+    for handle in (
+        "member",
+        "author",
+        "reporter",
+        "owner_here",
+        "admin_here",
+        "moderator_here",
+        "admin_elsewhere",
+    ):
         await accounts.make(handle)
     await accounts.make("moderator", PlatformRole.MODERATOR)
     await accounts.make("admin", PlatformRole.ADMIN)
@@ -209,7 +220,13 @@ async def populate(
     )
     users = accounts.users
     members = ("author", "reporter", "member", "suspended", "banned")
-    here = await make_group("here", users["admin_here"], *(users[name] for name in members))
+    here = await make_group(
+        "here",
+        users["owner_here"],
+        *(users[name] for name in members),
+        admins=(users["admin_here"],),
+        moderators=(users["moderator_here"],),
+    )
     elsewhere = await make_group("elsewhere", users["admin_elsewhere"])
     target = await make_post(users["author"], "a post someone objects to", group=here)
     item_id = await reported(resources, users["reporter"], target.id)
@@ -258,17 +275,17 @@ async def populate(
     if "featured" in needs:
         await FeaturedWork.create(post=target, featured_by=users["moderator"])
     if needs & {"radio", "collections"}:
-        station = await station_headed_by(users["admin_here"], "here-radio", "Here radio")
+        station = await station_headed_by(users["owner_here"], "here-radio", "Here radio")
         await station_headed_by(users["admin_elsewhere"], "elsewhere-radio", "Elsewhere radio")
         episode = await episode_of(users["author"], station, EpisodeState.PUBLISHED)
         submitted = await episode_of(users["author"], station, EpisodeState.SUBMITTED)
         given["episode"] = encode_id("RadioEpisode", episode.id)
         given["submitted"] = encode_id("RadioEpisode", submitted.id)
         if "collections" in needs:
-            books = await curated_by(users["admin_here"], "here-books", "Here books")
+            books = await curated_by(users["owner_here"], "here-books", "Here books")
             await curated_by(users["admin_elsewhere"], "elsewhere-books", "Elsewhere books")
             await CollectionItem.create(
-                collection=books, episode=episode, position=0, added_by=users["admin_here"]
+                collection=books, episode=episode, position=0, added_by=users["owner_here"]
             )
     if "koc" in needs:
         # The programmes (the scheduler's first tick may be writing them at the same moment:
@@ -311,7 +328,8 @@ async def populate(
         # A post of the caller's own (the author's, for anonymous) in the group they belong
         # to, reported; hidden by a moderator (an admin, for `moderator`); appealed.
         owner = caller or users["author"]
-        homes = dict.fromkeys((*members, "admin_here"), here) | {"admin_elsewhere": elsewhere}
+        staff_here = ("owner_here", "admin_here", "moderator_here")
+        homes = dict.fromkeys((*members, *staff_here), here) | {"admin_elsewhere": elsewhere}
         own_post = await make_post(owner, "my own post", group=homes.get(owner.handle))
         own_item = await reported(resources, users["reporter"], own_post.id)
         given["own_item"] = encode_id("ModerationItem", own_item)
@@ -537,7 +555,7 @@ OPS: dict[str, Operation] = {
     "setUserRole": op(
         'mutation { setUserRole(input: {handle: "member", role: ADMIN}) { __typename } }'
     ),
-    # Radio: `admin_here` heads the station `here-radio`, `admin_elsewhere` heads
+    # Radio: `owner_here` heads the station `here-radio`, `admin_elsewhere` heads
     # `elsewhere-radio`; `author` has an episode published on `here-radio` and one submitted.
     "createRadioStation": op(
         'mutation { createRadioStation(input: {slug: "new-radio", name: "New radio", city: "Tartu"}) { __typename } }'
@@ -551,7 +569,7 @@ OPS: dict[str, Operation] = {
         "radio",
     ),
     "removeStationHead": op(
-        'mutation { removeStationHead(input: {stationSlug: "here-radio", handle: "admin_here"}) { __typename } }',
+        'mutation { removeStationHead(input: {stationSlug: "here-radio", handle: "owner_here"}) { __typename } }',
         "radio",
     ),
     "followStation": op(
@@ -596,7 +614,7 @@ OPS: dict[str, Operation] = {
         "mutation($episode: ID!) { recordPlay(input: {episodeId: $episode}) { __typename } }",
         "radio",
     ),
-    # Collections: `admin_here` curates `here-books` (which holds the published episode),
+    # Collections: `owner_here` curates `here-books` (which holds the published episode),
     # `admin_elsewhere` curates `elsewhere-books`.
     "createCollection": op(
         'mutation { createCollection(input: {slug: "new-books", title: "New books"}) { __typename } }'
@@ -610,7 +628,7 @@ OPS: dict[str, Operation] = {
         "collections",
     ),
     "removeCollectionCurator": op(
-        'mutation { removeCollectionCurator(input: {collectionSlug: "here-books", handle: "admin_here"}) { __typename } }',
+        'mutation { removeCollectionCurator(input: {collectionSlug: "here-books", handle: "owner_here"}) { __typename } }',
         "collections",
     ),
     "addToCollection": op(
@@ -754,124 +772,124 @@ OPS: dict[str, Operation] = {
 # (see `expected` for the one difference).
 # fmt: off
 EXPECTED: dict[str, tuple[str, ...]] = {
-    #                                         anonymous member      author      admin_here  admin_elsewhere moderator   admin       suspended   banned      banned_admin silenced_moderator
+    #                                          anonymous  member        author        owner_here    admin_here    moderator_here  admin_elsewhere  moderator     admin         suspended   banned      banned_admin  silenced_moderator
     # Moderation queries (the old matrix's rows and one more).
-    "moderationQueue":                        (U,        F,          F,          "1 item",   "0 items",      "1 item",   "1 item",   F,          F,          F_BAN,       F_SIL),
-    "moderationItem":                         (U,        F,          F,          "item",     "null",         "item",     "item",     F,          F,          F_BAN,       F_SIL),
-    "moderationItem:about the caller":        (U,        F,          F,          "null",     "null",         "null",     "null",     F,          F,          F_BAN,       F_SIL),
-    "moderationPendingCount":                 (U,        F,          F,          "1",        "0",            "1",        "1",        F,          F,          F_BAN,       F_SIL),
-    "auditLog":                               (U,        F,          F,          OK,         OK,             OK,         OK,         F,          F,          F_BAN,       F_SIL),
-    "moderationRules":                        (U,        F,          F,          F,          F,              OK,         OK,         F,          F,          F_BAN,       F_SIL),
+    "moderationQueue":                        (U,         F,            F,            "1 item",     "1 item",     "1 item",       "0 items",       "1 item",     "1 item",     F,          F,          F_BAN,        F_SIL),
+    "moderationItem":                         (U,         F,            F,            "item",       "item",       "item",         "null",          "item",       "item",       F,          F,          F_BAN,        F_SIL),
+    "moderationItem:about the caller":        (U,         F,            F,            "null",       "null",       "null",         "null",          "null",       "null",       F,          F,          F_BAN,        F_SIL),
+    "moderationPendingCount":                 (U,         F,            F,            "1",          "1",          "1",            "0",             "1",          "1",          F,          F,          F_BAN,        F_SIL),
+    "auditLog":                               (U,         F,            F,            OK,           OK,           OK,             OK,              OK,           OK,           F,          F,          F_BAN,        F_SIL),
+    "moderationRules":                        (U,         F,            F,            F,            F,            F,              F,               OK,           OK,           F,          F,          F_BAN,        F_SIL),
     # Accounts.
-    "register":                               (OK,       OK,         OK,         OK,         OK,             OK,         OK,         OK,         OK,         OK,          OK),
-    "signIn":                                 (OK,       OK,         OK,         OK,         OK,             OK,         OK,         OK,         OK,         OK,          OK),
-    "updateProfile":                          (U,        OK,         OK,         OK,         OK,             OK,         OK,         F_SUS,      F_BAN,      F_BAN,       OK),
-    "followUser":                             (U,        OK,         INVALID,    OK,         OK,             OK,         OK,         F_SUS,      F_BAN,      F_BAN,       OK),
-    "unfollowUser":                           (U,        OK,         OK,         OK,         OK,             OK,         OK,         F_SUS,      F_BAN,      F_BAN,       OK),
+    "register":                               (OK,        OK,           OK,           OK,           OK,           OK,             OK,              OK,           OK,           OK,         OK,         OK,           OK),
+    "signIn":                                 (OK,        OK,           OK,           OK,           OK,           OK,             OK,              OK,           OK,           OK,         OK,         OK,           OK),
+    "updateProfile":                          (U,         OK,           OK,           OK,           OK,           OK,             OK,              OK,           OK,           F_SUS,      F_BAN,      F_BAN,        OK),
+    "followUser":                             (U,         OK,           INVALID,      OK,           OK,           OK,             OK,              OK,           OK,           F_SUS,      F_BAN,      F_BAN,        OK),
+    "unfollowUser":                           (U,         OK,           OK,           OK,           OK,           OK,             OK,              OK,           OK,           F_SUS,      F_BAN,      F_BAN,        OK),
     # Groups.
-    "createGroup":                            (U,        OK,         OK,         OK,         OK,             OK,         OK,         F_SUS,      F_BAN,      F_BAN,       OK),
-    "updateGroup":                            (U,        F,          F,          OK,         F,              F,          OK,         F_SUS,      F_BAN,      F_BAN,       F),
-    "joinGroup":                              (U,        OK,         OK,         OK,         OK,             OK,         OK,         F_SUS,      F_BAN,      F_BAN,       OK),
-    "leaveGroup":                             (U,        OK,         OK,         CONFLICT,   OK,             OK,         OK,         F_SUS,      F_BAN,      F_BAN,       OK),
+    "createGroup":                            (U,         OK,           OK,           OK,           OK,           OK,             OK,              OK,           OK,           F_SUS,      F_BAN,      F_BAN,        OK),
+    "updateGroup":                            (U,         F,            F,            OK,           OK,           F,              F,               F,            OK,           F_SUS,      F_BAN,      F_BAN,        F),
+    "joinGroup":                              (U,         OK,           OK,           OK,           OK,           OK,             OK,              OK,           OK,           F_SUS,      F_BAN,      F_BAN,        OK),
+    "leaveGroup":                             (U,         OK,           OK,           CONFLICT,     OK,           OK,             OK,              OK,           OK,           F_SUS,      F_BAN,      F_BAN,        OK),
     # Posts.
-    "createPost":                             (U,        OK,         OK,         OK,         F,              F,          F,          F_SUS,      F_BAN,      F_BAN,       F),
-    "updatePost":                             (U,        F,          OK,         F,          F,              F,          F,          F_SUS,      F_BAN,      F_BAN,       F),
-    "deletePost":                             (U,        F,          OK,         F,          F,              OK,         OK,         F_SUS,      F_BAN,      F_BAN,       F_SIL),
-    "publishPost":                            (U,        MISSING,    OK,         MISSING,    MISSING,        MISSING,    MISSING,    F_SUS,      F_BAN,      F_BAN,       MISSING),
-    "schedulePost":                           (U,        MISSING,    OK,         MISSING,    MISSING,        MISSING,    MISSING,    F_SUS,      F_BAN,      F_BAN,       MISSING),
+    "createPost":                             (U,         OK,           OK,           OK,           OK,           OK,             F,               F,            F,            F_SUS,      F_BAN,      F_BAN,        F),
+    "updatePost":                             (U,         F,            OK,           F,            F,            F,              F,               F,            F,            F_SUS,      F_BAN,      F_BAN,        F),
+    "deletePost":                             (U,         F,            OK,           F,            F,            F,              F,               OK,           OK,           F_SUS,      F_BAN,      F_BAN,        F_SIL),
+    "publishPost":                            (U,         MISSING,      OK,           MISSING,      MISSING,      MISSING,        MISSING,         MISSING,      MISSING,      F_SUS,      F_BAN,      F_BAN,        MISSING),
+    "schedulePost":                           (U,         MISSING,      OK,           MISSING,      MISSING,      MISSING,        MISSING,         MISSING,      MISSING,      F_SUS,      F_BAN,      F_BAN,        MISSING),
     # `member` credited: nobody credits themselves.
-    "createPost:with credits":                (U,        INVALID,    OK,         OK,         F,              F,          F,          F_SUS,      F_BAN,      F_BAN,       F),
-    "updatePost:with credits":                (U,        F,          OK,         F,          F,              F,          F,          F_SUS,      F_BAN,      F_BAN,       F),
+    "createPost:with credits":                (U,         INVALID,      OK,           OK,           OK,           OK,             F,               F,            F,            F_SUS,      F_BAN,      F_BAN,        F),
+    "updatePost:with credits":                (U,         F,            OK,           F,            F,            F,              F,               F,            F,            F_SUS,      F_BAN,      F_BAN,        F),
     # Comments and reactions.
-    "addComment":                             (U,        OK,         OK,         OK,         OK,             OK,         OK,         F_SUS,      F_BAN,      F_BAN,       OK),
-    "deleteComment":                          (U,        F,          OK,         F,          F,              OK,         OK,         F_SUS,      F_BAN,      F_BAN,       F_SIL),
-    "addReaction":                            (U,        OK,         OK,         OK,         OK,             OK,         OK,         F_SUS,      F_BAN,      F_BAN,       OK),
-    "removeReaction":                         (U,        OK,         OK,         OK,         OK,             OK,         OK,         F_SUS,      F_BAN,      F_BAN,       OK),
+    "addComment":                             (U,         OK,           OK,           OK,           OK,           OK,             OK,              OK,           OK,           F_SUS,      F_BAN,      F_BAN,        OK),
+    "deleteComment":                          (U,         F,            OK,           F,            F,            F,              F,               OK,           OK,           F_SUS,      F_BAN,      F_BAN,        F_SIL),
+    "addReaction":                            (U,         OK,           OK,           OK,           OK,           OK,             OK,              OK,           OK,           F_SUS,      F_BAN,      F_BAN,        OK),
+    "removeReaction":                         (U,         OK,           OK,           OK,           OK,           OK,             OK,              OK,           OK,           F_SUS,      F_BAN,      F_BAN,        OK),
     # The same on an episode.
-    "addComment:on an episode":               (U,        OK,         OK,         OK,         OK,             OK,         OK,         F_SUS,      F_BAN,      F_BAN,       OK),
-    "addReaction:on an episode":              (U,        OK,         OK,         OK,         OK,             OK,         OK,         F_SUS,      F_BAN,      F_BAN,       OK),
-    "removeReaction:on an episode":           (U,        OK,         OK,         OK,         OK,             OK,         OK,         F_SUS,      F_BAN,      F_BAN,       OK),
+    "addComment:on an episode":               (U,         OK,           OK,           OK,           OK,           OK,             OK,              OK,           OK,           F_SUS,      F_BAN,      F_BAN,        OK),
+    "addReaction:on an episode":              (U,         OK,           OK,           OK,           OK,           OK,             OK,              OK,           OK,           F_SUS,      F_BAN,      F_BAN,        OK),
+    "removeReaction:on an episode":           (U,         OK,           OK,           OK,           OK,           OK,             OK,              OK,           OK,           F_SUS,      F_BAN,      F_BAN,        OK),
     # Credits: the credited user alone answers or removes a credit; who cannot see a pending
     # credit (all but the credited user, the author and staff in good standing) finds none.
-    "respondToCredit":                        (U,        OK,         F,          MISSING,    MISSING,        F,          F,          F_SUS,      F_BAN,      F_BAN,       MISSING),
-    "removeCredit":                           (U,        OK,         F,          MISSING,    MISSING,        F,          F,          MISSING,    MISSING,    MISSING,     MISSING),
+    "respondToCredit":                        (U,         OK,           F,            MISSING,      MISSING,      MISSING,        MISSING,         F,            F,            F_SUS,      F_BAN,      F_BAN,        MISSING),
+    "removeCredit":                           (U,         OK,           F,            MISSING,      MISSING,      MISSING,        MISSING,         F,            F,            MISSING,    MISSING,    MISSING,      MISSING),
     # Notifications: suspended and banned accounts too mark their own read.
-    "markNotificationsRead":                  (U,        "1 marked", "1 marked", "1 marked", "1 marked",     "1 marked", "1 marked", "1 marked", "1 marked", "1 marked",  "1 marked"),
-    "markNotificationsRead:the author's":     (U,        "0 marked", "1 marked", "0 marked", "0 marked",     "0 marked", "0 marked", "0 marked", "0 marked", "0 marked",  "0 marked"),
-    "markAllNotificationsRead":               (U,        "1 marked", "1 marked", "1 marked", "1 marked",     "1 marked", "1 marked", "1 marked", "1 marked", "1 marked",  "1 marked"),
+    "markNotificationsRead":                  (U,         "1 marked",   "1 marked",   "1 marked",   "1 marked",   "1 marked",     "1 marked",      "1 marked",   "1 marked",   "1 marked", "1 marked", "1 marked",   "1 marked"),
+    "markNotificationsRead:the author's":     (U,         "0 marked",   "1 marked",   "0 marked",   "0 marked",   "0 marked",     "0 marked",      "0 marked",   "0 marked",   "0 marked", "0 marked", "0 marked",   "0 marked"),
+    "markAllNotificationsRead":               (U,         "1 marked",   "1 marked",   "1 marked",   "1 marked",   "1 marked",     "1 marked",      "1 marked",   "1 marked",   "1 marked", "1 marked", "1 marked",   "1 marked"),
     # Admin mutations: admins alone.
-    "grantEmployeeBadge":                     (U,        F,          F,          F,          F,              F,          OK,         F,          F,          F_BAN,       F),
-    "revokeEmployeeBadge":                    (U,        F,          F,          F,          F,              F,          OK,         F,          F,          F_BAN,       F),
-    "createPersonaAccount":                   (U,        F,          F,          F,          F,              F,          OK,         F,          F,          F_BAN,       F),
-    "addPersonaOperator":                     (U,        F,          F,          F,          F,              F,          OK,         F,          F,          F_BAN,       F),
-    "removePersonaOperator":                  (U,        F,          F,          F,          F,              F,          OK,         F,          F,          F_BAN,       F),
-    "setGroupCertified":                      (U,        F,          F,          F,          F,              F,          OK,         F,          F,          F_BAN,       F),
-    "setUserIdentity":                        (U,        F,          F,          F,          F,              F,          OK,         F,          F,          F_BAN,       F),
-    "setUserRole":                            (U,        F,          F,          F,          F,              F,          OK,         F,          F,          F_BAN,       F),
+    "grantEmployeeBadge":                     (U,         F,            F,            F,            F,            F,              F,               F,            OK,           F,          F,          F_BAN,        F),
+    "revokeEmployeeBadge":                    (U,         F,            F,            F,            F,            F,              F,               F,            OK,           F,          F,          F_BAN,        F),
+    "createPersonaAccount":                   (U,         F,            F,            F,            F,            F,              F,               F,            OK,           F,          F,          F_BAN,        F),
+    "addPersonaOperator":                     (U,         F,            F,            F,            F,            F,              F,               F,            OK,           F,          F,          F_BAN,        F),
+    "removePersonaOperator":                  (U,         F,            F,            F,            F,            F,              F,               F,            OK,           F,          F,          F_BAN,        F),
+    "setGroupCertified":                      (U,         F,            F,            F,            F,            F,              F,               F,            OK,           F,          F,          F_BAN,        F),
+    "setUserIdentity":                        (U,         F,            F,            F,            F,            F,              F,               F,            OK,           F,          F,          F_BAN,        F),
+    "setUserRole":                            (U,         F,            F,            F,            F,            F,              F,               F,            OK,           F,          F,          F_BAN,        F),
     # Radio: admins open stations and appoint heads; any writer follows and submits (a head's
     # episode is published at once); heads of the station in good standing review, and change
     # what is not theirs; a submitted episode is missing to who may not review it.
-    "createRadioStation":                     (U,        F,          F,          F,          F,              F,          OK,         F,          F,          F_BAN,       F),
-    "updateRadioStation":                     (U,        F,          F,          F,          F,              F,          OK,         F,          F,          F_BAN,       F),
-    "appointStationHead":                     (U,        F,          F,          F,          F,              F,          OK,         F,          F,          F_BAN,       F),
-    "removeStationHead":                      (U,        F,          F,          F,          F,              F,          OK,         F,          F,          F_BAN,       F),
-    "followStation":                          (U,        OK,         OK,         OK,         OK,             OK,         OK,         F_SUS,      F_BAN,      F_BAN,       OK),
-    "unfollowStation":                        (U,        OK,         OK,         OK,         OK,             OK,         OK,         F_SUS,      F_BAN,      F_BAN,       OK),
-    "submitEpisode":                          (U,        SUBMITTED,  SUBMITTED,  PUBLISHED,  SUBMITTED,      SUBMITTED,  SUBMITTED,  F_SUS,      F_BAN,      F_BAN,       SUBMITTED),
-    "reviewEpisode":                          (U,        MISSING,    F,          OK,         MISSING,        F,          F,          F_SUS,      F_BAN,      F_BAN,       MISSING),
-    "updateEpisode":                          (U,        F,          OK,         OK,         F,              F,          F,          F_SUS,      F_BAN,      F_BAN,       F),
-    "updateEpisode:with credits":             (U,        F,          OK,         F,          F,              F,          F,          F_SUS,      F_BAN,      F_BAN,       F),
-    "updateEpisode:submitted":                (U,        MISSING,    OK,         OK,         MISSING,        F,          F,          F_SUS,      F_BAN,      F_BAN,       MISSING),
-    "deleteEpisode":                          (U,        F,          OK,         OK,         F,              F,          F,          F_SUS,      F_BAN,      F_BAN,       F),
-    "deleteEpisode:submitted":                (U,        MISSING,    OK,         OK,         MISSING,        F,          F,          F_SUS,      F_BAN,      F_BAN,       MISSING),
+    "createRadioStation":                     (U,         F,            F,            F,            F,            F,              F,               F,            OK,           F,          F,          F_BAN,        F),
+    "updateRadioStation":                     (U,         F,            F,            F,            F,            F,              F,               F,            OK,           F,          F,          F_BAN,        F),
+    "appointStationHead":                     (U,         F,            F,            F,            F,            F,              F,               F,            OK,           F,          F,          F_BAN,        F),
+    "removeStationHead":                      (U,         F,            F,            F,            F,            F,              F,               F,            OK,           F,          F,          F_BAN,        F),
+    "followStation":                          (U,         OK,           OK,           OK,           OK,           OK,             OK,              OK,           OK,           F_SUS,      F_BAN,      F_BAN,        OK),
+    "unfollowStation":                        (U,         OK,           OK,           OK,           OK,           OK,             OK,              OK,           OK,           F_SUS,      F_BAN,      F_BAN,        OK),
+    "submitEpisode":                          (U,         SUBMITTED,    SUBMITTED,    PUBLISHED,    SUBMITTED,    SUBMITTED,      SUBMITTED,       SUBMITTED,    SUBMITTED,    F_SUS,      F_BAN,      F_BAN,        SUBMITTED),
+    "reviewEpisode":                          (U,         MISSING,      F,            OK,           MISSING,      MISSING,        MISSING,         F,            F,            F_SUS,      F_BAN,      F_BAN,        MISSING),
+    "updateEpisode":                          (U,         F,            OK,           OK,           F,            F,              F,               F,            F,            F_SUS,      F_BAN,      F_BAN,        F),
+    "updateEpisode:with credits":             (U,         F,            OK,           F,            F,            F,              F,               F,            F,            F_SUS,      F_BAN,      F_BAN,        F),
+    "updateEpisode:submitted":                (U,         MISSING,      OK,           OK,           MISSING,      MISSING,        MISSING,         F,            F,            F_SUS,      F_BAN,      F_BAN,        MISSING),
+    "deleteEpisode":                          (U,         F,            OK,           OK,           F,            F,              F,               F,            F,            F_SUS,      F_BAN,      F_BAN,        F),
+    "deleteEpisode:submitted":                (U,         MISSING,      OK,           OK,           MISSING,      MISSING,        MISSING,         F,            F,            F_SUS,      F_BAN,      F_BAN,        MISSING),
     # Plays count for anyone who can hear the episode, signed in or not.
-    "recordPlay":                             (OK,       OK,         OK,         OK,         OK,             OK,         OK,         OK,         OK,         OK,          OK),
+    "recordPlay":                             (OK,        OK,           OK,           OK,           OK,           OK,             OK,              OK,           OK,           OK,         OK,         OK,           OK),
     # Collections: admins open them and name curators; curators of that collection in good
     # standing, and admins, change what it holds.
-    "createCollection":                       (U,        F,          F,          F,          F,              F,          OK,         F,          F,          F_BAN,       F),
-    "updateCollection":                       (U,        F,          F,          F,          F,              F,          OK,         F,          F,          F_BAN,       F),
-    "addCollectionCurator":                   (U,        F,          F,          F,          F,              F,          OK,         F,          F,          F_BAN,       F),
-    "removeCollectionCurator":                (U,        F,          F,          F,          F,              F,          OK,         F,          F,          F_BAN,       F),
-    "addToCollection":                        (U,        F,          F,          OK,         F,              F,          OK,         F_SUS,      F_BAN,      F_BAN,       F),
-    "removeFromCollection":                   (U,        F,          F,          OK,         F,              F,          OK,         F_SUS,      F_BAN,      F_BAN,       F),
-    "moveInCollection":                       (U,        F,          F,          OK,         F,              F,          OK,         F_SUS,      F_BAN,      F_BAN,       F),
+    "createCollection":                       (U,         F,            F,            F,            F,            F,              F,               F,            OK,           F,          F,          F_BAN,        F),
+    "updateCollection":                       (U,         F,            F,            F,            F,            F,              F,               F,            OK,           F,          F,          F_BAN,        F),
+    "addCollectionCurator":                   (U,         F,            F,            F,            F,            F,              F,               F,            OK,           F,          F,          F_BAN,        F),
+    "removeCollectionCurator":                (U,         F,            F,            F,            F,            F,              F,               F,            OK,           F,          F,          F_BAN,        F),
+    "addToCollection":                        (U,         F,            F,            OK,           F,            F,              F,               F,            OK,           F_SUS,      F_BAN,      F_BAN,        F),
+    "removeFromCollection":                   (U,         F,            F,            OK,           F,            F,              F,               F,            OK,           F_SUS,      F_BAN,      F_BAN,        F),
+    "moveInCollection":                       (U,         F,            F,            OK,           F,            F,              F,               F,            OK,           F_SUS,      F_BAN,      F_BAN,        F),
     # Featured works: platform staff in good standing.
-    "featureWork":                            (U,        F,          F,          F,          F,              OK,         OK,         F,          F,          F_BAN,       F_SIL),
-    "unfeatureWork":                          (U,        F,          F,          F,          F,              OK,         OK,         F,          F,          F_BAN,       F_SIL),
+    "featureWork":                            (U,         F,            F,            F,            F,            F,              F,               OK,           OK,           F,          F,          F_BAN,        F_SIL),
+    "unfeatureWork":                          (U,         F,            F,            F,            F,            F,              F,               OK,           OK,           F,          F,          F_BAN,        F_SIL),
     # The queue: group admins work their group's items with content actions; nobody works an item
     # about themselves.
-    "reportContent":                          (U,        OK,         INVALID,    OK,         OK,             OK,         OK,         F_SUS,      F_BAN,      F_BAN,       OK),
-    "claimQueueItem":                         (U,        F,          F,          OK,         MISSING,        OK,         OK,         F,          F,          F_BAN,       F_SIL),
-    "claimQueueItem:about the caller":        (U,        F,          F,          MISSING,    MISSING,        MISSING,    MISSING,    F,          F,          F_BAN,       F_SIL),
-    "releaseQueueItem":                       (U,        F,          F,          CONFLICT,   MISSING,        OK,         CONFLICT,   F,          F,          F_BAN,       F_SIL),
-    "addQueueNote":                           (U,        F,          F,          OK,         MISSING,        OK,         OK,         F,          F,          F_BAN,       F_SIL),
-    "addQueueNote:about the caller":          (U,        F,          F,          MISSING,    MISSING,        MISSING,    MISSING,    F,          F,          F_BAN,       F_SIL),
-    "resolveQueueItem:HIDE":                  (U,        F,          F,          OK,         MISSING,        OK,         OK,         F,          F,          F_BAN,       F_SIL),
-    "resolveQueueItem:REMOVE+SUSPEND":        (U,        F,          F,          F,          MISSING,        OK,         OK,         F,          F,          F_BAN,       F_SIL),
-    "resolveQueueItem:HIDE about the caller": (U,        F,          F,          MISSING,    MISSING,        MISSING,    MISSING,    F,          F,          F_BAN,       F_SIL),
-    "resolveQueueItems:HIDE":                 (U,        F,          F,          "done",     MISSING,        "done",     "done",     F,          F,          F_BAN,       F_SIL),
+    "reportContent":                          (U,         OK,           INVALID,      OK,           OK,           OK,             OK,              OK,           OK,           F_SUS,      F_BAN,      F_BAN,        OK),
+    "claimQueueItem":                         (U,         F,            F,            OK,           OK,           OK,             MISSING,         OK,           OK,           F,          F,          F_BAN,        F_SIL),
+    "claimQueueItem:about the caller":        (U,         F,            F,            MISSING,      MISSING,      MISSING,        MISSING,         MISSING,      MISSING,      F,          F,          F_BAN,        F_SIL),
+    "releaseQueueItem":                       (U,         F,            F,            CONFLICT,     CONFLICT,     CONFLICT,       MISSING,         OK,           CONFLICT,     F,          F,          F_BAN,        F_SIL),
+    "addQueueNote":                           (U,         F,            F,            OK,           OK,           OK,             MISSING,         OK,           OK,           F,          F,          F_BAN,        F_SIL),
+    "addQueueNote:about the caller":          (U,         F,            F,            MISSING,      MISSING,      MISSING,        MISSING,         MISSING,      MISSING,      F,          F,          F_BAN,        F_SIL),
+    "resolveQueueItem:HIDE":                  (U,         F,            F,            OK,           OK,           OK,             MISSING,         OK,           OK,           F,          F,          F_BAN,        F_SIL),
+    "resolveQueueItem:REMOVE+SUSPEND":        (U,         F,            F,            F,            F,            F,              MISSING,         OK,           OK,           F,          F,          F_BAN,        F_SIL),
+    "resolveQueueItem:HIDE about the caller": (U,         F,            F,            MISSING,      MISSING,      MISSING,        MISSING,         MISSING,      MISSING,      F,          F,          F_BAN,        F_SIL),
+    "resolveQueueItems:HIDE":                 (U,         F,            F,            "done",       "done",       "done",         MISSING,         "done",       "done",       F,          F,          F_BAN,        F_SIL),
     # Appeals: the affected user appeals, sanctioned or not; an appeal is decided at the decision's
     # level or above (a moderator's: moderators and admins), never by who decided or appealed.
-    "appealDecision":                         (U,        MISSING,    OK,         MISSING,    MISSING,        MISSING,    MISSING,    MISSING,    MISSING,    MISSING,     MISSING),
-    "appealDecision:own":                     (U,        OK,         OK,         OK,         OK,             OK,         OK,         OK,         OK,         OK,          OK),
-    "decideAppeal":                           (U,        F,          F,          F,          MISSING,        CONFLICT,   OK,         F,          F,          F_BAN,       F_SIL),
-    "decideAppeal:a peer's decision":         (U,        F,          F,          F,          MISSING,        OK,         OK,         F,          F,          F_BAN,       F_SIL),
-    "decideAppeal:the caller's own appeal":   (U,        F,          F,          MISSING,    MISSING,        MISSING,    MISSING,    F,          F,          F_BAN,       F_SIL),
+    "appealDecision":                         (U,         MISSING,      OK,           MISSING,      MISSING,      MISSING,        MISSING,         MISSING,      MISSING,      MISSING,    MISSING,    MISSING,      MISSING),
+    "appealDecision:own":                     (U,         OK,           OK,           OK,           OK,           OK,             OK,              OK,           OK,           OK,         OK,         OK,           OK),
+    "decideAppeal":                           (U,         F,            F,            F,            F,            F,              MISSING,         CONFLICT,     OK,           F,          F,          F_BAN,        F_SIL),
+    "decideAppeal:a peer's decision":         (U,         F,            F,            F,            F,            F,              MISSING,         OK,           OK,           F,          F,          F_BAN,        F_SIL),
+    "decideAppeal:the caller's own appeal":   (U,         F,            F,            MISSING,      MISSING,      MISSING,        MISSING,         MISSING,      MISSING,      F,          F,          F_BAN,        F_SIL),
     # Watched words: platform staff alone.
-    "createModerationRule":                   (U,        F,          F,          F,          F,              OK,         OK,         F,          F,          F_BAN,       F_SIL),
-    "updateModerationRule":                   (U,        F,          F,          F,          F,              OK,         OK,         F,          F,          F_BAN,       F_SIL),
-    "deleteModerationRule":                   (U,        F,          F,          F,          F,              OK,         OK,         F,          F,          F_BAN,       F_SIL),
+    "createModerationRule":                   (U,         F,            F,            F,            F,            F,              F,               OK,           OK,           F,          F,          F_BAN,        F_SIL),
+    "updateModerationRule":                   (U,         F,            F,            F,            F,            F,              F,               OK,           OK,           F,          F,          F_BAN,        F_SIL),
+    "deleteModerationRule":                   (U,         F,            F,            F,            F,            F,              F,               OK,           OK,           F,          F,          F_BAN,        F_SIL),
     # KOC programmes: admins in good standing set them up; any account that may write applies
     # (silenced ones too), to the programmes open to its identity; only the applicant takes a
     # pending application back (someone else's reads as missing); moderators and admins in good
     # standing review applications and renew and revoke roles.
-    "updateKocProgram":                       (U,        F,          F,          F,          F,              F,          OK,         F,          F,          F_BAN,       F),
-    "applyForKocRole":                        (U,        OK,         OK,         OK,         OK,             OK,         OK,         F_SUS,      F_BAN,      F_BAN,       OK),
-    "applyForKocRole:owners only":            (U,        NOT_ELIGIBLE, NOT_ELIGIBLE, NOT_ELIGIBLE, NOT_ELIGIBLE, NOT_ELIGIBLE, NOT_ELIGIBLE, F_SUS, F_BAN, F_BAN,    NOT_ELIGIBLE),
-    "withdrawKocApplication":                 (U,        OK,         MISSING,    MISSING,    MISSING,        MISSING,    MISSING,    MISSING,    MISSING,    MISSING,     MISSING),
-    "reviewKocApplication":                   (U,        F,          F,          F,          F,              OK,         OK,         F,          F,          F_BAN,       F_SIL),
-    "renewKocRole":                           (U,        F,          F,          F,          F,              OK,         OK,         F,          F,          F_BAN,       F_SIL),
-    "revokeKocRole":                          (U,        F,          F,          F,          F,              OK,         OK,         F,          F,          F_BAN,       F_SIL),
+    "updateKocProgram":                       (U,         F,            F,            F,            F,            F,              F,               F,            OK,           F,          F,          F_BAN,        F),
+    "applyForKocRole":                        (U,         OK,           OK,           OK,           OK,           OK,             OK,              OK,           OK,           F_SUS,      F_BAN,      F_BAN,        OK),
+    "applyForKocRole:owners only":            (U,         NOT_ELIGIBLE, NOT_ELIGIBLE, NOT_ELIGIBLE, NOT_ELIGIBLE, NOT_ELIGIBLE,   NOT_ELIGIBLE,    NOT_ELIGIBLE, NOT_ELIGIBLE, F_SUS,      F_BAN,      F_BAN,        NOT_ELIGIBLE),
+    "withdrawKocApplication":                 (U,         OK,           MISSING,      MISSING,      MISSING,      MISSING,        MISSING,         MISSING,      MISSING,      MISSING,    MISSING,    MISSING,      MISSING),
+    "reviewKocApplication":                   (U,         F,            F,            F,            F,            F,              F,               OK,           OK,           F,          F,          F_BAN,        F_SIL),
+    "renewKocRole":                           (U,         F,            F,            F,            F,            F,              F,               OK,           OK,           F,          F,          F_BAN,        F_SIL),
+    "revokeKocRole":                          (U,         F,            F,            F,            F,            F,              F,               OK,           OK,           F,          F,          F_BAN,        F_SIL),
 }
 # fmt: on
 
@@ -1106,7 +1124,7 @@ async def test_a_moderators_open_socket_answers_as_the_account_is_now(
 
 @pytest.mark.parametrize(
     ("role", "found"),
-    [("member", False), ("admin_elsewhere", False), ("admin_here", True), ("moderator", True)],
+    [("member", False), ("admin_elsewhere", False), ("owner_here", True), ("moderator", True)],
 )
 async def test_node_returns_a_queue_item_only_to_who_works_it(
     http: Api, accounts: Accounts, resources: Resources, role: str, found: bool
