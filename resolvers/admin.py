@@ -5,13 +5,14 @@ from __future__ import annotations
 from tortoise.expressions import Subquery
 
 from moderation import policies
-from resolvers import validation
+from resolvers import audit, validation
 from resolvers.changes import writing
 from resolvers.context import Context
 from resolvers.identity import check_display_name, check_new_handle
 from resolvers.lookups import require_group, require_user
 from server.errors import Conflict, InvalidInput, NotFound
 from server.models import (
+    AuditKind,
     EmployeeBadge,
     Group,
     IdentityKind,
@@ -124,12 +125,20 @@ async def visible_post_operator(ctx: Context, post: Post) -> User | None:
 
 
 async def set_group_certified(ctx: Context, slug: str, certified: bool) -> Group:
-    policies.require_admin(ctx.viewer)
+    """Certify a group or take its certification away directly, outside the application
+    flow (resolvers.group_certification): only the `certified` column changes, audited."""
+    admin = policies.require_admin(ctx.viewer)
     group = await require_group(slug)
-    group.certified = certified
     async with writing(ctx.hub) as log:
-        await group.save(update_fields=["certified"])
+        await Group.filter(id=group.id).update(certified=certified)
         await log.changed(SearchEntity.GROUP, group.id)
+        await audit.record(
+            AuditKind.GROUP_CERTIFIED_SET,
+            admin.id,
+            group_id=group.id,
+            detail={"certified": certified},
+        )
+    await group.refresh_from_db()
     return group
 
 

@@ -40,6 +40,10 @@ def channel_for(event: ChangeEvent) -> str:
         return topics.moderation()
     if event.kind == ChangeKind.WORK_FEATURED:
         return topics.featured()
+    if event.kind == ChangeKind.FEEDBACK_ADOPTED:
+        # The post's own channel: a client showing the post sees its adoption at once.
+        assert event.post_id is not None
+        return topics.post(event.post_id)
     if event.kind == ChangeKind.EPISODE_ADDED:
         return topics.radio()
     if event.kind in (ChangeKind.EPISODE_UPDATED, ChangeKind.EPISODE_REMOVED):

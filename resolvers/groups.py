@@ -1,20 +1,20 @@
-"""Groups: create, join, leave, list, members."""
+"""Groups: create, change, join, leave, list, members."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
 from tortoise.exceptions import IntegrityError
-from tortoise.expressions import F
 
 from moderation import policies
-from resolvers import validation
+from resolvers import group_joins, validation
 from resolvers.changes import ChangeLog, writing
 from resolvers.context import Context
+from resolvers.group_admission import release_place
+from resolvers.group_joins import MembershipState
 from resolvers.lookups import require_group
 from resolvers.moderation_items import Target
-from resolvers.notifications import notify
 from resolvers.pagination import Key, Listing, Page, id_key, keyset_page, time_key
 from resolvers.screening import Verdict, review_if_needed, screen
 from server.errors import Conflict, Forbidden
@@ -25,8 +25,8 @@ from server.models import (
     GroupRole,
     GroupVisibility,
     Industry,
+    JoinPolicy,
     ModerationTarget,
-    NotificationKind,
     SearchEntity,
 )
 
@@ -43,6 +43,8 @@ async def create_group(
     kind: GroupKind,
     visibility: GroupVisibility,
     industry: Industry | None = None,
+    join_policy: JoinPolicy = JoinPolicy.OPEN,
+    join_question: str = "",
 ) -> Group:
     viewer = policies.require_writer(ctx.viewer)
     clean_slug = validation.slug(slug)
@@ -54,6 +56,7 @@ async def create_group(
         {
             "name": clean_name,
             "description": clean_description(description),
+            "joinQuestion": clean_question(join_question),
         },
     )
     clean_name, described = verdict.fields["name"], verdict.fields["description"]
@@ -72,6 +75,8 @@ async def create_group(
                 created_by_id=viewer.id,
                 member_count=1,
                 industry=industry,
+                join_policy=join_policy,
+                join_question=verdict.fields["joinQuestion"],
             )
             await GroupMembership.create(group_id=group.id, user_id=viewer.id, role=GroupRole.OWNER)
             await log.changed(SearchEntity.GROUP, group.id)
@@ -86,6 +91,8 @@ class GroupChanges:
     name: str | None = None
     description: str | None = None
     visibility: GroupVisibility | None = None
+    join_policy: JoinPolicy | None = None
+    join_question: str | None = None
 
 
 def clean_description(description: str | None) -> str:
@@ -94,9 +101,21 @@ def clean_description(description: str | None) -> str:
     )
 
 
+def clean_question(question: str | None) -> str:
+    return validation.text(
+        question, "joinQuestion", minimum=0, maximum=300, label="A join question"
+    )
+
+
+# The texts of a group that are screened: their columns, and their names in the API.
+TEXTS = {"name": "name", "description": "description", "join_question": "joinQuestion"}
+
+
 async def update_group(ctx: Context, slug: str, changes: GroupChanges) -> Group:
-    """Rename, describe or change who sees a group's posts: its owners and admins, or a
-    platform admin. Search follows: a group turning members-only takes its posts out."""
+    """Rename, describe, change who sees a group's posts or how people join: its owners and
+    admins, or a platform admin. Search follows: a group turning members-only takes its posts
+    out. A change of join policy leaves pending requests pending (its staff still decide
+    them)."""
     viewer = policies.require_writer(ctx.viewer)
     group = await require_group(slug)
     membership = await GroupMembership.get_or_none(group_id=group.id, user_id=viewer.id)
@@ -111,15 +130,19 @@ async def update_group(ctx: Context, slug: str, changes: GroupChanges) -> Group:
         new["description"] = clean_description(changes.description)
     if changes.visibility is not None:
         new["visibility"] = changes.visibility
+    if changes.join_policy is not None:
+        new["join_policy"] = changes.join_policy
+    if changes.join_question is not None:
+        new["join_question"] = clean_question(changes.join_question)
     changed = {key: value for key, value in new.items() if getattr(group, key) != value}
     if not changed:
         return group
-    texts: dict[str, str] = {
-        key: str(changed[key]) for key in ("name", "description") if key in changed
-    }
+    texts = {TEXTS[column]: str(changed[column]) for column in TEXTS if column in changed}
     verdict = await screen(ctx, viewer, "group", texts) if texts else None
     if verdict is not None:
-        changed.update(verdict.fields)
+        changed.update(
+            {column: verdict.fields[name] for column, name in TEXTS.items() if name in texts}
+        )
     # Posts carry the group's name and depend on its visibility.
     posts_change = "name" in changed or "visibility" in changed
     async with writing(ctx.hub) as log:
@@ -139,39 +162,43 @@ async def _review(log: ChangeLog, verdict: Verdict, group: Group, actor_id: int)
     await review_if_needed(log, verdict, target, actor_id)
 
 
-async def join_group(ctx: Context, slug: str) -> Group:
+@dataclass
+class Joined:
+    """The group as it is after asking to join it, and where the viewer stands with it."""
+
+    group: Group
+    state: MembershipState
+
+
+async def join_group(ctx: Context, slug: str, answer: str | None = None) -> Joined:
+    """Join as the group's join policy says (resolvers.group_joins): at once (OPEN, or with an
+    open invitation), by a request its staff decide (APPROVAL, with `answer` to its question),
+    or not without an invitation (INVITE_ONLY)."""
     viewer = policies.require_writer(ctx.viewer)
     group = await require_group(slug)
-    async with writing(ctx.hub) as log:
-        _, created = await GroupMembership.get_or_create(
-            group_id=group.id, user_id=viewer.id, defaults={"role": GroupRole.MEMBER}
-        )
-        if created:
-            await Group.filter(id=group.id).update(member_count=F("member_count") + 1)
-            managers = await GroupMembership.filter(
-                group_id=group.id, role__in=[GroupRole.OWNER, GroupRole.ADMIN]
-            ).values_list("user_id", flat=True)
-            for manager_id in cast(list[int], managers):
-                await notify(
-                    log, manager_id, NotificationKind.GROUP_JOIN, viewer.id, group_id=group.id
-                )
+    text = group_joins.clean_answer(answer)
+    state = await group_joins.join(ctx, viewer, group, text)
     await group.refresh_from_db()
-    return group
+    return Joined(group=group, state=state)
 
 
 async def leave_group(ctx: Context, slug: str) -> Group:
+    """Leave the group, or take back a pending request to join it. Its only owner stays until
+    they hand ownership over."""
     viewer = policies.require_writer(ctx.viewer)
     group = await require_group(slug)
     async with writing(ctx.hub):
         membership = await GroupMembership.get_or_none(group_id=group.id, user_id=viewer.id)
         if membership is None:
+            await group_joins.withdraw_pending(group.id, viewer.id)
             return group
         if membership.role == GroupRole.OWNER:
             owners = await GroupMembership.filter(group_id=group.id, role=GroupRole.OWNER).count()
             if owners == 1:
                 raise Conflict("You are the group's only owner: hand ownership to someone first.")
-        await membership.delete()
-        await Group.filter(id=group.id).update(member_count=F("member_count") - 1)
+        # Filtered: of two concurrent leaves, one deletes the row and frees the place.
+        if await GroupMembership.filter(id=membership.id).delete():
+            await release_place(group.id)
     await group.refresh_from_db()
     return group
 

@@ -43,6 +43,7 @@ from server.models import (
     KocRole,
     KocRoleKind,
     KocRoleState,
+    SearchEntity,
 )
 
 log = logging.getLogger(__name__)
@@ -221,6 +222,7 @@ async def _grant(
         granted_by_id=staff_id,
         application_id=application.id,
     )
+    await change_log.changed(SearchEntity.USER, application.user_id)  # a new badge to find
     await notify_koc(
         change_log,
         application.user_id,
@@ -310,6 +312,7 @@ async def renew_role(ctx: Context, role_id: int, term_months: int) -> KocRole:
         ).update(ends_at=ends_at, reminded_at=None)
         if not claimed:
             raise Conflict("This role changed meanwhile; reload it and try again.")
+        await change_log.changed(SearchEntity.USER, role.user_id)
         await notify_koc(
             change_log,
             role.user_id,
@@ -343,6 +346,7 @@ async def revoke_role(ctx: Context, role_id: int, reason: str) -> KocRole:
         if not claimed:
             raise Conflict("This role has ended.")
         await _release_seat(role.kind)
+        await change_log.changed(SearchEntity.USER, role.user_id)  # the badge leaves search
         await notify_koc(
             change_log,
             role.user_id,
@@ -385,6 +389,7 @@ async def end_due_koc_roles(hub: Hub, now: datetime | None = None) -> RoleSweep:
                 ).update(state=KocRoleState.EXPIRED, active_key=None)
                 if claimed:
                     await _release_seat(kind)
+                    await change_log.changed(SearchEntity.USER, user_id)
                     await notify_koc(
                         change_log,
                         user_id,

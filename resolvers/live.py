@@ -297,7 +297,9 @@ async def post_updates(
         # Hidden, removed or no longer visible: the client drops it from the screen.
         return Removed(event.post_id) if await could_have_seen(fresh, event) else None
 
-    events = Q(kind__in=[ChangeKind.POST_UPDATED, ChangeKind.POST_REMOVED], post_id__in=post_ids)
+    # An adoption of product feedback changes what the post shows (its `adoption`).
+    changed = [ChangeKind.POST_UPDATED, ChangeKind.POST_REMOVED, ChangeKind.FEEDBACK_ADOPTED]
+    events = Q(kind__in=changed, post_id__in=post_ids)
     stream = "updates:" + ",".join(map(str, sorted(set(post_ids))))
     channels = tuple(topics.post(i) for i in post_ids)
     deliveries: AsyncIterator[Delivery[Post | Removed]] = stream_changes(

@@ -24,9 +24,12 @@ from server.models import (
     Credit,
     EmployeeBadge,
     EpisodeReaction,
+    FeedbackAdoption,
     Follow,
     Group,
+    GroupJoinRequest,
     GroupMembership,
+    GroupRequestState,
     KocRole,
     KocRoleState,
     ModerationItemEvent,
@@ -158,6 +161,11 @@ class Loaders:
         return DataLoader(_many_by(KocRole, "user_id", "id", state=KocRoleState.ACTIVE))
 
     @cached_property
+    def adoption_by_post_id(self) -> DataLoader[int, FeedbackAdoption | None]:
+        """Staff's adoption of each post of product feedback, if any."""
+        return DataLoader(_one_by(FeedbackAdoption, "post_id"))
+
+    @cached_property
     def persona_by_user_id(self) -> DataLoader[int, PersonaAccount | None]:
         return DataLoader(_one_by(PersonaAccount, "user_id"))
 
@@ -227,6 +235,18 @@ class Loaders:
     @cached_property
     def viewer_membership_by_group_id(self) -> DataLoader[int, GroupMembership | None]:
         return DataLoader(self._viewer_memberships)
+
+    @cached_property
+    def viewer_join_request_by_group_id(self) -> DataLoader[int, GroupJoinRequest | None]:
+        """The viewer's pending request to join each group."""
+        return DataLoader(self._viewer_join_requests)
+
+    async def _viewer_join_requests(self, group_ids: list[int]) -> list[GroupJoinRequest | None]:
+        if self.viewer_id is None:
+            return [None] * len(group_ids)
+        pending = GroupRequestState.PENDING
+        load = _one_by(GroupJoinRequest, "group_id", user_id=self.viewer_id, state=pending)
+        return await load(group_ids)
 
     @cached_property
     def viewer_follows_by_user_id(self) -> DataLoader[int, bool]:

@@ -117,6 +117,45 @@ async def notify_koc(log: ChangeLog, recipient_id: int, text: str) -> Notificati
     return notification
 
 
+async def notify_group(
+    log: ChangeLog,
+    recipient_id: int,
+    kind: NotificationKind,
+    text: str,
+    group_id: int,
+    actor_id: int | None = None,
+) -> Notification:
+    """Tell a user what a group's staff decided about them (a role, a removal, a request, an
+    invitation), in words. `actor_id` None leaves who decided unnamed: a removal is the group's
+    decision, not a person's."""
+    notification = await Notification.create(
+        recipient_id=recipient_id, kind=kind, actor_id=actor_id, group_id=group_id, text=text[:500]
+    )
+    await log.add(
+        ChangeKind.NOTIFICATION_ADDED, notification_id=notification.id, recipient_id=recipient_id
+    )
+    return notification
+
+
+async def notify_feedback_adopted(
+    log: ChangeLog, recipient_id: int, text: str, *, post_id: int, group_id: int | None
+) -> Notification:
+    """Tell an author that staff adopted their product feedback (the post). Like moderation
+    and KOC decisions, the staff member who adopted it is not named."""
+    notification = await Notification.create(
+        recipient_id=recipient_id,
+        kind=NotificationKind.FEEDBACK_ADOPTED,
+        actor_id=None,
+        post_id=post_id,
+        group_id=group_id,
+        text=text[:500],
+    )
+    await log.add(
+        ChangeKind.NOTIFICATION_ADDED, notification_id=notification.id, recipient_id=recipient_id
+    )
+    return notification
+
+
 async def _reactor_count(
     recipient_id: int, post_id: int | None, comment_id: int | None, episode_id: int | None
 ) -> int:

@@ -40,6 +40,8 @@ class PostDraft:
     as_persona: str | None = None
     # The people it was made with; None and [] both credit nobody.
     credits: list[CreditDraft] | None = None
+    # Offered as product feedback (a group post only).
+    feedback: bool = False
 
 
 @dataclass
@@ -50,6 +52,8 @@ class PostChanges:
     media: list[MediaInput] | None = None
     # The credits it should carry from now on; None keeps them.
     credits: list[CreditDraft] | None = None
+    # Mark or unmark it as product feedback; None keeps it.
+    feedback: bool | None = None
 
 
 def clean_title(kind: PostKind, title: str | None) -> str | None:

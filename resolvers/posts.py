@@ -10,6 +10,7 @@ from moderation import policies
 from resolvers.changes import writing
 from resolvers.context import Context
 from resolvers.credits import clean_credits, set_credits
+from resolvers.feedback import change_feedback, clean_feedback
 from resolvers.lookups import group_by_slug, user_by_handle
 from resolvers.moderation_actions import deleted_by_staff
 from resolvers.moderation_items import Target
@@ -75,6 +76,7 @@ async def create_post(ctx: Context, draft: PostDraft, *, publish: bool) -> Post:
         if not policies.can_post_in_group(membership):
             raise Forbidden("Join the group to post in it.")
         group_id, closed_group = group.id, group.visibility == GroupVisibility.MEMBERS_ONLY
+    feedback = clean_feedback(draft.feedback, group_id)
     author_id, operator_id = await _acting_author(ctx, viewer, draft.as_persona)
     credits = await clean_credits(
         ctx, draft.credits, author_id, members_of=group_id if closed_group else None
@@ -93,6 +95,7 @@ async def create_post(ctx: Context, draft: PostDraft, *, publish: bool) -> Post:
             body=body,
             tags=tags,
             media=media,
+            feedback=feedback,
             state=PostState.HELD if held else PostState.PUBLISHED if publish else PostState.DRAFT,
             published_at=now if publish and not held else None,
         )
@@ -150,14 +153,24 @@ async def update_post(ctx: Context, post_id: int, changes: PostChanges) -> Post:
         new["tags"] = clean_tags(changes.tags)
     if changes.media is not None:
         new["media"] = clean_media(changes.media, ctx.settings)
+    feedback = changes.feedback if changes.feedback != post.feedback else None
+    if feedback is not None:
+        clean_feedback(feedback, post.group_id)
     credits = await clean_credits(
         ctx, changes.credits, post.author_id, members_of=await _closed_group(ctx, post)
     )
     if new == old:
-        if credits is not None:
+        if credits is not None or feedback is not None:
             async with writing(ctx.hub) as log:
                 live = post.state == PostState.PUBLISHED
-                await set_credits(log, WorkRef(post_id=post.id), post.author_id, credits, live=live)
+                if feedback is not None:
+                    await change_feedback(log, post, feedback)
+                    if live:
+                        await log.add(ChangeKind.POST_UPDATED, post_id=post.id)
+                if credits is not None:
+                    await set_credits(
+                        log, WorkRef(post_id=post.id), post.author_id, credits, live=live
+                    )
         return post
     viewer = policies.require_writer(ctx.viewer)
     texts = screened_fields(new["title"], str(new["body"]), new["tags"], new["media"])
@@ -175,6 +188,8 @@ async def update_post(ctx: Context, post_id: int, changes: PostChanges) -> Post:
             raise Conflict("The post changed meanwhile (a moderator may have acted); look again.")
         await PostRevision.create(post_id=post.id, editor_id=viewer.id, **old)
         await post.refresh_from_db()
+        if feedback is not None:
+            await change_feedback(log, post, feedback)
         if credits is not None:
             live = post.state == PostState.PUBLISHED
             await set_credits(log, WorkRef(post_id=post.id), post.author_id, credits, live=live)

@@ -198,7 +198,11 @@ class AdminMutations:
         )
         return RemovePersonaOperatorSuccess(persona=User.from_row(row))
 
-    @strawberry.mutation(description="Admins: certify a group or withdraw its certification.")
+    @strawberry.mutation(
+        description="Admins: certify a group or withdraw its certification directly, changing "
+        "nothing else (audited). Certifying through `reviewGroupCertification` also sets its "
+        "kind and industry."
+    )
     async def set_group_certified(
         self, info: Info[Context, None], input: SetGroupCertifiedInput
     ) -> SetGroupCertifiedResult:

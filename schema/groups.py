@@ -1,4 +1,5 @@
-"""Groups and memberships; create, join and leave."""
+"""Groups and memberships; create and change groups; requests to join, as their staff see them
+(joining and leaving are in schema.group_joins)."""
 
 from __future__ import annotations
 
@@ -9,12 +10,21 @@ import strawberry
 from strawberry import Info
 
 from resolvers import feeds as feed_cases
+from resolvers import group_joins as join_cases
 from resolvers import groups as cases
 from resolvers import lookups
 from resolvers.context import Context
 from resolvers.group_admission import member_limit
+from resolvers.group_joins import MembershipState
 from resolvers.visibility import may_list_members
-from schema.enums import GroupKind, GroupRole, GroupVisibility, Industry, JoinPolicy
+from schema.enums import (
+    GroupKind,
+    GroupRequestState,
+    GroupRole,
+    GroupVisibility,
+    Industry,
+    JoinPolicy,
+)
 from schema.errors import (
     ConflictError,
     ContentRejectedError,
@@ -22,10 +32,25 @@ from schema.errors import (
     RateLimitedError,
     ValidationError,
 )
-from schema.refs import PostRef, post_type
+from schema.group_bans import GroupBan, group_bans
+from schema.loading import now_or_later
+from schema.refs import (
+    CertificationApplicationRef,
+    GroupInviteLinkRef,
+    PostRef,
+    certification_application_type,
+    group_invite_link_type,
+    post_type,
+)
 from schema.relay import Connection, Node, encode_id, page_size, to_connection
 from schema.users import User
 from server import models
+
+strawberry.enum(
+    MembershipState,
+    description="Where the viewer stands with a group. MEMBER: a member; PENDING: their "
+    "request to join waits for the group's staff.",
+)
 
 
 @strawberry.type(description="A member of a group, with their role.")
@@ -87,10 +112,52 @@ class Group(Node):
     def member_limit(self, info: Info[Context, None]) -> int:
         return member_limit(info.context.settings, self.row)
 
+    @strawberry.field(
+        description="The group's latest certification application: for its owners and admins "
+        "and platform admins; null for anyone else, or when it never applied."
+    )
+    async def certification_application(
+        self, info: Info[Context, None]
+    ) -> CertificationApplicationRef | None:
+        return await certification_application_type().for_group(info, self.row)
+
+    @strawberry.field(
+        description="The group's invite links, newest first: for its staff and platform "
+        "admins; null for anyone else."
+    )
+    async def invite_links(
+        self, info: Info[Context, None], first: int | None = None, after: str | None = None
+    ) -> Connection[GroupInviteLinkRef] | None:
+        return await group_invite_link_type().for_group(info, self.row, first, after)
+
     @strawberry.field(description="The viewer's role in the group; null if not a member.")
     async def viewer_role(self, info: Info[Context, None]) -> GroupRole | None:
         membership = await info.context.loaders.viewer_membership_by_group_id.load(self.pk)
         return membership.role if membership else None
+
+    @strawberry.field(
+        description="Where the viewer stands with the group: MEMBER, PENDING while their "
+        "request to join waits for its staff, or null (neither, or not signed in)."
+    )
+    async def viewer_membership_state(self, info: Info[Context, None]) -> MembershipState | None:
+        return await join_cases.membership_state(info.context, self.pk)
+
+    @strawberry.field(
+        description="Requests to join the group, oldest first; pending ones by default, every "
+        "state for `state: null`. For its owners, admins and moderators in good standing and "
+        "platform admins; null for anyone else."
+    )
+    async def join_requests(
+        self,
+        info: Info[Context, None],
+        first: int | None = None,
+        after: str | None = None,
+        state: GroupRequestState | None = GroupRequestState.PENDING,
+    ) -> Connection[GroupJoinRequest] | None:
+        ctx = info.context
+        size = page_size(ctx.settings, first)
+        page = await join_cases.list_join_requests(ctx, self.row, state, size, after)
+        return None if page is None else to_connection(page, GroupJoinRequest.from_row)
 
     @strawberry.field(
         description="The members, earliest first; null to outsiders of a members-only group "
@@ -107,6 +174,15 @@ class Group(Node):
         )
 
     @strawberry.field(
+        description="Who is barred from rejoining, newest first: for the group's owner, admins "
+        "and moderators and platform admins; null for anyone else."
+    )
+    async def bans(
+        self, info: Info[Context, None], first: int | None = None, after: str | None = None
+    ) -> Connection[GroupBan] | None:
+        return await group_bans(info, self.row, first, after)
+
+    @strawberry.field(
         description="The group's posts, newest first; empty to outsiders of a members-only group."
     )
     async def posts(
@@ -115,6 +191,49 @@ class Group(Node):
         ctx = info.context
         page = await feed_cases.group_feed(ctx, self.row, page_size(ctx.settings, first), after)
         return await post_type().connection(info, page)
+
+
+@strawberry.type(
+    description="A request to join a group that approves its members: seen by its applicant "
+    "and by those who decide the group's requests alone."
+)
+class GroupJoinRequest(Node):
+    pk: strawberry.Private[int]
+    row: strawberry.Private[models.GroupJoinRequest]
+    answer: str = strawberry.field(
+        description="The applicant's answer to the group's join question; empty for none."
+    )
+    state: GroupRequestState = strawberry.field(
+        description="PENDING, APPROVED, REJECTED or WITHDRAWN."
+    )
+    note: str = strawberry.field(
+        description="What the group's staff wrote when deciding; empty until decided."
+    )
+    created_at: datetime = strawberry.field(description="When it was sent.")
+    decided_at: datetime | None = strawberry.field(
+        description="When it was decided or withdrawn; null while pending."
+    )
+
+    @classmethod
+    def from_row(cls, row: models.GroupJoinRequest) -> GroupJoinRequest:
+        return cls(
+            id=encode_id("GroupJoinRequest", row.id),
+            pk=row.id,
+            row=row,
+            answer=row.answer,
+            state=row.state,
+            note=row.note,
+            created_at=row.created_at,
+            decided_at=row.decided_at,
+        )
+
+    @strawberry.field(description="The group asked to join.")
+    def group(self, info: Info[Context, None]) -> Group:
+        return now_or_later(info.context.loaders.group_by_id, self.row.group_id, Group.from_row)
+
+    @strawberry.field(description="Who asks to join.")
+    def user(self, info: Info[Context, None]) -> User:
+        return now_or_later(info.context.loaders.user_by_id, self.row.user_id, User.from_row)
 
 
 async def load_group(ctx: Context, group_id: int | None) -> Group | None:
@@ -139,6 +258,15 @@ class CreateGroupInput:
     industry: Industry | None = strawberry.field(
         default=None, description="For industry groups (admins)."
     )
+    join_policy: JoinPolicy = strawberry.field(
+        default=models.JoinPolicy.OPEN,
+        description="How people join: OPEN (at once), APPROVAL (its staff decide requests) or "
+        "INVITE_ONLY.",
+    )
+    join_question: str = strawberry.field(
+        default="",
+        description="Asked of whoever requests to join an APPROVAL group, up to 300 characters.",
+    )
 
 
 @strawberry.type(description="The group was created, with the viewer as its owner.")
@@ -160,6 +288,13 @@ class UpdateGroupInput:
     visibility: GroupVisibility | None = strawberry.field(
         default=None, description="Who sees the group's posts from now on."
     )
+    join_policy: JoinPolicy | None = strawberry.field(
+        default=None,
+        description="How people join from now on; requests already waiting stay pending.",
+    )
+    join_question: str | None = strawberry.field(
+        default=None, description="A new join question, up to 300 characters (empty: none)."
+    )
 
 
 @strawberry.type(description="The group as it is after the change.")
@@ -170,34 +305,6 @@ class UpdateGroupSuccess:
 UpdateGroupResult = Annotated[
     UpdateGroupSuccess | ValidationError | NotFoundError | RateLimitedError | ContentRejectedError,
     strawberry.union("UpdateGroupResult"),
-]
-
-
-@strawberry.input(description="The group to join.")
-class JoinGroupInput:
-    slug: str = strawberry.field(description="The group's slug.")
-
-
-@strawberry.type(description="The viewer is a member of the group.")
-class JoinGroupSuccess:
-    group: Group = strawberry.field(description="The group joined.")
-
-
-JoinGroupResult = Annotated[JoinGroupSuccess | NotFoundError, strawberry.union("JoinGroupResult")]
-
-
-@strawberry.input(description="The group to leave.")
-class LeaveGroupInput:
-    slug: str = strawberry.field(description="The group's slug.")
-
-
-@strawberry.type(description="The viewer is no longer a member of the group.")
-class LeaveGroupSuccess:
-    group: Group = strawberry.field(description="The group left.")
-
-
-LeaveGroupResult = Annotated[
-    LeaveGroupSuccess | NotFoundError | ConflictError, strawberry.union("LeaveGroupResult")
 ]
 
 
@@ -240,32 +347,24 @@ class GroupMutations:
             kind=input.kind,
             visibility=input.visibility,
             industry=input.industry,
+            join_policy=input.join_policy,
+            join_question=input.join_question,
         )
         return CreateGroupSuccess(group=Group.from_row(row))
 
     @strawberry.mutation(
-        description="Rename a group, describe it, or change who sees its posts. Owners and "
-        "admins of the group, or platform admins."
+        description="Rename a group, describe it, change who sees its posts, how people join "
+        "it or its join question. Owners and admins of the group, or platform admins."
     )
     async def update_group(
         self, info: Info[Context, None], input: UpdateGroupInput
     ) -> UpdateGroupResult:
         changes = cases.GroupChanges(
-            name=input.name, description=input.description, visibility=input.visibility
+            name=input.name,
+            description=input.description,
+            visibility=input.visibility,
+            join_policy=input.join_policy,
+            join_question=input.join_question,
         )
         row = await cases.update_group(info.context, input.slug, changes)
         return UpdateGroupSuccess(group=Group.from_row(row))
-
-    @strawberry.mutation(description="Join a group.")
-    async def join_group(self, info: Info[Context, None], input: JoinGroupInput) -> JoinGroupResult:
-        return JoinGroupSuccess(
-            group=Group.from_row(await cases.join_group(info.context, input.slug))
-        )
-
-    @strawberry.mutation(description="Leave a group.")
-    async def leave_group(
-        self, info: Info[Context, None], input: LeaveGroupInput
-    ) -> LeaveGroupResult:
-        return LeaveGroupSuccess(
-            group=Group.from_row(await cases.leave_group(info.context, input.slug))
-        )

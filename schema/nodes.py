@@ -9,13 +9,18 @@ from strawberry import Info
 
 from resolvers.context import Context
 from resolvers.credits import visible_credit
+from resolvers.group_certification import visible_application as visible_certification
+from resolvers.group_invitations import visible_invitation, visible_link
+from resolvers.group_joins import visible_join_request
 from resolvers.koc import visible_application, visible_role
 from resolvers.moderation_items import visible_item
 from resolvers.visibility import visible_comment, visible_episode, visible_post
 from schema.collections import Collection
 from schema.comments import Comment
 from schema.credits import Credit
-from schema.groups import Group
+from schema.group_certification import GroupCertificationApplication
+from schema.group_invitations import GroupInvitation, GroupInviteLink
+from schema.groups import Group, GroupJoinRequest
 from schema.koc import KocApplication, KocRole
 from schema.moderation_items import ModerationItem
 from schema.posts import Post
@@ -62,6 +67,18 @@ async def resolve_node(ctx: Context, global_id: str) -> Node | None:
     if type_name == "KocApplication":
         application = await visible_application(ctx, pk)  # the applicant's and staff's
         return KocApplication.from_row(application) if application else None
+    if type_name == "GroupCertificationApplication":
+        certification = await visible_certification(ctx, pk)  # its group's owners', admins'
+        return GroupCertificationApplication.from_row(certification) if certification else None
+    if type_name == "GroupJoinRequest":
+        request = await visible_join_request(ctx, pk)  # the applicant's, the deciders'
+        return GroupJoinRequest.from_row(request) if request else None
+    if type_name == "GroupInvitation":
+        invitation = await visible_invitation(ctx, pk)  # invitee's, inviter's, group staff's
+        return GroupInvitation.from_row(invitation) if invitation else None
+    if type_name == "GroupInviteLink":
+        link = await visible_link(ctx, pk)  # a secret of the group's staff
+        return GroupInviteLink.from_row(link) if link else None
     if type_name == "ModerationItem":
         item = await visible_item(ctx, pk)  # only to who works it
         return ModerationItem.from_row(item) if item else None

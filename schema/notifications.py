@@ -27,12 +27,13 @@ class Notification:
     row: strawberry.Private[models.Notification]
     id: strawberry.ID = strawberry.field(description="The notification's id.")
     kind: NotificationKind = strawberry.field(
-        description="REPLY, MENTION, REACTION, FOLLOW, GROUP_JOIN, MODERATION, CREDIT_INVITATION, "
-        "CREDIT_ANSWERED, WORK_FEATURED, EPISODE_REVIEWED or EPISODE_SUBMITTED."
+        description="What it is about (see the enum); a client shows the kinds it knows and "
+        "`text` for the others."
     )
     text: str = strawberry.field(
-        description="What a MODERATION notification says (the decision and its reason); "
-        "empty for the others."
+        description="What a notification about a decision says (MODERATION, KOC, "
+        "GROUP_JOIN_DECIDED, GROUP_ROLE, GROUP_REMOVED, GROUP_CERTIFICATION, FEEDBACK_ADOPTED, "
+        "GROUP_INVITATION: what was decided and why); empty for the others."
     )
     actor_count: int = strawberry.field(
         description="How many people acted: reactions to one post gather in one notification."

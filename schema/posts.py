@@ -26,6 +26,7 @@ from schema.errors import (
     RateLimitedError,
     ValidationError,
 )
+from schema.feedback import FeedbackAdoption
 from schema.groups import Group
 from schema.loading import now_or_later, selected_paths
 from schema.reactable import Reactable, ReactionCount, summary
@@ -78,6 +79,9 @@ class Post(Reactable):
     edited_at: datetime | None = strawberry.field(description="When it was last edited.")
     created_at: datetime = strawberry.field(description="When it was written.")
     comment_count: int = strawberry.field(description="How many comments it has.")
+    feedback: bool = strawberry.field(
+        description="Its author offers it as product feedback (group posts only)."
+    )
 
     @classmethod
     def from_row(cls, row: models.Post) -> Post:
@@ -97,6 +101,7 @@ class Post(Reactable):
             created_at=row.created_at,
             comment_count=row.comment_count,
             reaction_count=row.reaction_count,
+            feedback=row.feedback,
         )
 
     @strawberry.field(description="Who published it (a persona account for persona posts).")
@@ -113,6 +118,15 @@ class Post(Reactable):
         if self.row.group_id is None:
             return None
         return now_or_later(info.context.loaders.group_by_id, self.row.group_id, Group.from_row)
+
+    @strawberry.field(
+        description="Staff's adoption of this product feedback; null unless it was adopted."
+    )
+    def adoption(self, info: Info[Context, None]) -> FeedbackAdoption | None:
+        loader = info.context.loaders.adoption_by_post_id
+        return now_or_later(
+            loader, self.pk, lambda row: FeedbackAdoption.from_row(row) if row else None
+        )
 
     @strawberry.field(description="The kinds of reaction the viewer gave it.")
     def viewer_reactions(self, info: Info[Context, None]) -> list[ReactionKind]:
@@ -211,6 +225,10 @@ class CreatePostInput:
         default=None,
         description="Up to 20 people it was made with; each is asked to accept once it is live.",
     )
+    feedback: bool = strawberry.field(
+        default=False,
+        description="Offer it as product feedback, for staff to adopt (posts in a group only).",
+    )
 
 
 @strawberry.type(description="The post was created.")
@@ -234,6 +252,11 @@ class UpdatePostInput:
     credits: list[CreditInput] | None = strawberry.field(
         default=None,
         description="The credits from now on: kept ones keep their answer, new ones are asked.",
+    )
+    feedback: bool | None = strawberry.field(
+        default=None,
+        description="Mark (true) or unmark (false) it as product feedback (posts in a group "
+        "only; adopted feedback stays feedback).",
     )
 
 
@@ -334,6 +357,7 @@ class PostMutations:
             group_slug=input.group_slug,
             as_persona=input.as_persona,
             credits=credit_drafts(input.credits),
+            feedback=input.feedback,
         )
         row = await cases.create_post(info.context, draft, publish=input.publish)
         return CreatePostSuccess(post=Post.from_row(row))
@@ -348,6 +372,7 @@ class PostMutations:
             tags=input.tags,
             media=_media(input.media),
             credits=credit_drafts(input.credits),
+            feedback=input.feedback,
         )
         row = await cases.update_post(info.context, decode_pk(input.post_id, "Post"), changes)
         return UpdatePostSuccess(post=Post.from_row(row))

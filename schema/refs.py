@@ -164,3 +164,75 @@ def work_from_row(row: models.Post | models.RadioEpisode) -> Any:
     if isinstance(row, models.Post):
         return post_type().from_row(row)
     return episode_type().from_row(row)
+
+
+# A group leads to its latest certification application (`Group.certificationApplication`),
+# which names its group back (`schema.group_certification` imports groups).
+if TYPE_CHECKING:
+    CertificationApplicationRef = Any
+else:
+    CertificationApplicationRef = Annotated[
+        ForwardRef("GroupCertificationApplication"), strawberry.lazy("schema.group_certification")
+    ]
+
+
+class CertificationApplicationType(Protocol):
+    """What `Group.certificationApplication` calls on `GroupCertificationApplication`."""
+
+    @classmethod
+    async def for_group(cls, info: Info[Context, None], group: models.Group) -> Any: ...
+
+
+@cache
+def certification_application_type() -> type[CertificationApplicationType]:
+    """The `GroupCertificationApplication` type (schema.group_certification), for a group's
+    latest application."""
+    application: type[CertificationApplicationType] = _resolve(CertificationApplicationRef)
+    return application
+
+
+# A group lists its invite links (`Group.inviteLinks`) and a user their invitations
+# (`User.groupInvitations`); both types name their group and users back
+# (`schema.group_invitations` imports groups and users).
+if TYPE_CHECKING:
+    GroupInvitationRef = Any
+    GroupInviteLinkRef = Any
+else:
+    GroupInvitationRef = Annotated[
+        ForwardRef("GroupInvitation"), strawberry.lazy("schema.group_invitations")
+    ]
+    GroupInviteLinkRef = Annotated[
+        ForwardRef("GroupInviteLink"), strawberry.lazy("schema.group_invitations")
+    ]
+
+
+class GroupInvitationType(Protocol):
+    """What `User.groupInvitations` calls on `GroupInvitation`."""
+
+    @classmethod
+    async def for_user(
+        cls, info: Info[Context, None], user_id: int, first: int | None, after: str | None
+    ) -> Any: ...
+
+
+class GroupInviteLinkType(Protocol):
+    """What `Group.inviteLinks` calls on `GroupInviteLink`."""
+
+    @classmethod
+    async def for_group(
+        cls, info: Info[Context, None], group: models.Group, first: int | None, after: str | None
+    ) -> Any: ...
+
+
+@cache
+def group_invitation_type() -> type[GroupInvitationType]:
+    """The `GroupInvitation` type (schema.group_invitations), for a user's own invitations."""
+    invitation: type[GroupInvitationType] = _resolve(GroupInvitationRef)
+    return invitation
+
+
+@cache
+def group_invite_link_type() -> type[GroupInviteLinkType]:
+    """The `GroupInviteLink` type (schema.group_invitations), for a group's invite links."""
+    link: type[GroupInviteLinkType] = _resolve(GroupInviteLinkRef)
+    return link

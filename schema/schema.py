@@ -29,7 +29,12 @@ from schema.credits import CreditMutations
 from schema.episodes import EpisodeMutations
 from schema.errors import ERROR_MAPPINGS, ERROR_TYPES
 from schema.featured import FeaturedMutations, FeaturedQueries
+from schema.feedback import FeedbackMutations
 from schema.feeds import FeedQueries
+from schema.group_certification import GroupCertificationMutations, GroupCertificationQueries
+from schema.group_invitations import GroupInvitationMutations
+from schema.group_joins import GroupJoinMutations
+from schema.group_staff import GroupStaffMutations
 from schema.groups import GroupMutations, GroupQueries
 from schema.guard import OneSignInPerRequest, OperationGuard
 from schema.koc import KocMutations, KocQueries
@@ -73,6 +78,7 @@ class Query(
     FeaturedQueries,
     RadioQueries,
     KocQueries,
+    GroupCertificationQueries,
 ):
     pass
 
@@ -81,6 +87,8 @@ class Query(
 class Mutation(
     UserMutations,
     GroupMutations,
+    GroupJoinMutations,
+    GroupStaffMutations,
     PostMutations,
     CommentMutations,
     ReactionMutations,
@@ -94,9 +102,12 @@ class Mutation(
     RuleMutations,
     CollectionMutations,
     FeaturedMutations,
+    FeedbackMutations,
     RadioMutations,
     EpisodeMutations,
     KocMutations,
+    GroupCertificationMutations,
+    GroupInvitationMutations,
 ):
     pass
 

@@ -12,6 +12,7 @@ from strawberry import Info
 from resolvers import search as cases
 from resolvers.context import Context
 from schema.collections import Collection
+from schema.enums import Industry, KocRoleKind
 from schema.groups import Group
 from schema.posts import Post
 from schema.radio import RadioEpisode, RadioStation
@@ -56,6 +57,15 @@ class SearchFilters:
     created_before: datetime | None = strawberry.field(
         default=None, description="Published (or created) at or before this time."
     )
+    koc: list[KocRoleKind] | None = strawberry.field(
+        default=None, description="People who hold any of these KOC roles now."
+    )
+    industry: list[Industry] | None = strawberry.field(
+        default=None, description="Groups of any of these industries."
+    )
+    certified: bool | None = strawberry.field(
+        default=None, description="Certified groups only (true), or uncertified ones (false)."
+    )
 
 
 @strawberry.type(description="A field of a hit with the words that matched marked.")
@@ -81,7 +91,9 @@ class FacetCount:
     count: int = strawberry.field(description="How many results have it (an estimate).")
 
 
-@strawberry.type(description="Counts of the results by type, tag, group and author kind.")
+@strawberry.type(
+    description="Counts of the results by type, tag, group, author kind, KOC role and industry."
+)
 class SearchFacets:
     types: list[FacetCount] = strawberry.field(
         description="By type: POST, GROUP, USER, EPISODE, STATION, COLLECTION."
@@ -90,6 +102,12 @@ class SearchFacets:
     groups: list[FacetCount] = strawberry.field(description="Posts by group slug.")
     author_kinds: list[FacetCount] = strawberry.field(
         description="Posts, radio episodes and people by author kind."
+    )
+    koc: list[FacetCount] = strawberry.field(
+        description="People by the KOC roles they hold now (a KocRoleKind value each)."
+    )
+    industries: list[FacetCount] = strawberry.field(
+        description="Groups by industry (an Industry value each)."
     )
 
 
@@ -170,6 +188,8 @@ def to_search_connection(page: cases.SearchPage) -> SearchConnection:
             tags=_counts(facets.get("tags")),
             groups=_counts(facets.get("group_slug")),
             author_kinds=_counts(facets.get("author_kinds")),
+            koc=_counts(facets.get("koc")),
+            industries=_counts(facets.get("industry")),
         ),
     )
 
@@ -202,6 +222,9 @@ class SearchQueries:
                 author_kinds=tuple(given.author_kinds or ()),
                 created_after=given.created_after,
                 created_before=given.created_before,
+                koc=tuple(given.koc or ()),
+                industries=tuple(given.industry or ()),
+                certified=given.certified,
             ),
             sort,
             first,

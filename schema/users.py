@@ -9,6 +9,7 @@ import strawberry
 from strawberry import Info
 
 from resolvers import credits as credit_cases
+from resolvers import feedback as feedback_cases
 from resolvers import feeds as feed_cases
 from resolvers import koc as koc_cases
 from resolvers import lookups
@@ -28,11 +29,13 @@ from schema.errors import (
 from schema.loading import now_or_later
 from schema.refs import (
     CreditRef,
+    GroupInvitationRef,
     KocApplicationRef,
     KocRoleRef,
     PostRef,
     WorkConnectionRef,
     credit_type,
+    group_invitation_type,
     koc_application_type,
     koc_role_type,
     post_type,
@@ -168,6 +171,18 @@ class User(Node):
         return await post_type().connection(info, page) if page is not None else None
 
     @strawberry.field(
+        description="This user's product feedback that staff adopted, most recently adopted "
+        "first (the posts the viewer may see)."
+    )
+    async def adopted_feedback(
+        self, info: Info[Context, None], first: int | None = None, after: str | None = None
+    ) -> Connection[PostRef]:
+        ctx = info.context
+        size = page_size(ctx.settings, first)
+        page = await feedback_cases.list_adopted_feedback(ctx, self.pk, size, after)
+        return await post_type().connection(info, page)
+
+    @strawberry.field(
         description="The works this user accepted a credit on, newest credit first (posts and "
         "radio episodes the viewer may see)."
     )
@@ -194,6 +209,15 @@ class User(Node):
             ctx, page_size(ctx.settings, first), after
         )
         return to_connection(page, credit_type().from_row)
+
+    @strawberry.field(
+        description="The viewer's open invitations to join groups, newest first, to accept or "
+        "decline; null for anyone else."
+    )
+    async def group_invitations(
+        self, info: Info[Context, None], first: int | None = None, after: str | None = None
+    ) -> Connection[GroupInvitationRef] | None:
+        return await group_invitation_type().for_user(info, self.pk, first, after)
 
     @strawberry.field(description="Who follows this user, most recent first.")
     async def followers(

@@ -3,7 +3,8 @@
 Only what an anonymous visitor may see is indexed. The rules mirror
 `moderation.policies.can_see_post` and `can_see_episode` for a viewer who is not signed in
 (tests hold them together), and add one of their own: a suspended author's content leaves
-search until the term ends. Stations and collections are public, every one of them.
+search until the term ends. Groups, stations and collections are public, every one of them: a
+members-only group keeps its posts to its members, not its name and what it is about.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from server.models import (
     EpisodeState,
     Group,
     GroupVisibility,
+    KocRole,
+    KocRoleState,
     PersonaAccount,
     Post,
     PostState,
@@ -105,6 +108,7 @@ def post_document(
 
 
 def group_document(group: Group) -> dict[str, Any]:
+    """A group, with its industry (an `Industry` value, or null) to filter and count by."""
     return {
         "id": group.id,
         "type": "group",
@@ -112,15 +116,20 @@ def group_document(group: Group) -> dict[str, Any]:
         "slug": group.slug,
         "description": group.description,
         "kind": str(group.kind),
-        "industry": group.industry or "",
+        "industry": str(group.industry) if group.industry else None,
         "certified": group.certified,
         "created_at": timestamp(group.created_at),
     }
 
 
 def user_document(
-    user: User, badge: EmployeeBadge | None, persona: PersonaAccount | None
+    user: User,
+    badge: EmployeeBadge | None,
+    persona: PersonaAccount | None,
+    koc: list[KocRole] | None = None,
 ) -> dict[str, Any]:
+    """A profile, with the KOC roles the person holds now (`koc`, their badges) to filter and
+    count by."""
     return {
         "id": user.id,
         "type": "user",
@@ -131,6 +140,7 @@ def user_document(
         "vehicle_models": list(user.vehicle_models),
         "badge": f"{badge.department} {badge.title}" if badge else "",
         "author_kinds": author_kinds(user, badge, persona),
+        "koc": sorted({str(role.kind) for role in koc or [] if role.state == KocRoleState.ACTIVE}),
         "created_at": timestamp(user.created_at),
     }
 

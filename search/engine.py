@@ -121,7 +121,8 @@ class SearchEngine:
     async def ensure_index(self, uid: str, spec: IndexSpec) -> bool:
         """Create the index if needed and apply the spec's settings where they differ (a
         settings change makes Meilisearch reindex, so unchanged ones are left alone).
-        Returns whether the index was created."""
+        Returns whether the index was created or its settings changed: either way, its
+        documents are to be sent (again), as they come with the settings that read them."""
 
         def ensure(client: meilisearch.Client) -> tuple[bool, int | None]:
             created = False
@@ -141,10 +142,11 @@ class SearchEngine:
         if task_uid is not None:
             log.info("search index %s: applying settings", uid)
             await self.wait(task_uid, within=120)
-        return created
+        return created or task_uid is not None
 
     async def ensure_indexes(self, specs: Iterable[IndexSpec] = SPECS.values()) -> list[str]:
-        """Every index exists with its settings; the names of those that had to be created."""
+        """Every index exists with its settings; the names of those that had to be created
+        or set up anew."""
         return [spec.name for spec in specs if await self.ensure_index(self.uid(spec.name), spec)]
 
     # --- documents -----------------------------------------------------------------------

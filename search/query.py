@@ -22,6 +22,7 @@ from search.documents import timestamp
 from search.engine import SearchEngine, SearchRejected
 from search.indexes import LOCALES, SPECS, IndexSpec
 from server.errors import InvalidInput
+from server.models import Industry, KocRoleKind
 
 MAX_QUERY = 200
 MAX_PAGE = 50
@@ -62,6 +63,11 @@ class SearchFilters:
     author_kinds: tuple[str, ...] = ()
     created_after: datetime | None = None
     created_before: datetime | None = None
+    # People holding any of these KOC roles (KocRoleKind values).
+    koc: tuple[str, ...] = ()
+    # Groups of any of these industries (Industry values), and certified or not.
+    industries: tuple[str, ...] = ()
+    certified: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -105,6 +111,14 @@ def _quoted(value: str) -> str:
     return json.dumps(value, ensure_ascii=False)  # a double-quoted string Meilisearch accepts
 
 
+def _members(kind: type[StrEnum], values: tuple[str, ...], name: str) -> tuple[str, ...]:
+    """The distinct values, each one of `kind`'s (they are quoted into filters)."""
+    try:
+        return tuple(dict.fromkeys(str(kind(value)) for value in values))
+    except ValueError:
+        raise InvalidInput(f"Not a known {kind.__name__} value.", field=name) from None
+
+
 def clean_filters(filters: SearchFilters) -> SearchFilters:
     slug = filters.group_slug.strip().lower() if filters.group_slug else None
     if slug is not None and not SLUG.match(slug):
@@ -120,12 +134,22 @@ def clean_filters(filters: SearchFilters) -> SearchFilters:
             raise InvalidInput("Give the time with its time zone.", field=f"filters.{name}")
     if after and before and after > before:
         raise InvalidInput("createdAfter is later than createdBefore.", field="filters")
-    return SearchFilters(slug, tags, tuple(dict.fromkeys(filters.author_kinds)), after, before)
+    return SearchFilters(
+        slug,
+        tags,
+        tuple(dict.fromkeys(filters.author_kinds)),
+        after,
+        before,
+        koc=_members(KocRoleKind, filters.koc, "filters.koc"),
+        industries=_members(Industry, filters.industries, "filters.industry"),
+        certified=filters.certified,
+    )
 
 
 def filter_expressions(spec: IndexSpec, filters: SearchFilters) -> list[str | list[str]] | None:
     """The filter of one index, or None when the filters exclude the whole index (a group
-    filter excludes people and groups)."""
+    filter excludes people and groups; a KOC filter all but people; an industry or
+    certification filter all but groups)."""
     wanted: list[tuple[str, str | list[str]]] = []
     if filters.group_slug:
         wanted.append(("group_slug", f"group_slug = {_quoted(filters.group_slug)}"))
@@ -139,6 +163,12 @@ def filter_expressions(spec: IndexSpec, filters: SearchFilters) -> list[str | li
         wanted.append(("created_at", f"created_at >= {timestamp(filters.created_after)}"))
     if filters.created_before:
         wanted.append(("created_at", f"created_at <= {timestamp(filters.created_before)}"))
+    if filters.koc:
+        wanted.append(("koc", [f"koc = {_quoted(k)}" for k in filters.koc]))
+    if filters.industries:
+        wanted.append(("industry", [f"industry = {_quoted(i)}" for i in filters.industries]))
+    if filters.certified is not None:
+        wanted.append(("certified", f"certified = {'true' if filters.certified else 'false'}"))
     if any(attribute not in spec.filterable for attribute, _ in wanted):
         return None
     return [expression for _, expression in wanted]

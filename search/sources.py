@@ -23,6 +23,8 @@ from server.models import (
     EmployeeBadge,
     EpisodeState,
     Group,
+    KocRole,
+    KocRoleState,
     PersonaAccount,
     Post,
     PostState,
@@ -63,17 +65,26 @@ async def post_documents(posts: list[Post]) -> dict[int, Document | None]:
 
 
 async def group_documents(groups: list[Group]) -> dict[int, Document | None]:
-    return {g.id: docs.group_document(g) if docs.group_is_public(g) else None for g in groups}
+    return {g.id: docs.group_document(g) for g in groups}
+
+
+async def _koc_roles(user_ids: list[int]) -> dict[int, list[KocRole]]:
+    """The active KOC roles of each person, in one statement for a batch."""
+    roles: dict[int, list[KocRole]] = defaultdict(list)
+    if user_ids:
+        for role in await KocRole.filter(user_id__in=user_ids, state=KocRoleState.ACTIVE):
+            roles[role.user_id].append(role)
+    return roles
 
 
 async def user_documents(users: list[User]) -> dict[int, Document | None]:
     _, badges, personas = await _people({u.id for u in users})
-    return {
-        u.id: docs.user_document(u, badges.get(u.id), personas.get(u.id))
-        if docs.author_is_listed(u)
-        else None
-        for u in users
-    }
+    listed = [u for u in users if docs.author_is_listed(u)]
+    roles = await _koc_roles([u.id for u in listed])
+    found: dict[int, Document | None] = dict.fromkeys((u.id for u in users), None)
+    for u in listed:
+        found[u.id] = docs.user_document(u, badges.get(u.id), personas.get(u.id), roles[u.id])
+    return found
 
 
 async def _accepted_credits(episode_ids: list[int]) -> list[Credit]:

@@ -109,11 +109,14 @@ class SearchSync:
 
     async def prepare(self) -> None:
         """Create the indexes and apply their settings; fill an index that had to be created
-        (a new Meilisearch, or a first start) from the database through the outbox."""
+        (a new Meilisearch, or a first start) or whose settings changed (a new version, whose
+        documents carry what the new settings filter and count by: `koc` on people, say) from
+        the database through the outbox. Searches answer from the documents already there
+        meanwhile."""
         for name in await self.engine.ensure_indexes():
             entity = next(e for e, s in sources.SOURCES.items() if s.index == name)
             queued = await mark_all_changed(entity)
-            log.info("search index %s created; %d documents queued", name, queued)
+            log.info("search index %s created or set up anew; %d documents queued", name, queued)
         self.prepared = self.engine.ready = True
 
     async def run(self) -> None:

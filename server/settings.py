@@ -35,7 +35,10 @@ from pydantic_settings import (
 
 # Writes per user per action: (how many, within so many seconds).
 # `register` counts per client address, the others per account.
-RATE_LIMITS = "post=10/60,comment=30/60,report=20/3600,group=5/3600,profile=20/3600,register=5/3600"
+RATE_LIMITS = (
+    "post=10/60,comment=30/60,report=20/3600,group=5/3600,profile=20/3600,register=5/3600,"
+    "join_request=20/3600,invite=30/3600"
+)
 DEV_SECRET = "development-secret-change-me-0123456789"  # noqa: S105 - refused in production
 ENVIRONMENTS = ("development", "test", "production")
 

@@ -52,6 +52,7 @@ COMPOSITION = {
     "server.demo_radio",
     "server.demo_radio_data",
     "server.demo_works",
+    "server.demo_groups",
     "server.demo_koc",
     "server.tortoise_conf",
     "server.__main__",

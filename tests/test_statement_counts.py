@@ -54,11 +54,18 @@ from server.models import (
     EpisodeReaction,
     EpisodeState,
     FeaturedWork,
+    FeedbackAdoption,
     Follow,
     Group,
+    GroupBan,
+    GroupCertificationApplication,
+    GroupInvitation,
+    GroupInviteLink,
+    GroupJoinRequest,
     GroupKind,
     GroupMembership,
     GroupRole,
+    Industry,
     KocApplication,
     KocApplicationState,
     KocRole,
@@ -366,6 +373,7 @@ ROOT_ARGUMENTS: dict[str, dict[str, Any]] = {
 # The seeded object whose connection is read, for connections on types (read through `node`).
 PARENTS: dict[str, str] = {
     "User.posts": "prolific",  # 25 posts, one in each group
+    "User.adoptedFeedback": "prolific",  # every one of them product feedback, adopted
     "User.drafts": "viewer",  # drafts are their author's alone
     "User.followers": "viewer",
     "User.following": "viewer",
@@ -380,6 +388,10 @@ PARENTS: dict[str, str] = {
     "User.works": "host",  # credited on posts and episodes in turn
     "User.creditInvitations": "viewer",  # invited on posts and episodes in turn
     "User.kocApplications": "viewer",  # the viewer's own, one pending per kind, the rest decided
+    "User.groupInvitations": "viewer",  # an open invitation from every group, by its owner
+    "Group.inviteLinks": "big",  # a link made by every writer
+    "Group.bans": "barred",  # every writer but its owner barred (the viewer is an admin)
+    "Group.joinRequests": "applied",  # a pending request from every writer but its owner
 }
 
 PAGE_SIZES = (5, 20)
@@ -579,6 +591,15 @@ async def seed_community(settings: Settings) -> Community:
     await PostReaction.bulk_create(
         [PostReaction(post_id=p.id, user_id=chief.id, kind=ReactionKind.LIKE) for p in posts]
         + [PostReaction(post_id=p.id, user_id=mia.id, kind=ReactionKind.CLAP) for p in posts]
+    )
+    # The prolific writer's posts are product feedback, each adopted by mia.
+    feedback = [p for p in posts if p.author_id == writers[0].id]
+    await Post.filter(id__in=[p.id for p in feedback]).update(feedback=True)
+    await FeedbackAdoption.bulk_create(
+        [
+            FeedbackAdoption(post_id=p.id, author_id=p.author_id, adopted_by_id=mia.id, note="yes")
+            for p in feedback
+        ]
     )
 
     discussed = latest[0]
@@ -946,9 +967,74 @@ async def seed_community(settings: Settings) -> Community:
             )
     await KocApplication.bulk_create(own)
 
+    # Certification: every group applied, through its owner, for admins to decide
+    # (`groupCertificationApplications`, pending by default; `Group.certificationApplication`).
+    await GroupCertificationApplication.bulk_create(
+        [
+            GroupCertificationApplication(
+                group_id=g.id,
+                applicant_id=w.id,
+                industry=list(Industry)[i % len(Industry)],
+                evidence=f"The owners of {g.name} share one trade.",
+                pending_key=str(g.id),
+            )
+            for i, (g, w) in enumerate(zip(groups, writers, strict=True))
+        ]
+    )
+
+    # Invitations: the viewer's open ones, one from every group by its owner (the seed's
+    # memberships aside); invite links on the big group, one made by every writer.
+    await GroupInvitation.bulk_create(
+        [
+            GroupInvitation(
+                group_id=g.id, user_id=chief.id, inviter_id=w.id, pending_key=f"{g.id}:{chief.id}"
+            )
+            for g, w in zip(groups, writers, strict=True)
+        ]
+    )
+    await GroupInviteLink.bulk_create(
+        [
+            GroupInviteLink(
+                group_id=big.id,
+                created_by_id=w.id,
+                code=f"invite-{i:02d}",
+                max_uses=10,
+                expires_at=base + timedelta(days=365),
+            )
+            for i, w in enumerate(writers)
+        ]
+    )
+
+    # Join requests: every writer but its owner asks to join the second group (the viewer, a
+    # platform admin, decides them).
+    applied = groups[1]
+    await GroupJoinRequest.bulk_create(
+        [
+            GroupJoinRequest(
+                group_id=applied.id,
+                user_id=w.id,
+                answer=f"{w.handle} drives too.",
+                pending_key=f"{applied.id}:{w.id}",
+            )
+            for w in writers
+            if w.id != applied.created_by_id
+        ]
+    )
+
+    # Bans: the second group's owner barred every other writer from it.
+    barred = groups[1]
+    await GroupBan.bulk_create(
+        [
+            GroupBan(group_id=barred.id, user_id=w.id, banned_by_id=writers[1].id, reason="spam")
+            for w in writers
+            if w.id != writers[1].id
+        ]
+    )
+
     return Community(
         token=issue_token(settings.secret_key, chief.id, 3600),
         parents={
+            "applied": encode_id("Group", applied.id),
             "viewer": encode_id("User", chief.id),
             "prolific": encode_id("User", writers[0].id),
             "big": encode_id("Group", big.id),
@@ -959,6 +1045,7 @@ async def seed_community(settings: Settings) -> Community:
             "broadcast": encode_id("RadioEpisode", broadcast.id),
             "book": encode_id("Collection", book.id),
             "host": encode_id("User", host.id),
+            "barred": encode_id("Group", barred.id),
         },
     )
 

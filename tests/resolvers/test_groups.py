@@ -96,7 +96,7 @@ async def test_joining_tells_the_owners_and_admins_and_counts_once(people):
     group = await make_group("road-trips", ann, admins=(ada,))
     for _ in range(2):
         joined = await join_group(await people.context(ben), group.slug)
-    assert joined.member_count == 3
+    assert joined.group.member_count == 3
     told = await Notification.filter(kind=NotificationKind.GROUP_JOIN).values_list(
         "recipient_id", flat=True
     )

@@ -246,7 +246,8 @@ async def test_a_group_turning_members_only_takes_its_posts_out(
     await settled(search_api, engine)
 
     assert ids(await search(search_api, "schedule")) == []
-    assert ids(await search(search_api, "open-house", types=["GROUP"])) == []
+    # The group itself stays findable: who it is for is public, what its members write is not.
+    assert ids(await search(search_api, "open-house", types=["GROUP"])) == ["open-house"]
 
 
 async def test_a_suspended_authors_posts_and_profile_leave_search(

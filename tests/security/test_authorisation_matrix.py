@@ -15,7 +15,9 @@ station `here-radio` headed by `owner_here` and `elsewhere-radio` headed by `adm
 with an episode of `author`'s published on `here-radio` and one submitted there; collections:
 `here-books` curated by `owner_here` and holding that published episode, `elsewhere-books`
 curated by `admin_elsewhere`; KOC: `member`'s pending application to the story scouts and
-`author`'s active role among them) is written with the ORM and the use cases in one transaction
+`author`'s active role among them; groups: a join request, a ban, invitations and invite
+links, a certification application, policies other than OPEN, a full group; a post marked as
+product feedback) is written with the ORM and the use cases in one transaction
 (the KOC programmes just before it); only the operation under test goes through the transport.
 
 EXPECTED is the one table for both transports. Over WebSocket the server refuses the socket of
@@ -76,6 +78,15 @@ from server.models import (
     EmployeeBadge,
     EpisodeState,
     FeaturedWork,
+    Group,
+    GroupBan,
+    GroupCertificationApplication,
+    GroupInvitation,
+    GroupInviteLink,
+    GroupJoinRequest,
+    GroupKind,
+    Industry,
+    JoinPolicy,
     KocApplication,
     KocProgram,
     KocRole,
@@ -90,6 +101,7 @@ from server.models import (
     PersonaDomain,
     PersonaOperator,
     PlatformRole,
+    Post,
     PostState,
     RadioEpisode,
     RadioStation,
@@ -310,6 +322,88 @@ async def populate(
         await KocProgram.filter(kind=scouts).update(seats_taken=1)
         given["koc_application"] = encode_id("KocApplication", application.id)
         given["koc_role"] = encode_id("KocRole", role.id)
+    if needs & {"certification", "certification_room"}:
+        # `here` has the members certification needs; with "certification", `owner_here`
+        # applied for it (pending).
+        await Group.filter(id=here.id).update(
+            member_count=resources.settings.group_certification_min_members
+        )
+        if "certification" in needs:
+            application = await GroupCertificationApplication.create(
+                group=here,
+                applicant=users["owner_here"],
+                industry=Industry.EDUCATION,
+                evidence="Our members all teach at schools in Tallinn.",
+                pending_key=str(here.id),
+            )
+            given["certification"] = encode_id("GroupCertificationApplication", application.id)
+    if "certified" in needs:
+        await Group.filter(id=here.id).update(
+            certified=True, kind=GroupKind.INDUSTRY, industry=Industry.EDUCATION
+        )
+    if needs & {"guest", "invitation"}:
+        await accounts.make("guest")  # in no group: the one invited
+    if "invite_only" in needs:
+        await Group.filter(id=here.id).update(join_policy=JoinPolicy.INVITE_ONLY)
+    if "invitation" in needs:
+        # `member` invited `guest` to `here` (OPEN), pending.
+        invitation = await GroupInvitation.create(
+            group=here,
+            user=users["guest"],
+            inviter=users["member"],
+            pending_key=f"{here.id}:{users['guest'].id}",
+        )
+        given["invitation"] = encode_id("GroupInvitation", invitation.id)
+    if "own_invitation" in needs:
+        # The caller (`member` for anonymous) invited to `yonder` by its owner `reporter`.
+        yonder = await make_group("yonder", users["reporter"])
+        invitee = caller or users["member"]
+        own = await GroupInvitation.create(
+            group=yonder,
+            user=invitee,
+            inviter=users["reporter"],
+            pending_key=f"{yonder.id}:{invitee.id}",
+        )
+        given["own_invitation"] = encode_id("GroupInvitation", own.id)
+    if "invite_links" in needs:
+        here_link = await GroupInviteLink.create(
+            group=here, created_by=users["owner_here"], code="here-0123456789abcdefghij"
+        )
+        elsewhere_link = await GroupInviteLink.create(
+            group=elsewhere,
+            created_by=users["admin_elsewhere"],
+            code="elsewhere-0123456789abcde",
+            revoked_at=datetime.now(UTC) if "revoked_link" in needs else None,
+        )
+        given["here_link"] = encode_id("GroupInviteLink", here_link.id)
+        given["elsewhere_code"] = elsewhere_link.code
+    if needs & {"approval", "elsewhere_invite_only"}:
+        # `elsewhere` approves its members, or takes them by invitation alone.
+        policy = JoinPolicy.APPROVAL if "approval" in needs else JoinPolicy.INVITE_ONLY
+        await Group.filter(id=elsewhere.id).update(join_policy=policy, join_question="Why?")
+    if "join_request" in needs:
+        # `here` approves its members; `applicant`, no member of it, asked to join.
+        await accounts.make("applicant")
+        await Group.filter(id=here.id).update(join_policy=JoinPolicy.APPROVAL)
+        request = await GroupJoinRequest.create(
+            group=here,
+            user=users["applicant"],
+            answer="I drive one too.",
+            pending_key=f"{here.id}:{users['applicant'].id}",
+        )
+        given["join_request"] = encode_id("GroupJoinRequest", request.id)
+    if "here_full" in needs:
+        await Group.filter(id=here.id).update(member_count=resources.settings.group_member_limit)
+    if needs & {"outcast", "group_ban"}:
+        # `outcast` belongs to no group; with "group_ban", `owner_here` barred them from `here`.
+        await accounts.make("outcast")
+        if "group_ban" in needs:
+            await GroupBan.create(
+                group=here, user=users["outcast"], banned_by=users["owner_here"], reason="spam"
+            )
+    if "feedback" in needs:
+        # The reported post is product feedback, waiting for staff to adopt it.
+        await Post.filter(id=target.id).update(feedback=True)
     if "claimed" in needs:
         await claim_item(as_viewer(resources, users["moderator"]), item_id)
     if needs & {"decided", "appealed", "peer_appealed"}:
@@ -358,6 +452,8 @@ CONFLICT = "ConflictError"
 INVALID = "ValidationError"
 NOT_ELIGIBLE = "NotEligibleError"
 PUBLISHED = "PUBLISHED"  # an episode's state once sent: on air at once
+MEMBER = "MEMBER"  # joinGroup's membershipState: in at once
+PENDING = "PENDING"  # joinGroup's membershipState: a request waits for the group's staff
 SUBMITTED = "SUBMITTED"  # waiting for a head's review
 
 
@@ -385,6 +481,11 @@ def answered(value: Any) -> str:
 def episode_state(value: Any) -> str:
     """The episode's state on success (PUBLISHED or SUBMITTED), else the error's type."""
     return value["episode"]["state"] if "episode" in value else value["__typename"]
+
+
+def membership(value: Any) -> str:
+    """joinGroup's membershipState on success, else the error's type."""
+    return value.get("membershipState") or value["__typename"]
 
 
 def first_outcome(value: Any) -> str:
@@ -764,6 +865,159 @@ OPS: dict[str, Operation] = {
         'mutation($koc_role: ID!) { revokeKocRole(input: {roleId: $koc_role, reason: "no stories"}) { __typename } }',
         "koc",
     ),
+    # Certification: with "certification_room" `here` has the members it needs, with
+    # "certification" `owner_here` has applied (pending), with "certified" it is certified.
+    "applyForGroupCertification": op(
+        'mutation { applyForGroupCertification(input: {slug: "here", industry: EDUCATION, evidence: "Our members all teach at schools in Tallinn."}) { __typename } }',
+        "certification_room",
+    ),
+    "applyForGroupCertification:too few members": op(
+        'mutation { applyForGroupCertification(input: {slug: "here", industry: EDUCATION, evidence: "Our members all teach at schools in Tallinn."}) { __typename } }'
+    ),
+    "withdrawGroupCertificationApplication": op(
+        "mutation($certification: ID!) { withdrawGroupCertificationApplication(input: {applicationId: $certification}) { __typename } }",
+        "certification",
+    ),
+    "reviewGroupCertification": op(
+        'mutation($certification: ID!) { reviewGroupCertification(input: {applicationId: $certification, approve: true, note: "welcome"}) { __typename } }',
+        "certification",
+    ),
+    "revokeGroupCertification": op(
+        'mutation { revokeGroupCertification(input: {slug: "here", reason: "no longer teachers"}) { __typename } }',
+        "certified",
+    ),
+    "revokeGroupCertification:not certified": op(
+        'mutation { revokeGroupCertification(input: {slug: "here", reason: "no longer teachers"}) { __typename } }'
+    ),
+    "groupCertificationApplications": op(
+        "query { groupCertificationApplications { edges { node { id } } } }",
+        "certification",
+        describe=items,
+    ),
+    # Invitations: `guest` is in no group; with "invitation" `member` invited `guest` to
+    # `here`; with "own_invitation" the caller is invited to `yonder` (owned by `reporter`).
+    # Invite links: one for `here` by `owner_here`, one for `elsewhere` (revoked with
+    # "revoked_link").
+    "inviteToGroup": op(
+        'mutation { inviteToGroup(input: {slug: "here", handle: "guest"}) { __typename } }',
+        "guest",
+    ),
+    "inviteToGroup:invite-only group": op(
+        'mutation { inviteToGroup(input: {slug: "here", handle: "guest"}) { __typename } }',
+        "guest",
+        "invite_only",
+    ),
+    "respondToGroupInvitation": op(
+        "mutation($own_invitation: ID!) { respondToGroupInvitation(input: {invitationId: $own_invitation, accept: true}) { __typename } }",
+        "own_invitation",
+    ),
+    "respondToGroupInvitation:declining": op(
+        "mutation($own_invitation: ID!) { respondToGroupInvitation(input: {invitationId: $own_invitation, accept: false}) { __typename } }",
+        "own_invitation",
+    ),
+    "respondToGroupInvitation:someone else's": op(
+        "mutation($invitation: ID!) { respondToGroupInvitation(input: {invitationId: $invitation, accept: true}) { __typename } }",
+        "invitation",
+    ),
+    "revokeGroupInvitation": op(
+        "mutation($invitation: ID!) { revokeGroupInvitation(input: {invitationId: $invitation}) { __typename } }",
+        "invitation",
+    ),
+    "createGroupInviteLink": op(
+        'mutation { createGroupInviteLink(input: {slug: "here", maxUses: 5, expiresInHours: 24}) { __typename } }'
+    ),
+    "joinGroupByInvite": op(
+        "mutation($elsewhere_code: String!) { joinGroupByInvite(input: {code: $elsewhere_code}) { __typename } }",
+        "invite_links",
+    ),
+    "joinGroupByInvite:revoked link": op(
+        "mutation($elsewhere_code: String!) { joinGroupByInvite(input: {code: $elsewhere_code}) { __typename } }",
+        "invite_links",
+        "revoked_link",
+    ),
+    "revokeGroupInviteLink": op(
+        "mutation($here_link: ID!) { revokeGroupInviteLink(input: {linkId: $here_link}) { __typename } }",
+        "invite_links",
+    ),
+    # Join policies: `elsewhere` approves its members ("approval") or takes them by
+    # invitation alone ("elsewhere_invite_only"); with "join_request" `here` approves its
+    # members and `applicant` waits; with "here_full" `here` is at its member limit.
+    "joinGroup:an APPROVAL group": op(
+        'mutation { joinGroup(input: {slug: "elsewhere", answer: "I drive one too."}) { __typename ... on JoinGroupSuccess { membershipState } } }',
+        "approval",
+        describe=membership,
+    ),
+    "joinGroup:an INVITE_ONLY group": op(
+        'mutation { joinGroup(input: {slug: "elsewhere"}) { __typename ... on JoinGroupSuccess { membershipState } } }',
+        "elsewhere_invite_only",
+        describe=membership,
+    ),
+    "decideJoinRequest": op(
+        "mutation($join_request: ID!) { decideJoinRequest(input: {requestId: $join_request, approve: true}) { __typename } }",
+        "join_request",
+    ),
+    "decideJoinRequest:reject": op(
+        'mutation($join_request: ID!) { decideJoinRequest(input: {requestId: $join_request, approve: false, note: "Not now."}) { __typename } }',
+        "join_request",
+    ),
+    "decideJoinRequest:a full group": op(
+        "mutation($join_request: ID!) { decideJoinRequest(input: {requestId: $join_request, approve: true}) { __typename } }",
+        "join_request",
+        "here_full",
+    ),
+    # Group staff: `here` is run by `owner_here`, `admin_here` and `moderator_here`; with
+    # "outcast" an account in no group exists, with "group_ban" it is barred from `here`.
+    "setGroupMemberRole": op(
+        'mutation { setGroupMemberRole(input: {slug: "here", handle: "member", role: MODERATOR}) { __typename } }'
+    ),
+    "setGroupMemberRole:an admin": op(
+        'mutation { setGroupMemberRole(input: {slug: "here", handle: "admin_here", role: MEMBER}) { __typename } }'
+    ),
+    "setGroupMemberRole:OWNER": op(
+        'mutation { setGroupMemberRole(input: {slug: "here", handle: "member", role: OWNER}) { __typename } }'
+    ),
+    "removeGroupMember": op(
+        'mutation { removeGroupMember(input: {slug: "here", handle: "author", reason: "spam"}) { __typename } }'
+    ),
+    "removeGroupMember:the owner": op(
+        'mutation { removeGroupMember(input: {slug: "here", handle: "owner_here", reason: "spam"}) { __typename } }'
+    ),
+    "removeGroupMember:ban a non-member": op(
+        'mutation { removeGroupMember(input: {slug: "here", handle: "outcast", reason: "spam", ban: true}) { __typename } }',
+        "outcast",
+    ),
+    "liftGroupBan": op(
+        'mutation { liftGroupBan(input: {slug: "here", handle: "outcast"}) { __typename } }',
+        "group_ban",
+    ),
+    "liftGroupBan:no ban": op(
+        'mutation { liftGroupBan(input: {slug: "here", handle: "member"}) { __typename } }'
+    ),
+    "transferGroupOwnership": op(
+        'mutation { transferGroupOwnership(input: {slug: "here", handle: "member"}) { __typename } }'
+    ),
+    "transferGroupOwnership:to a suspended member": op(
+        'mutation { transferGroupOwnership(input: {slug: "here", handle: "suspended"}) { __typename } }'
+    ),
+    "transferGroupOwnership:to a non-member": op(
+        'mutation { transferGroupOwnership(input: {slug: "here", handle: "admin_elsewhere"}) { __typename } }'
+    ),
+    "group:bans": op(
+        'query { group(slug: "here") { bans { edges { node { reason } } } } }',
+        "group_ban",
+        describe=lambda value: "null" if value["bans"] is None else items(value["bans"]),
+    ),
+    # Product feedback: with "feedback" the reported post is marked as feedback.
+    "adoptFeedback": op(
+        'mutation($post: ID!) { adoptFeedback(input: {postId: $post, note: "shipping it"}) { __typename } }',
+        "feedback",
+    ),
+    "createPost:as feedback": op(
+        'mutation { createPost(input: {kind: MOMENT, body: "hello", groupSlug: "here", feedback: true}) { __typename } }'
+    ),
+    "updatePost:as feedback": op(
+        "mutation($post: ID!) { updatePost(input: {postId: $post, feedback: true}) { __typename } }"
+    ),
 }
 
 # --- what each caller gets -------------------------------------------------------------------
@@ -774,122 +1028,173 @@ OPS: dict[str, Operation] = {
 EXPECTED: dict[str, tuple[str, ...]] = {
     #                                          anonymous  member        author        owner_here    admin_here    moderator_here  admin_elsewhere  moderator     admin         suspended   banned      banned_admin  silenced_moderator
     # Moderation queries (the old matrix's rows and one more).
-    "moderationQueue":                        (U,         F,            F,            "1 item",     "1 item",     "1 item",       "0 items",       "1 item",     "1 item",     F,          F,          F_BAN,        F_SIL),
-    "moderationItem":                         (U,         F,            F,            "item",       "item",       "item",         "null",          "item",       "item",       F,          F,          F_BAN,        F_SIL),
-    "moderationItem:about the caller":        (U,         F,            F,            "null",       "null",       "null",         "null",          "null",       "null",       F,          F,          F_BAN,        F_SIL),
-    "moderationPendingCount":                 (U,         F,            F,            "1",          "1",          "1",            "0",             "1",          "1",          F,          F,          F_BAN,        F_SIL),
-    "auditLog":                               (U,         F,            F,            OK,           OK,           OK,             OK,              OK,           OK,           F,          F,          F_BAN,        F_SIL),
-    "moderationRules":                        (U,         F,            F,            F,            F,            F,              F,               OK,           OK,           F,          F,          F_BAN,        F_SIL),
+    "moderationQueue":                              (U,         F,            F,            "1 item",     "1 item",     "1 item",       "0 items",       "1 item",     "1 item",     F,          F,          F_BAN,        F_SIL),
+    "moderationItem":                               (U,         F,            F,            "item",       "item",       "item",         "null",          "item",       "item",       F,          F,          F_BAN,        F_SIL),
+    "moderationItem:about the caller":              (U,         F,            F,            "null",       "null",       "null",         "null",          "null",       "null",       F,          F,          F_BAN,        F_SIL),
+    "moderationPendingCount":                       (U,         F,            F,            "1",          "1",          "1",            "0",             "1",          "1",          F,          F,          F_BAN,        F_SIL),
+    "auditLog":                                     (U,         F,            F,            OK,           OK,           OK,             OK,              OK,           OK,           F,          F,          F_BAN,        F_SIL),
+    "moderationRules":                              (U,         F,            F,            F,            F,            F,              F,               OK,           OK,           F,          F,          F_BAN,        F_SIL),
     # Accounts.
-    "register":                               (OK,        OK,           OK,           OK,           OK,           OK,             OK,              OK,           OK,           OK,         OK,         OK,           OK),
-    "signIn":                                 (OK,        OK,           OK,           OK,           OK,           OK,             OK,              OK,           OK,           OK,         OK,         OK,           OK),
-    "updateProfile":                          (U,         OK,           OK,           OK,           OK,           OK,             OK,              OK,           OK,           F_SUS,      F_BAN,      F_BAN,        OK),
-    "followUser":                             (U,         OK,           INVALID,      OK,           OK,           OK,             OK,              OK,           OK,           F_SUS,      F_BAN,      F_BAN,        OK),
-    "unfollowUser":                           (U,         OK,           OK,           OK,           OK,           OK,             OK,              OK,           OK,           F_SUS,      F_BAN,      F_BAN,        OK),
+    "register":                                     (OK,        OK,           OK,           OK,           OK,           OK,             OK,              OK,           OK,           OK,         OK,         OK,           OK),
+    "signIn":                                       (OK,        OK,           OK,           OK,           OK,           OK,             OK,              OK,           OK,           OK,         OK,         OK,           OK),
+    "updateProfile":                                (U,         OK,           OK,           OK,           OK,           OK,             OK,              OK,           OK,           F_SUS,      F_BAN,      F_BAN,        OK),
+    "followUser":                                   (U,         OK,           INVALID,      OK,           OK,           OK,             OK,              OK,           OK,           F_SUS,      F_BAN,      F_BAN,        OK),
+    "unfollowUser":                                 (U,         OK,           OK,           OK,           OK,           OK,             OK,              OK,           OK,           F_SUS,      F_BAN,      F_BAN,        OK),
     # Groups.
-    "createGroup":                            (U,         OK,           OK,           OK,           OK,           OK,             OK,              OK,           OK,           F_SUS,      F_BAN,      F_BAN,        OK),
-    "updateGroup":                            (U,         F,            F,            OK,           OK,           F,              F,               F,            OK,           F_SUS,      F_BAN,      F_BAN,        F),
-    "joinGroup":                              (U,         OK,           OK,           OK,           OK,           OK,             OK,              OK,           OK,           F_SUS,      F_BAN,      F_BAN,        OK),
-    "leaveGroup":                             (U,         OK,           OK,           CONFLICT,     OK,           OK,             OK,              OK,           OK,           F_SUS,      F_BAN,      F_BAN,        OK),
+    "createGroup":                                  (U,         OK,           OK,           OK,           OK,           OK,             OK,              OK,           OK,           F_SUS,      F_BAN,      F_BAN,        OK),
+    "updateGroup":                                  (U,         F,            F,            OK,           OK,           F,              F,               F,            OK,           F_SUS,      F_BAN,      F_BAN,        F),
+    "joinGroup":                                    (U,         OK,           OK,           OK,           OK,           OK,             OK,              OK,           OK,           F_SUS,      F_BAN,      F_BAN,        OK),
+    "leaveGroup":                                   (U,         OK,           OK,           CONFLICT,     OK,           OK,             OK,              OK,           OK,           F_SUS,      F_BAN,      F_BAN,        OK),
     # Posts.
-    "createPost":                             (U,         OK,           OK,           OK,           OK,           OK,             F,               F,            F,            F_SUS,      F_BAN,      F_BAN,        F),
-    "updatePost":                             (U,         F,            OK,           F,            F,            F,              F,               F,            F,            F_SUS,      F_BAN,      F_BAN,        F),
-    "deletePost":                             (U,         F,            OK,           F,            F,            F,              F,               OK,           OK,           F_SUS,      F_BAN,      F_BAN,        F_SIL),
-    "publishPost":                            (U,         MISSING,      OK,           MISSING,      MISSING,      MISSING,        MISSING,         MISSING,      MISSING,      F_SUS,      F_BAN,      F_BAN,        MISSING),
-    "schedulePost":                           (U,         MISSING,      OK,           MISSING,      MISSING,      MISSING,        MISSING,         MISSING,      MISSING,      F_SUS,      F_BAN,      F_BAN,        MISSING),
+    "createPost":                                   (U,         OK,           OK,           OK,           OK,           OK,             F,               F,            F,            F_SUS,      F_BAN,      F_BAN,        F),
+    "updatePost":                                   (U,         F,            OK,           F,            F,            F,              F,               F,            F,            F_SUS,      F_BAN,      F_BAN,        F),
+    "deletePost":                                   (U,         F,            OK,           F,            F,            F,              F,               OK,           OK,           F_SUS,      F_BAN,      F_BAN,        F_SIL),
+    "publishPost":                                  (U,         MISSING,      OK,           MISSING,      MISSING,      MISSING,        MISSING,         MISSING,      MISSING,      F_SUS,      F_BAN,      F_BAN,        MISSING),
+    "schedulePost":                                 (U,         MISSING,      OK,           MISSING,      MISSING,      MISSING,        MISSING,         MISSING,      MISSING,      F_SUS,      F_BAN,      F_BAN,        MISSING),
     # `member` credited: nobody credits themselves.
-    "createPost:with credits":                (U,         INVALID,      OK,           OK,           OK,           OK,             F,               F,            F,            F_SUS,      F_BAN,      F_BAN,        F),
-    "updatePost:with credits":                (U,         F,            OK,           F,            F,            F,              F,               F,            F,            F_SUS,      F_BAN,      F_BAN,        F),
+    "createPost:with credits":                      (U,         INVALID,      OK,           OK,           OK,           OK,             F,               F,            F,            F_SUS,      F_BAN,      F_BAN,        F),
+    "updatePost:with credits":                      (U,         F,            OK,           F,            F,            F,              F,               F,            F,            F_SUS,      F_BAN,      F_BAN,        F),
     # Comments and reactions.
-    "addComment":                             (U,         OK,           OK,           OK,           OK,           OK,             OK,              OK,           OK,           F_SUS,      F_BAN,      F_BAN,        OK),
-    "deleteComment":                          (U,         F,            OK,           F,            F,            F,              F,               OK,           OK,           F_SUS,      F_BAN,      F_BAN,        F_SIL),
-    "addReaction":                            (U,         OK,           OK,           OK,           OK,           OK,             OK,              OK,           OK,           F_SUS,      F_BAN,      F_BAN,        OK),
-    "removeReaction":                         (U,         OK,           OK,           OK,           OK,           OK,             OK,              OK,           OK,           F_SUS,      F_BAN,      F_BAN,        OK),
+    "addComment":                                   (U,         OK,           OK,           OK,           OK,           OK,             OK,              OK,           OK,           F_SUS,      F_BAN,      F_BAN,        OK),
+    "deleteComment":                                (U,         F,            OK,           F,            F,            F,              F,               OK,           OK,           F_SUS,      F_BAN,      F_BAN,        F_SIL),
+    "addReaction":                                  (U,         OK,           OK,           OK,           OK,           OK,             OK,              OK,           OK,           F_SUS,      F_BAN,      F_BAN,        OK),
+    "removeReaction":                               (U,         OK,           OK,           OK,           OK,           OK,             OK,              OK,           OK,           F_SUS,      F_BAN,      F_BAN,        OK),
     # The same on an episode.
-    "addComment:on an episode":               (U,         OK,           OK,           OK,           OK,           OK,             OK,              OK,           OK,           F_SUS,      F_BAN,      F_BAN,        OK),
-    "addReaction:on an episode":              (U,         OK,           OK,           OK,           OK,           OK,             OK,              OK,           OK,           F_SUS,      F_BAN,      F_BAN,        OK),
-    "removeReaction:on an episode":           (U,         OK,           OK,           OK,           OK,           OK,             OK,              OK,           OK,           F_SUS,      F_BAN,      F_BAN,        OK),
+    "addComment:on an episode":                     (U,         OK,           OK,           OK,           OK,           OK,             OK,              OK,           OK,           F_SUS,      F_BAN,      F_BAN,        OK),
+    "addReaction:on an episode":                    (U,         OK,           OK,           OK,           OK,           OK,             OK,              OK,           OK,           F_SUS,      F_BAN,      F_BAN,        OK),
+    "removeReaction:on an episode":                 (U,         OK,           OK,           OK,           OK,           OK,             OK,              OK,           OK,           F_SUS,      F_BAN,      F_BAN,        OK),
     # Credits: the credited user alone answers or removes a credit; who cannot see a pending
     # credit (all but the credited user, the author and staff in good standing) finds none.
-    "respondToCredit":                        (U,         OK,           F,            MISSING,      MISSING,      MISSING,        MISSING,         F,            F,            F_SUS,      F_BAN,      F_BAN,        MISSING),
-    "removeCredit":                           (U,         OK,           F,            MISSING,      MISSING,      MISSING,        MISSING,         F,            F,            MISSING,    MISSING,    MISSING,      MISSING),
+    "respondToCredit":                              (U,         OK,           F,            MISSING,      MISSING,      MISSING,        MISSING,         F,            F,            F_SUS,      F_BAN,      F_BAN,        MISSING),
+    "removeCredit":                                 (U,         OK,           F,            MISSING,      MISSING,      MISSING,        MISSING,         F,            F,            MISSING,    MISSING,    MISSING,      MISSING),
     # Notifications: suspended and banned accounts too mark their own read.
-    "markNotificationsRead":                  (U,         "1 marked",   "1 marked",   "1 marked",   "1 marked",   "1 marked",     "1 marked",      "1 marked",   "1 marked",   "1 marked", "1 marked", "1 marked",   "1 marked"),
-    "markNotificationsRead:the author's":     (U,         "0 marked",   "1 marked",   "0 marked",   "0 marked",   "0 marked",     "0 marked",      "0 marked",   "0 marked",   "0 marked", "0 marked", "0 marked",   "0 marked"),
-    "markAllNotificationsRead":               (U,         "1 marked",   "1 marked",   "1 marked",   "1 marked",   "1 marked",     "1 marked",      "1 marked",   "1 marked",   "1 marked", "1 marked", "1 marked",   "1 marked"),
+    "markNotificationsRead":                        (U,         "1 marked",   "1 marked",   "1 marked",   "1 marked",   "1 marked",     "1 marked",      "1 marked",   "1 marked",   "1 marked", "1 marked", "1 marked",   "1 marked"),
+    "markNotificationsRead:the author's":           (U,         "0 marked",   "1 marked",   "0 marked",   "0 marked",   "0 marked",     "0 marked",      "0 marked",   "0 marked",   "0 marked", "0 marked", "0 marked",   "0 marked"),
+    "markAllNotificationsRead":                     (U,         "1 marked",   "1 marked",   "1 marked",   "1 marked",   "1 marked",     "1 marked",      "1 marked",   "1 marked",   "1 marked", "1 marked", "1 marked",   "1 marked"),
     # Admin mutations: admins alone.
-    "grantEmployeeBadge":                     (U,         F,            F,            F,            F,            F,              F,               F,            OK,           F,          F,          F_BAN,        F),
-    "revokeEmployeeBadge":                    (U,         F,            F,            F,            F,            F,              F,               F,            OK,           F,          F,          F_BAN,        F),
-    "createPersonaAccount":                   (U,         F,            F,            F,            F,            F,              F,               F,            OK,           F,          F,          F_BAN,        F),
-    "addPersonaOperator":                     (U,         F,            F,            F,            F,            F,              F,               F,            OK,           F,          F,          F_BAN,        F),
-    "removePersonaOperator":                  (U,         F,            F,            F,            F,            F,              F,               F,            OK,           F,          F,          F_BAN,        F),
-    "setGroupCertified":                      (U,         F,            F,            F,            F,            F,              F,               F,            OK,           F,          F,          F_BAN,        F),
-    "setUserIdentity":                        (U,         F,            F,            F,            F,            F,              F,               F,            OK,           F,          F,          F_BAN,        F),
-    "setUserRole":                            (U,         F,            F,            F,            F,            F,              F,               F,            OK,           F,          F,          F_BAN,        F),
+    "grantEmployeeBadge":                           (U,         F,            F,            F,            F,            F,              F,               F,            OK,           F,          F,          F_BAN,        F),
+    "revokeEmployeeBadge":                          (U,         F,            F,            F,            F,            F,              F,               F,            OK,           F,          F,          F_BAN,        F),
+    "createPersonaAccount":                         (U,         F,            F,            F,            F,            F,              F,               F,            OK,           F,          F,          F_BAN,        F),
+    "addPersonaOperator":                           (U,         F,            F,            F,            F,            F,              F,               F,            OK,           F,          F,          F_BAN,        F),
+    "removePersonaOperator":                        (U,         F,            F,            F,            F,            F,              F,               F,            OK,           F,          F,          F_BAN,        F),
+    "setGroupCertified":                            (U,         F,            F,            F,            F,            F,              F,               F,            OK,           F,          F,          F_BAN,        F),
+    "setUserIdentity":                              (U,         F,            F,            F,            F,            F,              F,               F,            OK,           F,          F,          F_BAN,        F),
+    "setUserRole":                                  (U,         F,            F,            F,            F,            F,              F,               F,            OK,           F,          F,          F_BAN,        F),
     # Radio: admins open stations and appoint heads; any writer follows and submits (a head's
     # episode is published at once); heads of the station in good standing review, and change
     # what is not theirs; a submitted episode is missing to who may not review it.
-    "createRadioStation":                     (U,         F,            F,            F,            F,            F,              F,               F,            OK,           F,          F,          F_BAN,        F),
-    "updateRadioStation":                     (U,         F,            F,            F,            F,            F,              F,               F,            OK,           F,          F,          F_BAN,        F),
-    "appointStationHead":                     (U,         F,            F,            F,            F,            F,              F,               F,            OK,           F,          F,          F_BAN,        F),
-    "removeStationHead":                      (U,         F,            F,            F,            F,            F,              F,               F,            OK,           F,          F,          F_BAN,        F),
-    "followStation":                          (U,         OK,           OK,           OK,           OK,           OK,             OK,              OK,           OK,           F_SUS,      F_BAN,      F_BAN,        OK),
-    "unfollowStation":                        (U,         OK,           OK,           OK,           OK,           OK,             OK,              OK,           OK,           F_SUS,      F_BAN,      F_BAN,        OK),
-    "submitEpisode":                          (U,         SUBMITTED,    SUBMITTED,    PUBLISHED,    SUBMITTED,    SUBMITTED,      SUBMITTED,       SUBMITTED,    SUBMITTED,    F_SUS,      F_BAN,      F_BAN,        SUBMITTED),
-    "reviewEpisode":                          (U,         MISSING,      F,            OK,           MISSING,      MISSING,        MISSING,         F,            F,            F_SUS,      F_BAN,      F_BAN,        MISSING),
-    "updateEpisode":                          (U,         F,            OK,           OK,           F,            F,              F,               F,            F,            F_SUS,      F_BAN,      F_BAN,        F),
-    "updateEpisode:with credits":             (U,         F,            OK,           F,            F,            F,              F,               F,            F,            F_SUS,      F_BAN,      F_BAN,        F),
-    "updateEpisode:submitted":                (U,         MISSING,      OK,           OK,           MISSING,      MISSING,        MISSING,         F,            F,            F_SUS,      F_BAN,      F_BAN,        MISSING),
-    "deleteEpisode":                          (U,         F,            OK,           OK,           F,            F,              F,               F,            F,            F_SUS,      F_BAN,      F_BAN,        F),
-    "deleteEpisode:submitted":                (U,         MISSING,      OK,           OK,           MISSING,      MISSING,        MISSING,         F,            F,            F_SUS,      F_BAN,      F_BAN,        MISSING),
+    "createRadioStation":                           (U,         F,            F,            F,            F,            F,              F,               F,            OK,           F,          F,          F_BAN,        F),
+    "updateRadioStation":                           (U,         F,            F,            F,            F,            F,              F,               F,            OK,           F,          F,          F_BAN,        F),
+    "appointStationHead":                           (U,         F,            F,            F,            F,            F,              F,               F,            OK,           F,          F,          F_BAN,        F),
+    "removeStationHead":                            (U,         F,            F,            F,            F,            F,              F,               F,            OK,           F,          F,          F_BAN,        F),
+    "followStation":                                (U,         OK,           OK,           OK,           OK,           OK,             OK,              OK,           OK,           F_SUS,      F_BAN,      F_BAN,        OK),
+    "unfollowStation":                              (U,         OK,           OK,           OK,           OK,           OK,             OK,              OK,           OK,           F_SUS,      F_BAN,      F_BAN,        OK),
+    "submitEpisode":                                (U,         SUBMITTED,    SUBMITTED,    PUBLISHED,    SUBMITTED,    SUBMITTED,      SUBMITTED,       SUBMITTED,    SUBMITTED,    F_SUS,      F_BAN,      F_BAN,        SUBMITTED),
+    "reviewEpisode":                                (U,         MISSING,      F,            OK,           MISSING,      MISSING,        MISSING,         F,            F,            F_SUS,      F_BAN,      F_BAN,        MISSING),
+    "updateEpisode":                                (U,         F,            OK,           OK,           F,            F,              F,               F,            F,            F_SUS,      F_BAN,      F_BAN,        F),
+    "updateEpisode:with credits":                   (U,         F,            OK,           F,            F,            F,              F,               F,            F,            F_SUS,      F_BAN,      F_BAN,        F),
+    "updateEpisode:submitted":                      (U,         MISSING,      OK,           OK,           MISSING,      MISSING,        MISSING,         F,            F,            F_SUS,      F_BAN,      F_BAN,        MISSING),
+    "deleteEpisode":                                (U,         F,            OK,           OK,           F,            F,              F,               F,            F,            F_SUS,      F_BAN,      F_BAN,        F),
+    "deleteEpisode:submitted":                      (U,         MISSING,      OK,           OK,           MISSING,      MISSING,        MISSING,         F,            F,            F_SUS,      F_BAN,      F_BAN,        MISSING),
     # Plays count for anyone who can hear the episode, signed in or not.
-    "recordPlay":                             (OK,        OK,           OK,           OK,           OK,           OK,             OK,              OK,           OK,           OK,         OK,         OK,           OK),
+    "recordPlay":                                   (OK,        OK,           OK,           OK,           OK,           OK,             OK,              OK,           OK,           OK,         OK,         OK,           OK),
     # Collections: admins open them and name curators; curators of that collection in good
     # standing, and admins, change what it holds.
-    "createCollection":                       (U,         F,            F,            F,            F,            F,              F,               F,            OK,           F,          F,          F_BAN,        F),
-    "updateCollection":                       (U,         F,            F,            F,            F,            F,              F,               F,            OK,           F,          F,          F_BAN,        F),
-    "addCollectionCurator":                   (U,         F,            F,            F,            F,            F,              F,               F,            OK,           F,          F,          F_BAN,        F),
-    "removeCollectionCurator":                (U,         F,            F,            F,            F,            F,              F,               F,            OK,           F,          F,          F_BAN,        F),
-    "addToCollection":                        (U,         F,            F,            OK,           F,            F,              F,               F,            OK,           F_SUS,      F_BAN,      F_BAN,        F),
-    "removeFromCollection":                   (U,         F,            F,            OK,           F,            F,              F,               F,            OK,           F_SUS,      F_BAN,      F_BAN,        F),
-    "moveInCollection":                       (U,         F,            F,            OK,           F,            F,              F,               F,            OK,           F_SUS,      F_BAN,      F_BAN,        F),
+    "createCollection":                             (U,         F,            F,            F,            F,            F,              F,               F,            OK,           F,          F,          F_BAN,        F),
+    "updateCollection":                             (U,         F,            F,            F,            F,            F,              F,               F,            OK,           F,          F,          F_BAN,        F),
+    "addCollectionCurator":                         (U,         F,            F,            F,            F,            F,              F,               F,            OK,           F,          F,          F_BAN,        F),
+    "removeCollectionCurator":                      (U,         F,            F,            F,            F,            F,              F,               F,            OK,           F,          F,          F_BAN,        F),
+    "addToCollection":                              (U,         F,            F,            OK,           F,            F,              F,               F,            OK,           F_SUS,      F_BAN,      F_BAN,        F),
+    "removeFromCollection":                         (U,         F,            F,            OK,           F,            F,              F,               F,            OK,           F_SUS,      F_BAN,      F_BAN,        F),
+    "moveInCollection":                             (U,         F,            F,            OK,           F,            F,              F,               F,            OK,           F_SUS,      F_BAN,      F_BAN,        F),
     # Featured works: platform staff in good standing.
-    "featureWork":                            (U,         F,            F,            F,            F,            F,              F,               OK,           OK,           F,          F,          F_BAN,        F_SIL),
-    "unfeatureWork":                          (U,         F,            F,            F,            F,            F,              F,               OK,           OK,           F,          F,          F_BAN,        F_SIL),
+    "featureWork":                                  (U,         F,            F,            F,            F,            F,              F,               OK,           OK,           F,          F,          F_BAN,        F_SIL),
+    "unfeatureWork":                                (U,         F,            F,            F,            F,            F,              F,               OK,           OK,           F,          F,          F_BAN,        F_SIL),
     # The queue: group admins work their group's items with content actions; nobody works an item
     # about themselves.
-    "reportContent":                          (U,         OK,           INVALID,      OK,           OK,           OK,             OK,              OK,           OK,           F_SUS,      F_BAN,      F_BAN,        OK),
-    "claimQueueItem":                         (U,         F,            F,            OK,           OK,           OK,             MISSING,         OK,           OK,           F,          F,          F_BAN,        F_SIL),
-    "claimQueueItem:about the caller":        (U,         F,            F,            MISSING,      MISSING,      MISSING,        MISSING,         MISSING,      MISSING,      F,          F,          F_BAN,        F_SIL),
-    "releaseQueueItem":                       (U,         F,            F,            CONFLICT,     CONFLICT,     CONFLICT,       MISSING,         OK,           CONFLICT,     F,          F,          F_BAN,        F_SIL),
-    "addQueueNote":                           (U,         F,            F,            OK,           OK,           OK,             MISSING,         OK,           OK,           F,          F,          F_BAN,        F_SIL),
-    "addQueueNote:about the caller":          (U,         F,            F,            MISSING,      MISSING,      MISSING,        MISSING,         MISSING,      MISSING,      F,          F,          F_BAN,        F_SIL),
-    "resolveQueueItem:HIDE":                  (U,         F,            F,            OK,           OK,           OK,             MISSING,         OK,           OK,           F,          F,          F_BAN,        F_SIL),
-    "resolveQueueItem:REMOVE+SUSPEND":        (U,         F,            F,            F,            F,            F,              MISSING,         OK,           OK,           F,          F,          F_BAN,        F_SIL),
-    "resolveQueueItem:HIDE about the caller": (U,         F,            F,            MISSING,      MISSING,      MISSING,        MISSING,         MISSING,      MISSING,      F,          F,          F_BAN,        F_SIL),
-    "resolveQueueItems:HIDE":                 (U,         F,            F,            "done",       "done",       "done",         MISSING,         "done",       "done",       F,          F,          F_BAN,        F_SIL),
+    "reportContent":                                (U,         OK,           INVALID,      OK,           OK,           OK,             OK,              OK,           OK,           F_SUS,      F_BAN,      F_BAN,        OK),
+    "claimQueueItem":                               (U,         F,            F,            OK,           OK,           OK,             MISSING,         OK,           OK,           F,          F,          F_BAN,        F_SIL),
+    "claimQueueItem:about the caller":              (U,         F,            F,            MISSING,      MISSING,      MISSING,        MISSING,         MISSING,      MISSING,      F,          F,          F_BAN,        F_SIL),
+    "releaseQueueItem":                             (U,         F,            F,            CONFLICT,     CONFLICT,     CONFLICT,       MISSING,         OK,           CONFLICT,     F,          F,          F_BAN,        F_SIL),
+    "addQueueNote":                                 (U,         F,            F,            OK,           OK,           OK,             MISSING,         OK,           OK,           F,          F,          F_BAN,        F_SIL),
+    "addQueueNote:about the caller":                (U,         F,            F,            MISSING,      MISSING,      MISSING,        MISSING,         MISSING,      MISSING,      F,          F,          F_BAN,        F_SIL),
+    "resolveQueueItem:HIDE":                        (U,         F,            F,            OK,           OK,           OK,             MISSING,         OK,           OK,           F,          F,          F_BAN,        F_SIL),
+    "resolveQueueItem:REMOVE+SUSPEND":              (U,         F,            F,            F,            F,            F,              MISSING,         OK,           OK,           F,          F,          F_BAN,        F_SIL),
+    "resolveQueueItem:HIDE about the caller":       (U,         F,            F,            MISSING,      MISSING,      MISSING,        MISSING,         MISSING,      MISSING,      F,          F,          F_BAN,        F_SIL),
+    "resolveQueueItems:HIDE":                       (U,         F,            F,            "done",       "done",       "done",         MISSING,         "done",       "done",       F,          F,          F_BAN,        F_SIL),
     # Appeals: the affected user appeals, sanctioned or not; an appeal is decided at the decision's
     # level or above (a moderator's: moderators and admins), never by who decided or appealed.
-    "appealDecision":                         (U,         MISSING,      OK,           MISSING,      MISSING,      MISSING,        MISSING,         MISSING,      MISSING,      MISSING,    MISSING,    MISSING,      MISSING),
-    "appealDecision:own":                     (U,         OK,           OK,           OK,           OK,           OK,             OK,              OK,           OK,           OK,         OK,         OK,           OK),
-    "decideAppeal":                           (U,         F,            F,            F,            F,            F,              MISSING,         CONFLICT,     OK,           F,          F,          F_BAN,        F_SIL),
-    "decideAppeal:a peer's decision":         (U,         F,            F,            F,            F,            F,              MISSING,         OK,           OK,           F,          F,          F_BAN,        F_SIL),
-    "decideAppeal:the caller's own appeal":   (U,         F,            F,            MISSING,      MISSING,      MISSING,        MISSING,         MISSING,      MISSING,      F,          F,          F_BAN,        F_SIL),
+    "appealDecision":                               (U,         MISSING,      OK,           MISSING,      MISSING,      MISSING,        MISSING,         MISSING,      MISSING,      MISSING,    MISSING,    MISSING,      MISSING),
+    "appealDecision:own":                           (U,         OK,           OK,           OK,           OK,           OK,             OK,              OK,           OK,           OK,         OK,         OK,           OK),
+    "decideAppeal":                                 (U,         F,            F,            F,            F,            F,              MISSING,         CONFLICT,     OK,           F,          F,          F_BAN,        F_SIL),
+    "decideAppeal:a peer's decision":               (U,         F,            F,            F,            F,            F,              MISSING,         OK,           OK,           F,          F,          F_BAN,        F_SIL),
+    "decideAppeal:the caller's own appeal":         (U,         F,            F,            MISSING,      MISSING,      MISSING,        MISSING,         MISSING,      MISSING,      F,          F,          F_BAN,        F_SIL),
     # Watched words: platform staff alone.
-    "createModerationRule":                   (U,         F,            F,            F,            F,            F,              F,               OK,           OK,           F,          F,          F_BAN,        F_SIL),
-    "updateModerationRule":                   (U,         F,            F,            F,            F,            F,              F,               OK,           OK,           F,          F,          F_BAN,        F_SIL),
-    "deleteModerationRule":                   (U,         F,            F,            F,            F,            F,              F,               OK,           OK,           F,          F,          F_BAN,        F_SIL),
+    "createModerationRule":                         (U,         F,            F,            F,            F,            F,              F,               OK,           OK,           F,          F,          F_BAN,        F_SIL),
+    "updateModerationRule":                         (U,         F,            F,            F,            F,            F,              F,               OK,           OK,           F,          F,          F_BAN,        F_SIL),
+    "deleteModerationRule":                         (U,         F,            F,            F,            F,            F,              F,               OK,           OK,           F,          F,          F_BAN,        F_SIL),
     # KOC programmes: admins in good standing set them up; any account that may write applies
     # (silenced ones too), to the programmes open to its identity; only the applicant takes a
     # pending application back (someone else's reads as missing); moderators and admins in good
     # standing review applications and renew and revoke roles.
-    "updateKocProgram":                       (U,         F,            F,            F,            F,            F,              F,               F,            OK,           F,          F,          F_BAN,        F),
-    "applyForKocRole":                        (U,         OK,           OK,           OK,           OK,           OK,             OK,              OK,           OK,           F_SUS,      F_BAN,      F_BAN,        OK),
-    "applyForKocRole:owners only":            (U,         NOT_ELIGIBLE, NOT_ELIGIBLE, NOT_ELIGIBLE, NOT_ELIGIBLE, NOT_ELIGIBLE,   NOT_ELIGIBLE,    NOT_ELIGIBLE, NOT_ELIGIBLE, F_SUS,      F_BAN,      F_BAN,        NOT_ELIGIBLE),
-    "withdrawKocApplication":                 (U,         OK,           MISSING,      MISSING,      MISSING,      MISSING,        MISSING,         MISSING,      MISSING,      MISSING,    MISSING,    MISSING,      MISSING),
-    "reviewKocApplication":                   (U,         F,            F,            F,            F,            F,              F,               OK,           OK,           F,          F,          F_BAN,        F_SIL),
-    "renewKocRole":                           (U,         F,            F,            F,            F,            F,              F,               OK,           OK,           F,          F,          F_BAN,        F_SIL),
-    "revokeKocRole":                          (U,         F,            F,            F,            F,            F,              F,               OK,           OK,           F,          F,          F_BAN,        F_SIL),
+    "updateKocProgram":                             (U,         F,            F,            F,            F,            F,              F,               F,            OK,           F,          F,          F_BAN,        F),
+    "applyForKocRole":                              (U,         OK,           OK,           OK,           OK,           OK,             OK,              OK,           OK,           F_SUS,      F_BAN,      F_BAN,        OK),
+    "applyForKocRole:owners only":                  (U,         NOT_ELIGIBLE, NOT_ELIGIBLE, NOT_ELIGIBLE, NOT_ELIGIBLE, NOT_ELIGIBLE,   NOT_ELIGIBLE,    NOT_ELIGIBLE, NOT_ELIGIBLE, F_SUS,      F_BAN,      F_BAN,        NOT_ELIGIBLE),
+    "withdrawKocApplication":                       (U,         OK,           MISSING,      MISSING,      MISSING,      MISSING,        MISSING,         MISSING,      MISSING,      MISSING,    MISSING,    MISSING,      MISSING),
+    "reviewKocApplication":                         (U,         F,            F,            F,            F,            F,              F,               OK,           OK,           F,          F,          F_BAN,        F_SIL),
+    "renewKocRole":                                 (U,         F,            F,            F,            F,            F,              F,               OK,           OK,           F,          F,          F_BAN,        F_SIL),
+    "revokeKocRole":                                (U,         F,            F,            F,            F,            F,              F,               OK,           OK,           F,          F,          F_BAN,        F_SIL),
+    # Certification: a group's owner in good standing applies (and withdraws; the group's admin
+    # and platform admins see the application but may not); admins in good standing decide and
+    # revoke.
+    "applyForGroupCertification":                   (U,         F,            F,            OK,           F,            F,              F,               F,            F,            F_SUS,      F_BAN,      F_BAN,        F),
+    "applyForGroupCertification:too few members":   (U,         F,            F,            NOT_ELIGIBLE, F,            F,              F,               F,            F,            F_SUS,      F_BAN,      F_BAN,        F),
+    "withdrawGroupCertificationApplication":        (U,         MISSING,      MISSING,      OK,           F,            MISSING,        MISSING,         MISSING,      F,            F_SUS,      F_BAN,      F_BAN,        MISSING),
+    "reviewGroupCertification":                     (U,         F,            F,            F,            F,            F,              F,               F,            OK,           F,          F,          F_BAN,        F),
+    "revokeGroupCertification":                     (U,         F,            F,            F,            F,            F,              F,               F,            OK,           F,          F,          F_BAN,        F),
+    "revokeGroupCertification:not certified":       (U,         F,            F,            F,            F,            F,              F,               F,            CONFLICT,     F,          F,          F_BAN,        F),
+    "groupCertificationApplications":               (U,         F,            F,            F,            F,            F,              F,               F,            "1 item",     F,          F,          F_BAN,        F),
+    # Invitations: any member of an open group in good standing invites, the group's staff and
+    # admins alone to an invite-only one; the invitee alone answers (declining works for a
+    # sanctioned account too); the inviter, the group's staff and admins revoke. Invite links:
+    # the group's staff and admins make and revoke them; anyone who may write joins with one
+    # (a member already: success, no use spent).
+    "inviteToGroup":                                (U,         OK,           OK,           OK,           OK,           OK,             F,               F,            OK,           F_SUS,      F_BAN,      F_BAN,        F),
+    "inviteToGroup:invite-only group":              (U,         F,            F,            OK,           OK,           OK,             F,               F,            OK,           F_SUS,      F_BAN,      F_BAN,        F),
+    "respondToGroupInvitation":                     (U,         OK,           OK,           OK,           OK,           OK,             OK,              OK,           OK,           F_SUS,      F_BAN,      F_BAN,        OK),
+    "respondToGroupInvitation:declining":           (U,         OK,           OK,           OK,           OK,           OK,             OK,              OK,           OK,           OK,         OK,         OK,           OK),
+    "respondToGroupInvitation:someone else's":      (U,         MISSING,      MISSING,      MISSING,      MISSING,      MISSING,        MISSING,         MISSING,      MISSING,      MISSING,    MISSING,    MISSING,      MISSING),
+    "revokeGroupInvitation":                        (U,         OK,           MISSING,      OK,           OK,           OK,             MISSING,         MISSING,      OK,           F_SUS,      F_BAN,      F_BAN,        MISSING),
+    "createGroupInviteLink":                        (U,         F,            F,            OK,           OK,           OK,             F,               F,            OK,           F_SUS,      F_BAN,      F_BAN,        F),
+    "joinGroupByInvite":                            (U,         OK,           OK,           OK,           OK,           OK,             OK,              OK,           OK,           F_SUS,      F_BAN,      F_BAN,        OK),
+    "joinGroupByInvite:revoked link":               (U,         NOT_ELIGIBLE, NOT_ELIGIBLE, NOT_ELIGIBLE, NOT_ELIGIBLE, NOT_ELIGIBLE,   OK,              NOT_ELIGIBLE, NOT_ELIGIBLE, F_SUS,      F_BAN,      F_BAN,        NOT_ELIGIBLE),
+    "revokeGroupInviteLink":                        (U,         MISSING,      MISSING,      OK,           OK,           OK,             MISSING,         MISSING,      OK,           F_SUS,      F_BAN,      F_BAN,        MISSING),
+    # Join requests: the group's staff and admins in good standing decide; to anyone else a
+    # request is missing (a sanctioned admin is told why not).
+    "joinGroup:an APPROVAL group":                  (U,         PENDING,      PENDING,      PENDING,      PENDING,      PENDING,        MEMBER,          PENDING,      PENDING,      F_SUS,      F_BAN,      F_BAN,        PENDING),
+    "joinGroup:an INVITE_ONLY group":               (U,         NOT_ELIGIBLE, NOT_ELIGIBLE, NOT_ELIGIBLE, NOT_ELIGIBLE, NOT_ELIGIBLE,   MEMBER,          NOT_ELIGIBLE, NOT_ELIGIBLE, F_SUS,      F_BAN,      F_BAN,        NOT_ELIGIBLE),
+    "decideJoinRequest":                            (U,         MISSING,      MISSING,      OK,           OK,           OK,             MISSING,         MISSING,      OK,           MISSING,    MISSING,    F_BAN,        MISSING),
+    "decideJoinRequest:reject":                     (U,         MISSING,      MISSING,      OK,           OK,           OK,             MISSING,         MISSING,      OK,           MISSING,    MISSING,    F_BAN,        MISSING),
+    "decideJoinRequest:a full group":               (U,         MISSING,      MISSING,      NOT_ELIGIBLE, NOT_ELIGIBLE, NOT_ELIGIBLE,   MISSING,         MISSING,      NOT_ELIGIBLE, MISSING,    MISSING,    F_BAN,        MISSING),
+    # Group staff: owners and admins change roles below their own; owners, admins and
+    # moderators remove (and bar) members below them; the owner alone hands the group over;
+    # platform admins act as owners. Nobody removes the owner.
+    "setGroupMemberRole":                           (U,         F,            F,            OK,           OK,           F,              F,               F,            OK,           F,          F,          F_BAN,        F),
+    "setGroupMemberRole:an admin":                  (U,         F,            F,            OK,           F,            F,              F,               F,            OK,           F,          F,          F_BAN,        F),
+    "setGroupMemberRole:OWNER":                     (U,         F,            F,            INVALID,      INVALID,      F,              F,               F,            INVALID,      F,          F,          F_BAN,        F),
+    "removeGroupMember":                            (U,         F,            INVALID,      OK,           OK,           OK,             F,               F,            OK,           F,          F,          F_BAN,        F),
+    "removeGroupMember:the owner":                  (U,         F,            F,            INVALID,      CONFLICT,     CONFLICT,       F,               F,            CONFLICT,     F,          F,          F_BAN,        F),
+    "removeGroupMember:ban a non-member":           (U,         F,            F,            OK,           OK,           OK,             F,               F,            OK,           F,          F,          F_BAN,        F),
+    "liftGroupBan":                                 (U,         F,            F,            OK,           OK,           F,              F,               F,            OK,           F,          F,          F_BAN,        F),
+    "liftGroupBan:no ban":                          (U,         F,            F,            MISSING,      MISSING,      F,              F,               F,            MISSING,      F,          F,          F_BAN,        F),
+    "transferGroupOwnership":                       (U,         F,            F,            OK,           F,            F,              F,               F,            OK,           F,          F,          F_BAN,        F),
+    "transferGroupOwnership:to a suspended member": (U,         F,            F,            CONFLICT,     F,            F,              F,               F,            CONFLICT,     F,          F,          F_BAN,        F),
+    "transferGroupOwnership:to a non-member":       (U,         F,            F,            MISSING,      F,            F,              F,               F,            MISSING,      F,          F,          F_BAN,        F),
+    "group:bans":                                   ("null",    "null",       "null",       "1 item",     "1 item",     "1 item",       "null",          "null",       "1 item",     "null",     "null",     "null",       "null"),
+    # Product feedback: authors mark their group posts; platform staff in good standing adopt.
+    "adoptFeedback":                                (U,         F,            F,            F,            F,            F,              F,               OK,           OK,           F,          F,          F_BAN,        F_SIL),
+    "createPost:as feedback":                       (U,         OK,           OK,           OK,           OK,           OK,             F,               F,            F,            F_SUS,      F_BAN,      F_BAN,        F),
+    "updatePost:as feedback":                       (U,         F,            OK,           F,            F,            F,              F,               F,            F,            F_SUS,      F_BAN,      F_BAN,        F),
 }
 # fmt: on
 

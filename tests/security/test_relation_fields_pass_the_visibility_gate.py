@@ -50,6 +50,7 @@ from server.models import (
     CreditState,
     EpisodeState,
     FeaturedWork,
+    FeedbackAdoption,
     Follow,
     Group,
     GroupMembership,
@@ -462,6 +463,24 @@ async def no_reactions() -> None:
     assert await PostReaction.all().count() + await CommentReaction.all().count() == 0
 
 
+ADOPTED_FEEDBACK = """{ user(handle: "author") { id
+  adoptedFeedback(first: 100) { edges { node { id body adoption { note } } } } } }"""
+
+
+async def in_adopted_feedback(api: Api, world: World, what: str, kind: str) -> None:
+    """Feedback adopted while public, forbidden since (or adopted inside a members-only
+    group): the author's profile lists it to nobody who may not see the post."""
+    visible = await make_post(world.author, "adopted", group=world.club)
+    row = await world.forbidden_post(kind, in_group=True)
+    for post in (visible, row):
+        await Post.filter(id=post.id).update(feedback=True)
+        await FeedbackAdoption.create(post=post, author=world.author, note="adopted")
+    answers = await refused_then_shown(api, world, kind, row, ADOPTED_FEEDBACK, {})
+    for answer in answers.values():
+        edges = answer["data"]["user"]["adoptedFeedback"]["edges"]
+        assert [e["node"]["id"] for e in edges] == [global_id(visible)], answer
+
+
 @dataclass(frozen=True)
 class Covered:
     scenario: Scenario
@@ -487,6 +506,7 @@ COVERED: dict[str, Covered] = {
     "Comment.post": Covered(as_comment_post, POST_KINDS),
     "Collection.items": Covered(in_collection, PUBLIC_ONLY_KINDS),
     "User.works": Covered(in_user_works, POST_KINDS),
+    "User.adoptedFeedback": Covered(in_adopted_feedback, POST_KINDS),
     "Credit.work": Covered(as_credit_work, POST_KINDS),
     "RadioEpisode.comments": Covered(in_episode_comments, comment_kinds=THREAD_KINDS),
     "Query.featuredFeed": Covered(in_featured_feed, PUBLIC_ONLY_KINDS),
@@ -531,6 +551,10 @@ EXEMPT: dict[str, str] = {
     "AddCommentSuccess.comment": "the caller's own comment, just written",
     "AddToCollectionSuccess.work": PUBLIC_WORK,
     "FeatureWorkSuccess.work": PUBLIC_WORK,
+    "AdoptFeedbackSuccess.post": (
+        "the post just adopted: loaded through the gate for the staff member who adopts it, "
+        "and published (refusals in tests/resolvers/test_feedback.py)"
+    ),
     "DeleteCommentSuccess.comment": (
         "the tombstone (no body, no author) of the comment the caller just deleted, found "
         "through the gate"
