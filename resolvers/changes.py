@@ -84,7 +84,12 @@ class ChangeLog:
 
     def __init__(self, connection: Any) -> None:
         self._connection = connection
+        self._ordered = False
         self.events: list[ChangeEvent] = []
+
+    @property
+    def dialect(self) -> str:
+        return str(self._connection.capabilities.dialect)
 
     async def lock(self, key: str) -> None:
         """Serialise the writes that name `key` until this one commits (PostgreSQL; SQLite
@@ -94,11 +99,18 @@ class ChangeLog:
                 "SELECT pg_advisory_xact_lock($1)", [zlib.crc32(key.encode())]
             )
 
-    async def add(self, kind: ChangeKind, **ids: Any) -> ChangeEvent:
-        if not self.events and self._connection.capabilities.dialect == "postgres":
+    async def order_events(self) -> None:
+        """Take the lock that orders change events now, before any key lock, when this write
+        will add events after taking key locks: locks are always taken events first, then
+        keys, so two writes never wait on each other in a circle (PostgreSQL)."""
+        if not self._ordered and self._connection.capabilities.dialect == "postgres":
             await self._connection.execute_query(
                 "SELECT pg_advisory_xact_lock($1)", [EVENT_ORDER_LOCK]
             )
+        self._ordered = True
+
+    async def add(self, kind: ChangeKind, **ids: Any) -> ChangeEvent:
+        await self.order_events()
         event = await ChangeEvent.create(kind=kind, **ids)
         self.events.append(event)
         return event

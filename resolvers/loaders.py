@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
 from functools import cached_property
 from typing import Any, TypeVar
 
@@ -16,11 +17,13 @@ from server.models import (
     Appeal,
     AppealState,
     AuditEntry,
+    ClubMembership,
     Collection,
     CollectionCurator,
     CollectionItem,
     Comment,
     CommentReaction,
+    ContributionYear,
     Credit,
     EmployeeBadge,
     EpisodeReaction,
@@ -32,6 +35,8 @@ from server.models import (
     GroupRequestState,
     KocRole,
     KocRoleState,
+    Ledger,
+    LedgerAccount,
     ModerationItemEvent,
     PersonaAccount,
     Post,
@@ -104,6 +109,23 @@ async def load_listed_counts(collection_ids: list[int]) -> list[int]:
     return [counts.get(i, 0) for i in collection_ids]
 
 
+async def load_contributions(keys: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """(total, that year's total) of each (user, year), in two statements."""
+    user_ids = list({user_id for user_id, _ in keys})
+    totals = dict(
+        await LedgerAccount.filter(user_id__in=user_ids, ledger=Ledger.CONTRIBUTION).values_list(
+            "user_id", "balance"
+        )
+    )
+    years = {
+        (row[0], row[1]): row[2]
+        for row in await ContributionYear.filter(
+            user_id__in=user_ids, year__in=list({year for _, year in keys})
+        ).values_list("user_id", "year", "total")
+    }
+    return [(int(totals.get(u, 0)), int(years.get((u, y), 0))) for u, y in keys]
+
+
 class Loaders:
     """The loaders of one request (or one subscription event), named after what they load.
     Each is made on first use: an idle subscription holds none."""
@@ -159,6 +181,27 @@ class Loaders:
     def koc_roles_by_user_id(self) -> DataLoader[int, list[KocRole]]:
         """The ACTIVE KOC roles of each user: their public badges."""
         return DataLoader(_many_by(KocRole, "user_id", "id", state=KocRoleState.ACTIVE))
+
+    @cached_property
+    def contribution_by_user_id(self) -> DataLoader[tuple[int, int], tuple[int, int]]:
+        """Each user's contribution, keyed (user, year): the total, and that year's."""
+        return DataLoader(load_contributions)
+
+    @cached_property
+    def club_by_user_id(self) -> DataLoader[int, list[ClubMembership]]:
+        """The club seats in force of each user: public badges."""
+        now = datetime.now(UTC)
+        return DataLoader(
+            _many_by(
+                ClubMembership,
+                "user_id",
+                "starts_at",
+                "id",
+                revoked_at=None,
+                starts_at__lte=now,
+                ends_at__gt=now,
+            )
+        )
 
     @cached_property
     def adoption_by_post_id(self) -> DataLoader[int, FeedbackAdoption | None]:

@@ -156,6 +156,31 @@ async def notify_feedback_adopted(
     return notification
 
 
+async def notify_text(
+    log: ChangeLog,
+    recipient_id: int,
+    kind: NotificationKind,
+    text: str,
+    *,
+    post_id: int | None = None,
+    episode_id: int | None = None,
+) -> Notification:
+    """Tell a user what the system or staff did for or to them, in a sentence (points and
+    contribution credited or taken, a club membership): nobody is named."""
+    notification = await Notification.create(
+        recipient_id=recipient_id,
+        kind=kind,
+        actor_id=None,
+        post_id=post_id,
+        episode_id=episode_id,
+        text=text[:500],
+    )
+    await log.add(
+        ChangeKind.NOTIFICATION_ADDED, notification_id=notification.id, recipient_id=recipient_id
+    )
+    return notification
+
+
 async def _reactor_count(
     recipient_id: int, post_id: int | None, comment_id: int | None, episode_id: int | None
 ) -> int:

@@ -11,6 +11,7 @@ from server.models import (
     AccountState,
     AppealState,
     AuditKind,
+    ClubKind,
     CommentState,
     CreditRole,
     CreditState,
@@ -26,6 +27,8 @@ from server.models import (
     KocApplicationState,
     KocRoleKind,
     KocRoleState,
+    Ledger,
+    LedgerEntryKind,
     MatchKind,
     MediaKind,
     ModerationAction,
@@ -114,6 +117,16 @@ DESCRIPTIONS = {
         "WITHDRAWN: taken back by the applicant."
     ),
     KocRoleState: ("ACTIVE: held now; EXPIRED: its term ended; REVOKED: ended early by staff."),
+    Ledger: "POINTS: spendable, earned by activity. CONTRIBUTION: never spent; ranks the year.",
+    LedgerEntryKind: (
+        "EARNED: under an earning rule; SPENT: by the account's owner; ADJUSTED: an admin's "
+        "correction; REVERSED: takes back earnings of content moderators removed; RESTORED: "
+        "gives them back when the removal was undone."
+    ),
+    ClubKind: (
+        "FOUNDER: a founding owner (a 10-year term); SPONSOR: a sponsor (1 year); "
+        "TOP_CONTRIBUTOR: among a year's top contributors, for the next year."
+    ),
 }
 # The GraphQL names of model enums renamed since clients first saw them.
 CLIENT_NAMES = {
@@ -127,6 +140,7 @@ __all__ = [
     "AccountState",
     "AppealState",
     "AuditKind",
+    "ClubKind",
     "CommentState",
     "CreditRole",
     "CreditState",
@@ -142,6 +156,8 @@ __all__ = [
     "KocApplicationState",
     "KocRoleKind",
     "KocRoleState",
+    "Ledger",
+    "LedgerEntryKind",
     "MatchKind",
     "MediaKind",
     "ModerationAction",

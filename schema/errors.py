@@ -26,6 +26,7 @@ class ErrorCode(Enum):
     RATE_LIMITED = "RATE_LIMITED"
     CONTENT_REJECTED = "CONTENT_REJECTED"
     NOT_ELIGIBLE = "NOT_ELIGIBLE"
+    INSUFFICIENT_POINTS = "INSUFFICIENT_POINTS"
 
 
 @strawberry.interface(description="What every error of a mutation result has.")
@@ -82,6 +83,13 @@ strawberry.enum(
 )
 class NotEligibleError(Error):
     reason: domain.NotEligibleReason = strawberry.field(description="Why not.")
+
+
+@strawberry.type(
+    description="The points balance is too small for this; nothing was charged or changed."
+)
+class InsufficientPointsError(Error):
+    balance: int = strawberry.field(description="The balance now.")
 
 
 E = TypeVar("E", bound=domain.DomainError)
@@ -145,6 +153,13 @@ ERROR_MAPPINGS: tuple[ErrorMapping[Any, Any], ...] = (
         domain.NotEligible,
         NotEligibleError,
         lambda e: NotEligibleError(message=e.message, code=ErrorCode.NOT_ELIGIBLE, reason=e.reason),
+    ),
+    ErrorMapping(
+        domain.InsufficientPoints,
+        InsufficientPointsError,
+        lambda e: InsufficientPointsError(
+            message=e.message, code=ErrorCode.INSUFFICIENT_POINTS, balance=e.balance
+        ),
     ),
 )
 ERROR_TYPES = tuple(mapping.error_type for mapping in ERROR_MAPPINGS)

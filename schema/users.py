@@ -43,6 +43,7 @@ from schema.refs import (
     work_from_row,
 )
 from schema.relay import Connection, Node, encode_id, page_size, to_connection
+from schema.user_ledger import UserLedgerFields
 from server import models
 
 
@@ -77,7 +78,7 @@ class Persona:
 
 
 @strawberry.type(description="A member of the community.")
-class User(Node):
+class User(Node, UserLedgerFields):
     pk: strawberry.Private[int]
     handle: str = strawberry.field(description="The unique handle, without the @.")
     display_name: str = strawberry.field(description="The name shown to others.")

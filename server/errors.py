@@ -8,6 +8,7 @@
      ├── RateLimited          too many writes; retry later    → RateLimitedError
      ├── ContentRejected      a screening rule blocks the text → ContentRejectedError
      ├── NotEligible          not for the caller, now         → NotEligibleError (reason …)
+     ├── InsufficientPoints   a balance would go below zero   → InsufficientPointsError
      ├── NotAuthenticated     no valid token                  → top-level error UNAUTHENTICATED
      ├── Forbidden            signed in, but not allowed      → top-level error FORBIDDEN
      │    ├── AccountSuspended  a running sanction forbids it (reason ACCOUNT_…)
@@ -113,6 +114,16 @@ class NotEligible(DomainError):
     def __init__(self, message: str, reason: NotEligibleReason) -> None:
         super().__init__(message)
         self.reason = reason
+
+
+class InsufficientPoints(DomainError):
+    """A spend or a correction would take a points balance below zero; nothing was charged."""
+
+    code = "INSUFFICIENT_POINTS"
+
+    def __init__(self, balance: int) -> None:
+        super().__init__(f"Not enough points: the balance is {balance}.")
+        self.balance = balance
 
 
 class NotAuthenticated(DomainError):

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import functools
 import os
+import zoneinfo
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any
@@ -222,6 +223,14 @@ class Settings:
     group_certification_min_members: int = Field(
         default=10, description="members a group needs before its owner may apply for certification"
     )
+    community_timezone: str = Field(
+        default="Asia/Shanghai",
+        description="the community's time zone: its calendar days (check-ins, daily caps) and "
+        "years (contribution, the club)",
+    )
+    club_top_contributors: int = Field(
+        default=120, description="seats a year's top contributors take in the club the next year"
+    )
     new_account_held_posts: int = Field(
         default=0, description="a new account's first posts held for approval (0: none are)"
     )
@@ -253,6 +262,11 @@ class Settings:
     def rate_limit(self, action: str) -> tuple[int, float] | None:
         """How many writes of a kind a user may make, and within how many seconds."""
         return next(((n, s) for a, n, s in self.rate_limits if a == action), None)
+
+    @property
+    def timezone(self) -> zoneinfo.ZoneInfo:
+        """The community's time zone."""
+        return zoneinfo.ZoneInfo(self.community_timezone)
 
     @property
     def development(self) -> bool:
@@ -294,6 +308,14 @@ class Settings:
             )
         if self.sign_in_max_delay_seconds < 1:
             raise SettingsError("SIGN_IN_MAX_DELAY_SECONDS must be at least 1")
+        try:
+            zoneinfo.ZoneInfo(self.community_timezone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            raise SettingsError(
+                "COMMUNITY_TIMEZONE must be an IANA time zone such as Asia/Shanghai"
+            ) from None
+        if self.club_top_contributors < 1:
+            raise SettingsError("CLUB_TOP_CONTRIBUTORS must be at least 1")
         if self.environment not in ENVIRONMENTS:
             raise SettingsError(f"APP_ENV must be one of {', '.join(ENVIRONMENTS)}")
         if self.production and (self.secret_key == DEV_SECRET or len(self.secret_key) < 32):

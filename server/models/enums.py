@@ -182,6 +182,11 @@ class NotificationKind(StrEnum):
     GROUP_CERTIFICATION = "GROUP_CERTIFICATION"
     # Staff adopted the recipient's product feedback.
     FEEDBACK_ADOPTED = "FEEDBACK_ADOPTED"
+    # Points or contribution credited to or taken from the recipient by something they did
+    # not do themselves (a featured work, a correction, a reversal); the text says how much.
+    REWARD = "REWARD"
+    # The recipient entered the club or left it; the text says which membership.
+    CLUB = "CLUB"
 
 
 class SearchEntity(StrEnum):
@@ -276,6 +281,14 @@ class AuditKind(StrEnum):
     GROUP_OWNERSHIP_TRANSFERRED = "GROUP_OWNERSHIP_TRANSFERRED"
     # Staff adopted a post of product feedback.
     FEEDBACK_ADOPTED = "FEEDBACK_ADOPTED"
+    # The two ledgers: an admin changed an earning rule or corrected a balance, staff recorded
+    # an outside activity; the club: a membership granted or revoked, a year's run.
+    LEDGER_RULE_UPDATED = "LEDGER_RULE_UPDATED"
+    POINTS_ADJUSTED = "POINTS_ADJUSTED"
+    ACTIVITY_RECORDED = "ACTIVITY_RECORDED"
+    CLUB_GRANTED = "CLUB_GRANTED"
+    CLUB_REVOKED = "CLUB_REVOKED"
+    CLUB_ANNUAL_RUN = "CLUB_ANNUAL_RUN"
 
 
 class AppealState(StrEnum):
@@ -368,3 +381,31 @@ class KocRoleState(StrEnum):
     ACTIVE = "ACTIVE"
     EXPIRED = "EXPIRED"
     REVOKED = "REVOKED"
+
+
+class Ledger(StrEnum):
+    """The two currencies: points are spent, contribution only ever accumulates."""
+
+    POINTS = "POINTS"
+    CONTRIBUTION = "CONTRIBUTION"
+
+
+class LedgerEntryKind(StrEnum):
+    """Why a ledger entry moved a balance."""
+
+    # Earned under a rule.
+    EARNED = "EARNED"
+    # Spent by its owner.
+    SPENT = "SPENT"
+    # An admin's correction, up or down.
+    ADJUSTED = "ADJUSTED"
+    # Compensates earnings for content that moderation removed.
+    REVERSED = "REVERSED"
+    # Gives back a reversal when the removal was undone.
+    RESTORED = "RESTORED"
+
+
+class ClubKind(StrEnum):
+    FOUNDER = "FOUNDER"
+    SPONSOR = "SPONSOR"
+    TOP_CONTRIBUTOR = "TOP_CONTRIBUTOR"
