@@ -44,6 +44,7 @@ migrations: install
 
 bench: install
 	$(PY) bench/feed.py
+	$(PY) bench/ledger.py
 
 ## ruff and mypy
 lint: install

@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from moderation import policies
-from resolvers import validation
+from resolvers import earnings, validation
 from resolvers.audit import item_scope, record
 from resolvers.changes import writing
 from resolvers.context import Context
@@ -124,6 +124,7 @@ async def decide_appeal(ctx: Context, appeal_id: int, overturn: bool, reason: st
         )
         if overturn and entry.action in UNDO:
             await apply_action(log, viewer.id, UNDO[entry.action], target, reason=reason, item=item)
+            await earnings.moderated(log, ctx.settings, viewer.id, UNDO[entry.action], target)
         elif overturn and entry.action == ModerationAction.LOCK_COMMENTS:
             await Post.filter(id=target.id).update(comments_locked=False)
         kind = AuditKind.APPEAL_OVERTURNED if overturn else AuditKind.APPEAL_UPHELD

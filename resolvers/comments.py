@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from moderation import policies
-from resolvers import validation
+from resolvers import earnings, validation
 from resolvers.changes import writing
 from resolvers.context import Context
 from resolvers.moderation_actions import deleted_by_staff
@@ -57,6 +57,7 @@ async def add_comment(ctx: Context, on: WorkRef, body: str, parent_id: int | Non
             await comment_went_live(log, comment, work, parent)
         target = Target(ModerationTarget.COMMENT, comment.id, viewer.id, group_id)
         await review_if_needed(log, verdict, target, viewer.id)
+        await earnings.comment_added(log, ctx.settings, comment)
     return comment
 
 

@@ -19,7 +19,7 @@ from tortoise.expressions import Subquery
 from tortoise.functions import Min
 
 from moderation import policies
-from resolvers import validation
+from resolvers import earnings, validation
 from resolvers.changes import ChangeLog, writing
 from resolvers.context import Context
 from resolvers.notifications import notify
@@ -231,6 +231,7 @@ async def respond_to_credit(ctx: Context, credit_id: int, accept: bool) -> Credi
         )
         if accept:
             await _work_changed(log, ref)
+            await earnings.credit_accepted(log, ctx.settings, credit)
     return credit
 
 

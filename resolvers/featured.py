@@ -1,8 +1,8 @@
 """Featured works: staff (moderators and admins in good standing) pick out public works; the
 featured feed lists them, newest pick first.
 
-Featuring a work tells its author and its accepted co-creators, and writes a WORK_FEATURED
-change event: what the points and contribution rules will reward (not here). A work is
+Featuring a work tells its author and its accepted co-creators, writes a WORK_FEATURED
+change event and pays them under the WORK_FEATURED rules (resolvers.earnings). A work is
 featured once: featuring it again is a Conflict. Unfeatured and featured again, it is back in
 the feed, but its makers are not told again and no second event is written: a work earns its
 reward once. A featured work that stops being public drops out of the feed, filtered when
@@ -16,7 +16,7 @@ from typing import cast
 from tortoise.exceptions import IntegrityError
 
 from moderation import policies
-from resolvers import validation
+from resolvers import earnings, validation
 from resolvers.changes import writing
 from resolvers.context import Context
 from resolvers.notifications import notify
@@ -68,6 +68,9 @@ async def feature_work(ctx: Context, ref: WorkRef, note: str = "") -> Placed[Fea
                     post_id=ref.post_id,
                     episode_id=ref.episode_id,
                 )
+            await earnings.work_featured(
+                log, ctx.settings, actor_id=viewer.id, ref=ref, author_id=work.author_id
+            )
     except IntegrityError:
         raise already from None
     return Placed(mark, work)

@@ -3,10 +3,10 @@ takes up.
 
 Anyone may mark a post of theirs in a group as product feedback (the product advisors, 产品顾问团,
 most of all). Platform staff in good standing adopt a published feedback post once: the
-adoption, shown on the post and on its author's profile, a FEEDBACK_ADOPTED change event (what
-the points and contribution rules will reward), a notification to the author and an audit
-entry are written in one transaction. Like every staff decision here, the notification names
-nobody. Adopted feedback stays feedback: its author cannot take the mark off.
+adoption, shown on the post and on its author's profile, a FEEDBACK_ADOPTED change event, the
+author's earnings under the FEEDBACK_ADOPTED rules (resolvers.earnings), a notification to the
+author and an audit entry are written in one transaction. Like every staff decision here, the
+notification names nobody. Adopted feedback stays feedback: its author cannot take the mark off.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from tortoise.exceptions import IntegrityError
 
 from moderation import policies
-from resolvers import audit, validation
+from resolvers import audit, earnings, validation
 from resolvers.changes import ChangeLog, writing
 from resolvers.context import Context
 from resolvers.notifications import notify_feedback_adopted
@@ -123,6 +123,9 @@ async def adopt_feedback(ctx: Context, post_id: int, note: str = "") -> Adopted:
                 affected_user_id=post.author_id,
                 reason=remark,
                 detail={"postId": post.id, "groupId": post.group_id, "adoptionId": adoption.id},
+            )
+            await earnings.feedback_adopted(
+                log, ctx.settings, actor_id=staff.id, post_id=post.id, author_id=post.author_id
             )
     except IntegrityError:  # adopted by someone else a moment ago (one adoption per post)
         raise already from None

@@ -20,7 +20,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
 
 from moderation import policies
-from resolvers import audit, validation
+from resolvers import audit, earnings, validation
 from resolvers.changes import ChangeLog, writing
 from resolvers.context import Context
 from resolvers.koc_programs import clean_term, ensure_programs, require_program
@@ -45,6 +45,7 @@ from server.models import (
     KocRoleState,
     SearchEntity,
 )
+from server.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -371,10 +372,13 @@ class RoleSweep:
     reminded: list[int] = field(default_factory=list)
 
 
-async def end_due_koc_roles(hub: Hub, now: datetime | None = None) -> RoleSweep:
+async def end_due_koc_roles(
+    hub: Hub, now: datetime | None = None, *, settings: Settings | None = None
+) -> RoleSweep:
     """End the roles whose term is over (freeing their seats) and remind, once per term, the
     holders of roles ending within 30 days. Each role is claimed by a conditional update: safe
-    in several processes; one role's failure never holds up the others."""
+    in several processes; one role's failure never holds up the others. With `settings` (the
+    scheduler's), a term that ran its course earns KOC_TERM_COMPLETED."""
     moment = now or datetime.now(UTC)
     names = {p.kind: f"{p.name_en} ({p.name_zh})" for p in await ensure_programs()}
     sweep = RoleSweep()
@@ -395,6 +399,14 @@ async def end_due_koc_roles(hub: Hub, now: datetime | None = None) -> RoleSweep:
                         user_id,
                         f"Your term in the {names[kind]} has ended. Thank you!",
                     )
+                    if settings is not None:
+                        await earnings.koc_term_completed(
+                            change_log,
+                            settings,
+                            role_id=role_id,
+                            user_id=user_id,
+                            programme=names[kind],
+                        )
                     sweep.ended.append(role_id)
         except Exception:
             log.exception("ending KOC role %s failed; retrying next round", role_id)

@@ -126,6 +126,16 @@ async def load_contributions(keys: list[tuple[int, int]]) -> list[tuple[int, int
     return [(int(totals.get(u, 0)), int(years.get((u, y), 0))) for u, y in keys]
 
 
+async def load_points(user_ids: list[int]) -> list[int]:
+    """The points balance of each user, in one statement."""
+    balances = dict(
+        await LedgerAccount.filter(user_id__in=user_ids, ledger=Ledger.POINTS).values_list(
+            "user_id", "balance"
+        )
+    )
+    return [int(balances.get(u, 0)) for u in user_ids]
+
+
 class Loaders:
     """The loaders of one request (or one subscription event), named after what they load.
     Each is made on first use: an idle subscription holds none."""
@@ -186,6 +196,11 @@ class Loaders:
     def contribution_by_user_id(self) -> DataLoader[tuple[int, int], tuple[int, int]]:
         """Each user's contribution, keyed (user, year): the total, and that year's."""
         return DataLoader(load_contributions)
+
+    @cached_property
+    def points_by_user_id(self) -> DataLoader[int, int]:
+        """Each user's points balance (0 for an account never written)."""
+        return DataLoader(load_points)
 
     @cached_property
     def club_by_user_id(self) -> DataLoader[int, list[ClubMembership]]:

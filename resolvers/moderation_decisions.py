@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from moderation import policies
-from resolvers import validation
+from resolvers import earnings, validation
 from resolvers.audit import item_scope, record
 from resolvers.changes import writing
 from resolvers.context import Context
@@ -139,6 +139,7 @@ async def resolve_item(ctx: Context, item_id: int, decision: Decision) -> Modera
                     item=item,
                     level=policies.level(viewer),
                 )
+                await earnings.moderated(log, ctx.settings, viewer.id, action, target)
         if closing:
             outcome = ReportOutcome.UPHELD if chosen & ADVERSE else ReportOutcome.REJECTED
             if chosen & ADVERSE or ModerationAction.APPROVE in chosen:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from tortoise.expressions import F
 
 from moderation import policies
+from resolvers import earnings
 from resolvers.changes import ChangeLog, writing
 from resolvers.context import Context
 from resolvers.credits import co_creators
@@ -67,6 +68,7 @@ async def add_reaction(
         if created:
             await type(subject).filter(id=subject.id).update(reaction_count=F("reaction_count") + 1)
             await _reacted(log, subject, viewer.id)
+            await earnings.reaction_added(log, ctx.settings, viewer.id, subject)
     await subject.refresh_from_db()
     return subject
 

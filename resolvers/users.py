@@ -10,7 +10,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
 
 from moderation import policies
-from resolvers import identity, validation
+from resolvers import earnings, identity, validation
 from resolvers.changes import writing
 from resolvers.context import Context
 from resolvers.lookups import require_user, user_by_handle
@@ -185,6 +185,7 @@ async def update_profile(ctx: Context, changes: ProfileChanges) -> User:
             await review_if_needed(log, verdict, target, viewer.id)
         # Posts show their author's name: they change with it.
         await log.changed(SearchEntity.USER, viewer.id, with_posts="display_name" in changed)
+        await earnings.profile_completed(log, ctx.settings, viewer.id)
     await viewer.refresh_from_db()
     return viewer
 

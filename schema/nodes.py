@@ -7,6 +7,7 @@ import asyncio
 import strawberry
 from strawberry import Info
 
+from resolvers.club import visible_membership
 from resolvers.context import Context
 from resolvers.credits import visible_credit
 from resolvers.group_certification import visible_application as visible_certification
@@ -14,6 +15,7 @@ from resolvers.group_invitations import visible_invitation, visible_link
 from resolvers.group_joins import visible_join_request
 from resolvers.koc import visible_application, visible_role
 from resolvers.moderation_items import visible_item
+from resolvers.points import visible_entry
 from resolvers.visibility import visible_comment, visible_episode, visible_post
 from schema.collections import Collection
 from schema.comments import Comment
@@ -22,12 +24,14 @@ from schema.group_certification import GroupCertificationApplication
 from schema.group_invitations import GroupInvitation, GroupInviteLink
 from schema.groups import Group, GroupJoinRequest
 from schema.koc import KocApplication, KocRole
+from schema.ledger_types import ClubMembership, ContributionEntry, PointsEntry
 from schema.moderation_items import ModerationItem
 from schema.posts import Post
 from schema.radio import RadioEpisode, RadioStation
 from schema.relay import Node, parse_id
 from schema.users import User
 from server.errors import InvalidInput
+from server.models import Ledger
 
 MAX_NODES = 100
 
@@ -82,6 +86,15 @@ async def resolve_node(ctx: Context, global_id: str) -> Node | None:
     if type_name == "ModerationItem":
         item = await visible_item(ctx, pk)  # only to who works it
         return ModerationItem.from_row(item) if item else None
+    if type_name == "PointsEntry":
+        points = await visible_entry(ctx, Ledger.POINTS, pk)  # its owner's and staff's
+        return PointsEntry.from_row(points) if points else None
+    if type_name == "ContributionEntry":
+        gained = await visible_entry(ctx, Ledger.CONTRIBUTION, pk)  # its owner's and staff's
+        return ContributionEntry.from_row(gained) if gained else None
+    if type_name == "ClubMembership":
+        seat = await visible_membership(ctx, pk)  # public in force; staff's before and after
+        return ClubMembership.from_row(seat) if seat else None
     return None
 
 

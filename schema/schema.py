@@ -20,9 +20,11 @@ from strawberry.extensions import (
     ValidationCache,
 )
 
+from schema.accounts import UserMutations
 from schema.admin import AdminMutations
 from schema.appeals import AppealMutations, AppealQueries
 from schema.audit import AuditQueries
+from schema.club import ClubMutations, ClubQueries
 from schema.collections import CollectionMutations, CollectionQueries
 from schema.comments import Comment, CommentMutations
 from schema.credits import CreditMutations
@@ -47,13 +49,14 @@ from schema.moderation_items import (
 )
 from schema.nodes import NodeQueries
 from schema.notifications import NotificationMutations, NotificationQueries
+from schema.points import PointsMutations, PointsQueries
 from schema.posts import PostMutations, PostQueries
 from schema.radio import RadioMutations, RadioQueries
 from schema.reactions import ReactionMutations
 from schema.reports import ReportMutations
 from schema.rules import RuleMutations, RuleQueries
 from schema.search import SearchQueries
-from schema.users import UserMutations, UserQueries
+from schema.users import UserQueries
 from server.errors import DomainError
 from server.request_ids import current_request_id
 from server.settings import Settings
@@ -79,6 +82,8 @@ class Query(
     RadioQueries,
     KocQueries,
     GroupCertificationQueries,
+    ClubQueries,
+    PointsQueries,
 ):
     pass
 
@@ -108,6 +113,8 @@ class Mutation(
     KocMutations,
     GroupCertificationMutations,
     GroupInvitationMutations,
+    ClubMutations,
+    PointsMutations,
 ):
     pass
 

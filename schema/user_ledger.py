@@ -9,7 +9,7 @@ from __future__ import annotations
 import strawberry
 from strawberry import Info
 
-from resolvers import ledger, ledger_reads
+from resolvers import ledger_reads
 from resolvers.context import Context
 from schema.ledger_types import ClubMembership, Contribution, ContributionEntry, PointsAccount
 from schema.loading import now_or_later
@@ -25,11 +25,13 @@ class UserLedgerFields:
         description="The points balance and its history: the user's own and staff's; null "
         "for anyone else."
     )
-    async def points(self, info: Info[Context, None]) -> PointsAccount | None:
+    def points(self, info: Info[Context, None]) -> PointsAccount | None:
         if not ledger_reads.may_read_account(info.context, self.pk):
             return None
-        balance = await ledger.balance(models.Ledger.POINTS, self.pk)
-        return PointsAccount(balance=balance, user_pk=self.pk)
+        loader = info.context.loaders.points_by_user_id
+        return now_or_later(
+            loader, self.pk, lambda balance: PointsAccount(balance=balance, user_pk=self.pk)
+        )
 
     @strawberry.field(description="The user's contribution: the total and this year's.")
     def contribution(self, info: Info[Context, None]) -> Contribution:

@@ -8,6 +8,10 @@ reindex        rebuild every search index from the database, swapping each in wh
 print-schema   print the GraphQL SDL
 settings-table print the README's table of settings (environment variables); with
                --readme README.md, rewrite it there between its markers
+ledger-check   verify that both ledgers add up (entries, balances, yearly contribution);
+               one line per difference, exit status 1 if there is any
+club-annual    with --year 2026: seat that year's top contributors in the club for the next
+               year, once (running it again changes nothing); prints the figures
 
 Other launchers (uvicorn, gunicorn) start `server.asgi:app`; see server/asgi.py.
 """
@@ -123,6 +127,42 @@ def with_settings_table(readme: str) -> str:
     return f"{head}{start}\n{settings_table()}{end}{tail}"
 
 
+async def ledger_check(settings: Settings) -> int:
+    """Print every difference in the ledgers and a summary; the exit status."""
+    from resolvers.ledger_check import check_ledgers
+
+    db = Database(settings.database_url)
+    await db.open()
+    try:
+        report = await check_ledgers()
+    finally:
+        await db.close()
+    for difference in report.differences:
+        print(difference)
+    print(report.summary())
+    return 0 if report.ok else 1
+
+
+async def club_annual(settings: Settings, year: int) -> str:
+    """Run the club's year `year` (as nobody: no admin asked); what it did, in a line."""
+    from resolvers.club import run_annual
+    from server.errors import InvalidInput
+    from server.resources import open_resources
+
+    db = Database(settings.database_url)
+    await db.open()
+    try:
+        async with open_resources(settings, search=False) as resources:
+            run = await run_annual(resources.hub, settings, year, None)
+    except InvalidInput as exc:
+        raise SystemExit(f"club-annual: {exc.message}") from None
+    finally:
+        await db.close()
+    if run.already_run:
+        return f"club-annual {year}: already run, {run.granted} of {run.seats} seats granted then"
+    return f"club-annual {year}: {run.granted} of {run.seats} seats granted"
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
         prog="python -m server",
@@ -131,11 +171,21 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument(
         "command",
-        choices=["serve", "migrate", "seed-demo", "reindex", "print-schema", "settings-table"],
+        choices=[
+            "serve",
+            "migrate",
+            "seed-demo",
+            "reindex",
+            "print-schema",
+            "settings-table",
+            "ledger-check",
+            "club-annual",
+        ],
     )
     parser.add_argument(
         "--readme", metavar="PATH", help="settings-table: rewrite the table in this file"
     )
+    parser.add_argument("--year", type=int, help="club-annual: the contribution year to run")
     args = parser.parse_args(argv)
     if args.command == "settings-table":  # documentation: whatever the environment holds
         if args.readme:
@@ -151,6 +201,12 @@ def main(argv: list[str] | None = None) -> None:
         asyncio.run(migrate(settings))
     elif args.command == "seed-demo":
         print(asyncio.run(seed_demo(settings)))
+    elif args.command == "ledger-check":
+        sys.exit(asyncio.run(ledger_check(settings)))
+    elif args.command == "club-annual":
+        if args.year is None:
+            parser.error("club-annual needs --year")
+        print(asyncio.run(club_annual(settings, args.year)))
     elif args.command == "reindex":
         logging.basicConfig(level=logging.WARNING)
         try:

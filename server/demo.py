@@ -33,6 +33,7 @@ from server.demo_data import (
 )
 from server.demo_groups import seed_groups
 from server.demo_koc import seed_koc
+from server.demo_ledger import seed_ledgers
 from server.demo_works import seed_works
 from server.models import (
     Comment,
@@ -410,9 +411,10 @@ async def seed_demo_community() -> str:
         koc_roles, koc_waiting = await seed_koc(users)
         admission = await seed_groups(users, members)
         reports = await _moderation(users, posts)
+        ledgers = await seed_ledgers(users)
     return (
         f"demo community: {len(users)} users, {len(members)} groups, {len(posts)} posts, "
         f"{comments} comments, {reactions} reactions, {len(DEMO_RULES)} watched words, "
         f"{reports} reports; {works}; {koc_roles} KOC roles, {koc_waiting} KOC applications "
-        f"waiting for review; {admission}"
+        f"waiting for review; {admission}; {ledgers}"
     )

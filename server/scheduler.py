@@ -32,7 +32,7 @@ async def run_scheduler(interval_seconds: float, resources: Resources) -> None:
         except Exception:
             log.exception("ending suspensions failed; retrying")
         try:
-            sweep = await end_due_koc_roles(resources.hub)
+            sweep = await end_due_koc_roles(resources.hub, settings=resources.settings)
             if sweep.ended or sweep.reminded:
                 log.info("ended %d KOC roles, reminded %d", len(sweep.ended), len(sweep.reminded))
         except Exception:

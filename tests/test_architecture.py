@@ -54,6 +54,7 @@ COMPOSITION = {
     "server.demo_works",
     "server.demo_groups",
     "server.demo_koc",
+    "server.demo_ledger",
     "server.tortoise_conf",
     "server.__main__",
 }

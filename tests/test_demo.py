@@ -3,22 +3,30 @@
 from __future__ import annotations
 
 import hashlib
+from collections import Counter, defaultdict
 from datetime import timedelta
 
 import pytest
 from tortoise.functions import Count
 
 from resolvers.context import Context
+from resolvers.ledger import calendar
+from resolvers.ledger_reads import in_force
 from resolvers.users import sign_in
 from server.demo import seed_demo_community
 from server.demo_data import BASE_TIME, DEMO_ACCOUNTS, DEMO_PASSWORD
 from server.errors import InvalidCredentials
 from server.models import (
+    CheckIn,
+    ClubAnnualRun,
+    ClubKind,
+    ClubMembership,
     Collection,
     CollectionCurator,
     CollectionItem,
     Comment,
     CommentReaction,
+    ContributionYear,
     Credit,
     CreditRole,
     CreditState,
@@ -48,6 +56,10 @@ from server.models import (
     KocRole,
     KocRoleKind,
     KocRoleState,
+    Ledger,
+    LedgerAccount,
+    LedgerEntry,
+    LedgerEntryKind,
     Notification,
     NotificationKind,
     PersonaAccount,
@@ -398,3 +410,74 @@ async def test_demo_groups_approve_invite_and_wait_for_certification(db):
     for adoption in adopted:
         assert adoption.post.feedback and adoption.post.group_id is not None
         assert adoption.author_id == adoption.post.author_id
+
+
+async def test_demo_owner_has_a_streak_a_featured_episode_and_a_place_in_the_club(db):
+    await seed_demo_community()
+    settings = Settings()
+    today, year = calendar(settings)
+    owner = await User.get(handle="owner")
+    streak = await CheckIn.filter(user=owner).order_by("day")
+    assert [c.streak for c in streak] == list(range(1, 13))
+    assert [c.day for c in streak] == [today - timedelta(days=11 - n) for n in range(12)]
+    earned = await LedgerEntry.filter(
+        user=owner, ledger=Ledger.POINTS, kind=LedgerEntryKind.EARNED
+    ).values_list("rule", flat=True)
+    assert earned.count("DAILY_CHECK_IN") == 12
+    assert earned.count("CHECK_IN_STREAK_7") == 1
+    # Staff featured one of the owner's episodes, which paid in both ledgers.
+    episodes = await FeaturedWork.filter(episode__author=owner).values_list("episode_id", flat=True)
+    assert episodes
+    paid = await LedgerEntry.filter(
+        user=owner, rule="WORK_FEATURED", reference_type="EPISODE"
+    ).values_list("ledger", "reference_id")
+    assert {ledger for ledger, _ in paid} == {Ledger.POINTS, Ledger.CONTRIBUTION}
+    assert {int(reference) for _, reference in paid} <= set(episodes)
+    points = await LedgerAccount.get(user=owner, ledger=Ledger.POINTS)
+    spent = await LedgerEntry.filter(user=owner, kind=LedgerEntryKind.SPENT).count()
+    assert points.balance > 0 and spent
+    assert (await ContributionYear.get(user=owner, year=year)).total > 0
+    seats = [m for m in await ClubMembership.filter(user=owner) if in_force(m)]
+    assert [m.kind for m in seats] == [ClubKind.FOUNDER]
+
+
+async def test_demo_has_a_leaderboard_of_hundreds_and_founders_and_sponsors_in_the_club(db):
+    await seed_demo_community()
+    settings = Settings()
+    _, year = calendar(settings)
+    totals = await ContributionYear.filter(year=year, total__gt=0).values_list("total", flat=True)
+    assert len(totals) >= 200
+    assert max(Counter(totals).values()) > 1, "ties, for the leaderboard to break"
+    # Last year has more candidates than seats and waits for `club-annual` to choose.
+    last_year = await ContributionYear.filter(year=year - 1, total__gt=0).count()
+    assert last_year > settings.club_top_contributors
+    assert not await ClubAnnualRun.exists()
+    seats = Counter(m.kind for m in await ClubMembership.all() if in_force(m))
+    assert seats == {ClubKind.FOUNDER: 3, ClubKind.SPONSOR: 2}
+    kinds = set(await LedgerEntry.all().values_list("kind", flat=True))
+    assert {LedgerEntryKind.EARNED, LedgerEntryKind.SPENT, LedgerEntryKind.ADJUSTED} <= kinds
+
+
+async def test_demo_ledgers_add_up_entry_by_entry(db):
+    await seed_demo_community()
+    balances: dict[tuple[int, str], int] = {}
+    years: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0])
+    entries = (
+        await LedgerEntry.all()
+        .order_by("id")
+        .values_list("id", "user_id", "ledger", "amount", "balance_after", "year")
+    )
+    for entry_id, user_id, ledger, amount, after, year in entries:
+        before = balances.get((user_id, ledger), 0)
+        assert after == before + amount >= 0, (entry_id, user_id, ledger)
+        balances[(user_id, ledger)] = after
+        if ledger == Ledger.CONTRIBUTION:
+            years[(user_id, year)][0] += amount
+            years[(user_id, year)][1] = entry_id
+    accounts = await LedgerAccount.all().values_list("user_id", "ledger", "balance")
+    assert {(user_id, ledger): balance for user_id, ledger, balance in accounts} == balances
+    counted = await ContributionYear.all().values_list(
+        "user_id", "year", "total", "reached_entry_id"
+    )
+    assert {(u, y): [total, last] for u, y, total, last in counted} == years
+    assert len(entries) > 3000

@@ -183,7 +183,7 @@ async def test_an_admin_adopts_without_a_note(people):
     adopted = await adopt_feedback(await people.context(chief), post.id)
 
     assert adopted.adoption.note == ""
-    [note] = await Notification.filter(recipient_id=lin.id)
+    [note] = await Notification.filter(recipient_id=lin.id, kind=NotificationKind.FEEDBACK_ADOPTED)
     assert note.text == "Your product feedback was adopted. Thank you!"
 
 
@@ -317,7 +317,7 @@ async def test_concurrent_adoptions_adopt_once_and_tell_the_author_once(people):
     assert all(isinstance(r, Conflict) for r in results if isinstance(r, Exception)), results
     assert await FeedbackAdoption.all().count() == 1
     assert len(await events(ChangeKind.FEEDBACK_ADOPTED)) == 1
-    assert await Notification.filter(recipient_id=lin.id).count() == 1
+    assert await Notification.filter(recipient_id=lin.id).count() == 2  # adopted, and rewarded
     assert await AuditEntry.filter(kind=AuditKind.FEEDBACK_ADOPTED).count() == 1
 
 

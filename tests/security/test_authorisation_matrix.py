@@ -68,6 +68,8 @@ from server.models import (
     AccountState,
     AuditEntry,
     AuditKind,
+    ClubKind,
+    ClubMembership,
     Collection,
     CollectionCurator,
     CollectionItem,
@@ -90,6 +92,10 @@ from server.models import (
     KocProgram,
     KocRole,
     KocRoleKind,
+    Ledger,
+    LedgerAccount,
+    LedgerEntry,
+    LedgerEntryKind,
     MatchKind,
     ModerationAction,
     ModerationRule,
@@ -403,6 +409,37 @@ async def populate(
     if "feedback" in needs:
         # The reported post is product feedback, waiting for staff to adopt it.
         await Post.filter(id=target.id).update(feedback=True)
+    if "points" in needs:
+        # Every account holds 100 points, earned once.
+        today = datetime.now(UTC).date()
+        await LedgerAccount.bulk_create(
+            [LedgerAccount(user_id=u.id, ledger=Ledger.POINTS, balance=100) for u in users.values()]
+        )
+        await LedgerEntry.bulk_create(
+            [
+                LedgerEntry(
+                    user_id=u.id,
+                    ledger=Ledger.POINTS,
+                    kind=LedgerEntryKind.EARNED,
+                    amount=100,
+                    balance_after=100,
+                    rule="REFERRAL_TEST_DRIVE",
+                    day=today,
+                    year=today.year,
+                )
+                for u in users.values()
+            ]
+        )
+    if "club" in needs:
+        # `member` sponsors the club this year.
+        now = datetime.now(UTC)
+        seat = await ClubMembership.create(
+            user=users["member"],
+            kind=ClubKind.SPONSOR,
+            starts_at=now - timedelta(days=1),
+            ends_at=now + timedelta(days=364),
+        )
+        given["membership"] = encode_id("ClubMembership", seat.id)
     if "claimed" in needs:
         await claim_item(as_viewer(resources, users["moderator"]), item_id)
     if needs & {"decided", "appealed", "peer_appealed"}:
@@ -450,6 +487,7 @@ MISSING = "NotFoundError"
 CONFLICT = "ConflictError"
 INVALID = "ValidationError"
 NOT_ELIGIBLE = "NotEligibleError"
+POOR = "InsufficientPointsError"
 PUBLISHED = "PUBLISHED"  # an episode's state once sent: on air at once
 MEMBER = "MEMBER"  # joinGroup's membershipState: in at once
 PENDING = "PENDING"  # joinGroup's membershipState: a request waits for the group's staff
@@ -1017,6 +1055,67 @@ OPS: dict[str, Operation] = {
     "updatePost:as feedback": op(
         "mutation($post: ID!) { updatePost(input: {postId: $post, feedback: true}) { __typename } }"
     ),
+    # Points and contribution: with "points" every account holds 100 points.
+    "checkIn": op("mutation { checkIn { __typename } }"),
+    "spendPoints": op(
+        'mutation { spendPoints(input: {amount: 10, reason: "a charging voucher", idempotencyKey: "spend-0001"}) { __typename } }',
+        "points",
+    ),
+    "spendPoints:more than the balance": op(
+        'mutation { spendPoints(input: {amount: 1000, reason: "a charging voucher", idempotencyKey: "spend-0002"}) { __typename } }',
+        "points",
+    ),
+    "adjustPoints": op(
+        'mutation { adjustPoints(input: {handle: "member", amount: -30, reason: "a duplicate award", idempotencyKey: "fix-0001"}) { __typename } }',
+        "points",
+    ),
+    "adjustPoints:below zero": op(
+        'mutation { adjustPoints(input: {handle: "member", amount: -300, reason: "a duplicate award", idempotencyKey: "fix-0002"}) { __typename } }',
+        "points",
+    ),
+    "recordActivity": op(
+        'mutation { recordActivity(input: {handle: "member", rule: "REFERRAL_TEST_DRIVE", reference: "TEST_DRIVE:TD-1", idempotencyKey: "td-00001"}) { __typename } }'
+    ),
+    "recordActivity:a banned account": op(
+        'mutation { recordActivity(input: {handle: "banned", rule: "REFERRAL_TEST_DRIVE", reference: "TEST_DRIVE:TD-2", idempotencyKey: "td-00002"}) { __typename ... on RecordActivitySuccess { credited } } }',
+        describe=lambda value: (
+            f"credited {str(value['credited']).lower()}"
+            if "credited" in value
+            else value["__typename"]
+        ),
+    ),
+    "updatePointsRule": op(
+        'mutation { updatePointsRule(input: {key: "DAILY_CHECK_IN", amount: 8}) { __typename } }'
+    ),
+    "updateContributionRule": op(
+        'mutation { updateContributionRule(input: {key: "DAILY_INTERACTION", dailyCap: 5}) { __typename } }'
+    ),
+    "user:points": op(
+        'query { user(handle: "member") { points { balance entries { edges { node { amount } } } } } }',
+        "points",
+        describe=lambda value: (
+            "null" if value["points"] is None else items(value["points"]["entries"])
+        ),
+    ),
+    "user:contributionEntries": op(
+        'query { user(handle: "member") { contributionEntries { edges { node { amount } } } } }',
+        describe=lambda value: (
+            "null" if value["contributionEntries"] is None else items(value["contributionEntries"])
+        ),
+    ),
+    # The club: with "club" `member` sponsors it this year.
+    "grantClubMembership": op(
+        'mutation { grantClubMembership(input: {handle: "author", kind: FOUNDER, reason: "a founding owner"}) { __typename } }'
+    ),
+    "grantClubMembership:a seat held": op(
+        'mutation { grantClubMembership(input: {handle: "member", kind: SPONSOR, reason: "again"}) { __typename } }',
+        "club",
+    ),
+    "revokeClubMembership": op(
+        'mutation($membership: ID!) { revokeClubMembership(input: {membershipId: $membership, reason: "left the company"}) { __typename } }',
+        "club",
+    ),
+    "runClubAnnual": op("mutation { runClubAnnual(input: {year: 2025}) { __typename } }"),
 }
 
 # --- what each caller gets -------------------------------------------------------------------
@@ -1194,6 +1293,24 @@ EXPECTED: dict[str, tuple[str, ...]] = {
     "adoptFeedback":                                (U,         F,            F,            F,            F,            F,              F,               OK,           OK,           F,          F,          F_BAN,        F_SIL),
     "createPost:as feedback":                       (U,         OK,           OK,           OK,           OK,           OK,             F,               F,            F,            F_SUS,      F_BAN,      F_BAN,        F),
     "updatePost:as feedback":                       (U,         F,            OK,           F,            F,            F,              F,               F,            F,            F_SUS,      F_BAN,      F_BAN,        F),
+    # Points: whoever may write checks in and spends their own; admins correct balances and
+    # rules; staff record back-office activity; a ledger's history is its owner's and staff's.
+    "checkIn":                                      (U,         OK,           OK,           OK,           OK,           OK,             OK,              OK,           OK,           F_SUS,      F_BAN,      F_BAN,        OK),
+    "spendPoints":                                  (U,         OK,           OK,           OK,           OK,           OK,             OK,              OK,           OK,           F_SUS,      F_BAN,      F_BAN,        OK),
+    "spendPoints:more than the balance":            (U,         POOR,         POOR,         POOR,         POOR,         POOR,           POOR,            POOR,         POOR,         F_SUS,      F_BAN,      F_BAN,        POOR),
+    "adjustPoints":                                 (U,         F,            F,            F,            F,            F,              F,               F,            OK,           F,          F,          F_BAN,        F),
+    "adjustPoints:below zero":                      (U,         F,            F,            F,            F,            F,              F,               F,            POOR,         F,          F,          F_BAN,        F),
+    "recordActivity":                               (U,         F,            F,            F,            F,            F,              F,               OK,           OK,           F,          F,          F_BAN,        F_SIL),
+    "recordActivity:a banned account":              (U,         F,            F,            F,            F,            F,              F,               "credited false", "credited false", F, F,       F_BAN,        F_SIL),
+    "updatePointsRule":                             (U,         F,            F,            F,            F,            F,              F,               F,            OK,           F,          F,          F_BAN,        F),
+    "updateContributionRule":                       (U,         F,            F,            F,            F,            F,              F,               F,            OK,           F,          F,          F_BAN,        F),
+    "user:points":                                  ("null",    "1 item",     "null",       "null",       "null",       "null",         "null",          "1 item",     "1 item",     "null",     "null",     "null",       "null"),
+    "user:contributionEntries":                     ("null",    "0 items",    "null",       "null",       "null",       "null",         "null",          "0 items",    "0 items",    "null",     "null",     "null",       "null"),
+    # The club: admins grant and revoke seats and run the year's choice.
+    "grantClubMembership":                          (U,         F,            F,            F,            F,            F,              F,               F,            OK,           F,          F,          F_BAN,        F),
+    "grantClubMembership:a seat held":              (U,         F,            F,            F,            F,            F,              F,               F,            CONFLICT,     F,          F,          F_BAN,        F),
+    "revokeClubMembership":                         (U,         F,            F,            F,            F,            F,              F,               F,            OK,           F,          F,          F_BAN,        F),
+    "runClubAnnual":                                (U,         F,            F,            F,            F,            F,              F,               F,            OK,           F,          F,          F_BAN,        F),
 }
 # fmt: on
 
