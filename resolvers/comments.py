@@ -78,6 +78,7 @@ async def delete_comment(ctx: Context, comment_id: int) -> Comment:
                 group_id = (await Post.get(id=comment.post_id)).group_id
             target = Target(ModerationTarget.COMMENT, comment.id, comment.author_id, group_id)
             await deleted_by_staff(log, viewer, target)
+            await earnings.deleted_by_moderator(log, ctx.settings, viewer.id, target)
         was_listed = comment.state == CommentState.PUBLISHED
         # Conditional on the state it was read in: a moderator's decision in between wins.
         deleted = await Comment.filter(id=comment.id, state=comment.state).update(

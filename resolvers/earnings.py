@@ -24,8 +24,9 @@ from __future__ import annotations
 from typing import cast
 
 from resolvers.changes import ChangeLog
-from resolvers.ledger import Payout, Reference, restore_earnings, reverse_earnings
+from resolvers.ledger import Payout, Reference
 from resolvers.moderation_items import Target
+from resolvers.reversals import restore_earnings, reverse_earnings
 from resolvers.works import WorkRef
 from server.models import (
     Comment,
@@ -292,3 +293,17 @@ async def moderated(
         await restore_earnings(log, settings, reference, actor_id=actor_id, cause=cause, **links)
         if target.type == ModerationTarget.COMMENT and action == ModerationAction.APPROVE:
             await comment_added(log, settings, await Comment.get(id=target.id))
+
+
+async def deleted_by_moderator(
+    log: ChangeLog, settings: Settings, actor_id: int, target: Target
+) -> None:
+    """A moderator deleting someone's post or comment outside the queue takes back what it
+    earned, as a removal does (call it before the row goes: a deletion cannot be undone)."""
+    type_ = REFERENCES.get(target.type)
+    if type_ is None:
+        return
+    cause = f"a moderator deleted your {WHAT[target.type]}"
+    await reverse_earnings(
+        log, settings, Reference.of(type_, target.id), actor_id=actor_id, cause=cause
+    )

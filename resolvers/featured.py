@@ -3,7 +3,8 @@ featured feed lists them, newest pick first.
 
 Featuring a work tells its author and its accepted co-creators, writes a WORK_FEATURED
 change event and pays them under the WORK_FEATURED rules (resolvers.earnings). A work is
-featured once: featuring it again is a Conflict. Unfeatured and featured again, it is back in
+featured once: featuring it again is a Conflict, and staff never feature a work they made
+(or a persona they write for made). Unfeatured and featured again, it is back in
 the feed, but its makers are not told again and no second event is written: a work earns its
 reward once. A featured work that stops being public drops out of the feed, filtered when
 read, and comes back when restored.
@@ -23,7 +24,7 @@ from resolvers.notifications import notify
 from resolvers.pagination import Listing, Page, id_key, keyset_page, time_key
 from resolvers.screening import screen
 from resolvers.works import Placed, WorkRef, place_works, public_work
-from server.errors import Conflict, NotFound
+from server.errors import Conflict, Forbidden, NotFound
 from server.models import (
     ChangeEvent,
     ChangeKind,
@@ -53,6 +54,9 @@ async def feature_work(ctx: Context, ref: WorkRef, note: str = "") -> Placed[Fea
     already = Conflict("This work is already featured.")
     if await FeaturedWork.filter(**ref.filter()).exists():
         raise already
+    if set(await makers(ref, work.author_id)) & await ctx.acts_for():
+        # Featuring earns its makers points and contribution: never one's own pick.
+        raise Forbidden("Another member of staff features a work you made.")
     try:
         async with writing(ctx.hub) as log:
             mark = await FeaturedWork.create(**ref.filter(), note=clean, featured_by_id=viewer.id)

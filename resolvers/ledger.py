@@ -14,7 +14,8 @@ Money-like rules, on SQLite and PostgreSQL alike:
   last lock a transaction takes: a write that will also add change events (notifications) takes
   the event-ordering lock before it (`ChangeLog.order_events`).
 - **Never edited.** Entries are only ever added. Earnings of content that moderation removes are
-  compensated by REVERSED entries, given back by RESTORED ones if the removal is undone.
+  compensated by REVERSED entries, given back by RESTORED ones if the removal is undone
+  (resolvers.reversals).
 
 A suspended or banned account earns nothing (a silenced one still does).
 """
@@ -310,107 +311,8 @@ def describe(entries: Iterable[LedgerEntry]) -> str:
     totals: dict[Ledger, int] = defaultdict(int)
     for entry in entries:
         totals[Ledger(entry.ledger)] += int(entry.amount)
-    parts = [f"{amount:+d} {NAMES[ledger]}" for ledger, amount in totals.items()]
+    parts = [f"{totals[ledger]:+d} {NAMES[ledger]}" for ledger in Ledger if ledger in totals]
     return " and ".join(parts).capitalize() if parts else "Nothing"
-
-
-async def _nets(reference: Reference) -> dict[tuple[int, Ledger], dict[str, Any]]:
-    """Per account, what `reference` earned under rules, what was reversed and restored."""
-    rows = await LedgerEntry.filter(
-        reference_type=reference.type, reference_id=reference.id
-    ).values("user_id", "ledger", "kind", "amount", "rule")
-    nets: dict[tuple[int, Ledger], dict[str, Any]] = {}
-    for row in rows:
-        slot = nets.setdefault(
-            (row["user_id"], Ledger(row["ledger"])),
-            {"earned": 0, "reversed": 0, "restored": 0, "rule": None},
-        )
-        kind = LedgerEntryKind(row["kind"])
-        if kind == LedgerEntryKind.EARNED:
-            slot["earned"] += row["amount"]
-            slot["rule"] = slot["rule"] or row["rule"]
-        elif kind == LedgerEntryKind.REVERSED:
-            slot["reversed"] -= row["amount"]
-        elif kind == LedgerEntryKind.RESTORED:
-            slot["restored"] += row["amount"]
-    return nets
-
-
-async def reverse_earnings(
-    log: ChangeLog,
-    settings: Settings,
-    reference: Reference,
-    *,
-    actor_id: int | None,
-    cause: str,
-    post_id: int | None = None,
-    episode_id: int | None = None,
-) -> None:
-    """Compensate what `reference` earned, for each account that still holds it: a REVERSED
-    entry of what it earned less what was reversed already, taken only as far as the balance
-    (and, for contribution, this year's total) goes: never below zero. Told to each person."""
-    await log.order_events()
-    payout = Payout(
-        log, settings, actor_id=actor_id, cause=cause, post_id=post_id, episode_id=episode_id
-    )
-    for user_id, ledger in sorted(await _nets(reference)):
-        await lock_account(log, ledger, user_id)
-        slot = (await _nets(reference))[(user_id, ledger)]
-        held = slot["earned"] - slot["reversed"] + slot["restored"]
-        take = min(held, await balance(ledger, user_id))
-        if ledger == Ledger.CONTRIBUTION:
-            take = min(take, await year_total(user_id, calendar(settings)[1]))
-        if take <= 0:
-            continue
-        entry = await post_entry(
-            settings,
-            ledger,
-            user_id,
-            -take,
-            kind=LedgerEntryKind.REVERSED,
-            rule=slot["rule"],
-            reason=cause,
-            reference=reference,
-            actor_id=actor_id,
-        )
-        payout.entries[user_id].append(entry)
-    await payout.finish()
-
-
-async def restore_earnings(
-    log: ChangeLog,
-    settings: Settings,
-    reference: Reference,
-    *,
-    actor_id: int | None,
-    cause: str,
-    post_id: int | None = None,
-    episode_id: int | None = None,
-) -> None:
-    """Give back what reversals of `reference` took, when the removal is undone."""
-    await log.order_events()
-    payout = Payout(
-        log, settings, actor_id=actor_id, cause=cause, post_id=post_id, episode_id=episode_id
-    )
-    for user_id, ledger in sorted(await _nets(reference)):
-        await lock_account(log, ledger, user_id)
-        slot = (await _nets(reference))[(user_id, ledger)]
-        owed = slot["reversed"] - slot["restored"]
-        if owed <= 0:
-            continue
-        entry = await post_entry(
-            settings,
-            ledger,
-            user_id,
-            owed,
-            kind=LedgerEntryKind.RESTORED,
-            rule=slot["rule"],
-            reason=cause,
-            reference=reference,
-            actor_id=actor_id,
-        )
-        payout.entries[user_id].append(entry)
-    await payout.finish()
 
 
 async def charge(

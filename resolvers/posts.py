@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from moderation import policies
+from resolvers import earnings
 from resolvers.changes import writing
 from resolvers.context import Context
 from resolvers.credits import clean_credits, set_credits
@@ -263,6 +264,7 @@ async def delete_post(ctx: Context, post_id: int) -> int:
     async with writing(ctx.hub) as log:
         if not policies.can_edit_post(post, acts_for):
             await deleted_by_staff(log, viewer, target(post))
+            await earnings.deleted_by_moderator(log, ctx.settings, viewer.id, target(post))
         await post.delete()
         if post.state == PostState.PUBLISHED:
             await log.add(ChangeKind.POST_REMOVED, post_id=post_id, group_id=post.group_id)

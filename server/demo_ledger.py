@@ -24,15 +24,14 @@ from typing import Any
 
 from resolvers.ledger import Reference, calendar, earning_key
 from resolvers.ledger_rules import ensure_rules
-from server.demo_data import BASE_TIME, ENGLISH, GIVEN, SEED, SURNAMES
+from server.demo_club import LIGHT_ACCOUNTS, light_accounts, seat_club
+from server.demo_data import BASE_TIME, SEED
 from server.demo_radio import capped
 from server.demo_radio_data import FEATURE_NOTES
 from server.models import (
     AuditEntry,
     AuditKind,
     CheckIn,
-    ClubKind,
-    ClubMembership,
     Comment,
     ContributionYear,
     Credit,
@@ -54,9 +53,8 @@ from server.models import (
 from server.settings import Settings
 
 POINTS, CONTRIBUTION = Ledger.POINTS, Ledger.CONTRIBUTION
-# People on the leaderboard besides the demo's own accounts, and how many of everyone took part
-# last year (more than the club's 120 seats, so the annual run has a next in line).
-LIGHT_ACCOUNTS = 300
+# How many of everyone took part last year (more than the club's 120 seats, so the annual run
+# has a next in line).
 LAST_YEAR_PEOPLE = 160
 EVENTS_PER_YEAR = 40
 STREAK_DAYS = 12
@@ -66,10 +64,6 @@ REFERRALS = (
     ("REFERRAL_TEST_DRIVE", "TEST_DRIVE", 0.5, "took a test drive"),
     ("REFERRAL_PURCHASE", "ORDER", 0.1, "bought a car"),
 )
-FOUNDERS = (("ceo", 9), ("owner", 6), ("member00", 4))  # handle, years since the term began
-FOUNDER_REASON = "社区创始车主。One of the community's founding owners."
-SPONSORS = (("member03", 45), ("member04", 120))  # handle, days since (within this year)
-SPONSOR_REASON = "赞助了车主夏日聚会。Sponsored the owners' summer meetup."
 SPENDERS = ("member05", "member10", "member20")  # besides the owner
 STORE = (
     ("充电券 A charging voucher", 100),
@@ -330,54 +324,6 @@ def _events(book: Book, rng: random.Random, year: int, people: list[int], admin_
                 )
 
 
-async def _light_accounts(rng: random.Random) -> list[int]:
-    """The leaderboard's crowd: owners without a password, who appear only as ranks."""
-    names = [
-        rng.choice(SURNAMES) + rng.choice(GIVEN) if n % 2 else rng.choice(ENGLISH)
-        for n in range(LIGHT_ACCOUNTS)
-    ]
-    await User.bulk_create(
-        [
-            User(handle=f"owner_{n + 1:03d}", display_name=name, is_demo=True, bio="车主 Owner")
-            for n, name in enumerate(names)
-        ]
-    )
-    ids = await User.filter(handle__startswith="owner_").order_by("id").values_list("id", flat=True)
-    return [int(i) for i in ids]  # type: ignore[call-overload]
-
-
-def _years_later(moment: datetime, years: int) -> datetime:
-    try:
-        return moment.replace(year=moment.year + years)
-    except ValueError:  # 29 February
-        return moment.replace(year=moment.year + years, day=28)
-
-
-async def _club(users: dict[str, User], now: datetime, year_start: datetime) -> int:
-    """Founders (ten-year terms begun years ago) and sponsors (a year, begun this year), as the
-    admin granted them."""
-    seats = [(h, ClubKind.FOUNDER, _years_later(now, -y), 10, FOUNDER_REASON) for h, y in FOUNDERS]
-    seats += [
-        (h, ClubKind.SPONSOR, max(year_start, now - timedelta(days=d)), 1, SPONSOR_REASON)
-        for h, d in SPONSORS
-    ]
-    await ClubMembership.bulk_create(
-        [
-            ClubMembership(
-                user_id=users[handle].id,
-                kind=kind,
-                starts_at=start,
-                ends_at=_years_later(start, years),
-                reason=reason,
-                granted_by_id=users["admin"].id,
-                created_at=start,
-            )
-            for handle, kind, start, years, reason in seats
-        ]
-    )
-    return len(seats)
-
-
 def _spends_and_a_correction(book: Book, users: dict[str, User], now: datetime) -> None:
     """The owner and a few members spent points in the community store; the admin credited the
     fan for a meetup missed at the door (audited once written)."""
@@ -428,7 +374,7 @@ async def seed_ledgers(users: dict[str, User], settings: Settings | None = None)
         days = [today - timedelta(days=d) for d in range(30, 0, -1) if rng.random() < 0.4]
         check_ins += _check_ins(book, user.id, days)
     await CheckIn.bulk_create(check_ins)
-    active = [u.id for u in people[1:]] + await _light_accounts(rng)
+    active = [u.id for u in people[1:]] + await light_accounts(rng)
     rng.shuffle(active)
     active.insert(OWNERS_RANK, users["owner"].id)
     _events(book, rng, year, active, users["admin"].id)
@@ -448,7 +394,7 @@ async def seed_ledgers(users: dict[str, User], settings: Settings | None = None)
         },
         created_at=correction.created_at,
     )
-    seats = await _club(users, now, book.year_span(year)[0])
+    seats = await seat_club(users, now, book.year_span(year)[0])
     ranked = await ContributionYear.filter(year=year, total__gt=0).count()
     return (
         f"{entries} ledger entries in {accounts} accounts, {len(check_ins)} check-ins, "

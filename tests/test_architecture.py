@@ -55,6 +55,7 @@ COMPOSITION = {
     "server.demo_groups",
     "server.demo_koc",
     "server.demo_ledger",
+    "server.demo_club",
     "server.tortoise_conf",
     "server.__main__",
 }

@@ -15,6 +15,7 @@ from resolvers.featured import feature_work
 from resolvers.feedback import adopt_feedback
 from resolvers.moderation_decisions import Decision, resolve_item
 from resolvers.moderation_items import Target
+from resolvers.posts import delete_post
 from resolvers.reports import report_content
 from resolvers.works import WorkRef
 from server.models import (
@@ -120,8 +121,8 @@ async def test_removing_a_featured_post_reverses_its_earnings_but_never_below_ze
         str(post.id),
         leo.id,
     )
-    assert (await rewards(ann))[-1] == f"-15 contribution and -20 points: {REMOVED_TEXT} post."
-    assert (await rewards(lin))[-1] == f"-15 contribution and -100 points: {REMOVED_TEXT} post."
+    assert (await rewards(ann))[-1] == f"-20 points and -15 contribution: {REMOVED_TEXT} post."
+    assert (await rewards(lin))[-1] == f"-100 points and -15 contribution: {REMOVED_TEXT} post."
 
     # Removed again (a second look at the same post): nothing more to take.
     async with writing(people.resources.hub) as log:
@@ -134,7 +135,7 @@ async def test_removing_a_featured_post_reverses_its_earnings_but_never_below_ze
     assert (await Post.get(id=post.id)).state == PostState.PUBLISHED
     assert await balances(ann, lin) == [(20, 15), (100, 15)]  # exactly what was taken
     assert (await chain(ann, P))[-1] == (LedgerEntryKind.RESTORED, 20)
-    assert (await rewards(ann))[-1] == "+15 contribution and +20 points: your post is back."
+    assert (await rewards(ann))[-1] == "+20 points and +15 contribution: your post is back."
 
 
 async def test_a_second_removal_and_restoration_double_nothing(people):
@@ -212,7 +213,7 @@ async def test_removing_a_featured_episode_reverses_what_it_earned(people):
     note = await Notification.filter(recipient_id=ann.id, kind=NotificationKind.REWARD).last()
     assert note is not None
     assert (note.text, note.episode_id) == (
-        f"-30 contribution and -100 points: {REMOVED_TEXT} episode.",
+        f"-100 points and -30 contribution: {REMOVED_TEXT} episode.",
         episode.id,
     )
 
@@ -241,3 +242,24 @@ async def test_an_undo_that_did_not_take_effect_gives_nothing_back(people, actio
         target = Target(ModerationTarget.POST, post.id, ann.id, None)
         await earnings.moderated(log, people.resources.settings, leo.id, action, target)
     assert await balances(ann) == [(0, 0)]
+
+
+async def test_a_moderator_deleting_a_post_outside_the_queue_takes_back_what_it_earned(db, people):
+    mia = await people.make("mia", MODERATOR)
+    chief = await people.make("chief", PlatformRole.ADMIN)
+    lin = await people.make("lin")
+    post = await make_post(lin)
+    await feature_work(await people.context(chief), WorkRef(post_id=post.id))
+    assert await balances(lin) == [(100, 30)]
+    await delete_post(await people.context(mia), post.id)
+    assert await balances(lin) == [(0, 0)]
+    assert (await chain(lin, P))[-1] == (LedgerEntryKind.REVERSED, -100)
+    assert (await rewards(lin))[
+        -1
+    ] == "-100 points and -30 contribution: a moderator deleted your post."
+    # Its author deleting it keeps what it earned.
+    ann = await people.make("ann")
+    own = await make_post(ann)
+    await feature_work(await people.context(chief), WorkRef(post_id=own.id))
+    await delete_post(await people.context(ann), own.id)
+    assert await balances(ann) == [(100, 30)]

@@ -84,12 +84,20 @@ async def test_featuring_an_episode_tells_its_author_and_co_hosts(people):
     assert (event.post_id, event.episode_id) == (None, episode.id)
 
 
-async def test_nobody_is_told_of_their_own_pick(people):
-    mia, lin = await people.make("mia", MODERATOR), await people.make("lin")
-    post = await make_post(mia)
-    await credit(lin, post_id=post.id)
-    await feature(people, mia, post)
-    assert await told() == [(lin.id, post.id, None)]
+async def test_staff_never_feature_a_work_they_made_or_are_credited_on(people):
+    mia, chief = await people.make("mia", MODERATOR), await people.make("chief", ADMIN)
+    lin, ann = await people.make("lin"), await people.make("ann")
+    own = await make_post(mia)
+    await credit(lin, post_id=own.id)
+    credited = await make_post(ann)
+    await credit(mia, post_id=credited.id)
+    for post in (own, credited):
+        with pytest.raises(Forbidden):
+            await feature(people, mia, post)
+    assert await FeaturedWork.all().count() == 0
+    assert not await events(ChangeKind.WORK_FEATURED)
+    await feature(people, chief, own)  # another member of staff may
+    assert sorted(await told()) == sorted([(mia.id, own.id, None), (lin.id, own.id, None)])
 
 
 async def test_a_work_is_featured_once(people):
@@ -115,7 +123,10 @@ async def test_a_work_is_featured_once(people):
 )
 async def test_only_staff_in_good_standing_feature_and_unfeature(people, role, state, refusal):
     chief = await people.make("chief", ADMIN)
-    post, other = await make_post(await people.make("ann")), await make_post(chief)
+    post, other = (
+        await make_post(await people.make("ann")),
+        await make_post(await people.make("kai")),
+    )
     await feature(people, chief, other)
     user = await people.make("mia", role, state, until_days=3) if role else None
     with pytest.raises(refusal):

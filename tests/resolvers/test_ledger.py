@@ -7,7 +7,7 @@ import asyncio
 
 import pytest
 
-from resolvers import ledger, ledger_rules
+from resolvers import ledger, ledger_rules, reversals
 from resolvers.changes import writing
 from server.errors import Conflict, InsufficientPoints
 from server.models import (
@@ -142,11 +142,15 @@ async def test_a_reversal_takes_what_is_there_and_a_restoration_gives_it_back(db
     ctx = await people.context(None)
     for _ in range(2):  # removed twice: the second time there is nothing left to take
         async with writing(ctx.hub) as log:
-            await ledger.reverse_earnings(log, ctx.settings, POST, actor_id=None, cause="removed")
+            await reversals.reverse_earnings(
+                log, ctx.settings, POST, actor_id=None, cause="removed"
+            )
     assert await chain(lin.id, Ledger.POINTS) == 0
     assert await chain(lin.id, Ledger.CONTRIBUTION) == 0
     for _ in range(2):
         async with writing(ctx.hub) as log:
-            await ledger.restore_earnings(log, ctx.settings, POST, actor_id=None, cause="restored")
+            await reversals.restore_earnings(
+                log, ctx.settings, POST, actor_id=None, cause="restored"
+            )
     assert await chain(lin.id, Ledger.POINTS) == 30
     assert await chain(lin.id, Ledger.CONTRIBUTION) == 30
