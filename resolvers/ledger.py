@@ -120,19 +120,19 @@ async def post_entry(
 ) -> LedgerEntry:
     """Move the balance by `amount` and write its entry. The caller holds the account's lock
     and has looked for `key` already. InsufficientPoints if the balance would go below zero."""
-    row = await account(ledger, user_id)
-    changed = await LedgerAccount.filter(id=row.id, balance__gte=-amount).update(
-        balance=F("balance") + amount
-    )
-    if not changed:
-        raise InsufficientPoints(int(row.balance))
+    after = await _moved(ledger, user_id, amount)
+    if after is None:  # no account yet, or too small a balance
+        row = await account(ledger, user_id)
+        after = await _moved(ledger, user_id, amount)
+        if after is None:
+            raise InsufficientPoints(int(row.balance))
     day, year = calendar(settings)
     entry = await LedgerEntry.create(
         user_id=user_id,
         ledger=ledger,
         kind=kind,
         amount=amount,
-        balance_after=int(row.balance) + amount,
+        balance_after=after,
         rule=rule,
         reason=reason[:300],
         reference_type=reference.type if reference else None,
@@ -145,6 +145,26 @@ async def post_entry(
     if ledger == Ledger.CONTRIBUTION:
         await _count_in_year(entry)
     return entry
+
+
+# The guarded update, returning the balance it left: one statement (the hot path of spends).
+MOVE = (
+    "UPDATE ledger_accounts SET balance = balance + {0}, updated_at = {1} "
+    "WHERE user_id = {2} AND ledger = {3} AND balance + {0} >= 0 RETURNING balance"
+)
+MOVE_SQL = {
+    "postgres": MOVE.format("$1", "$2", "$3", "$4"),
+    "sqlite": MOVE.format("?1", "?2", "?3", "?4"),
+}
+
+
+async def _moved(ledger: Ledger, user_id: int, amount: int) -> int | None:
+    """Move the balance by `amount` unless that takes it below zero: the balance it left, or
+    None when nothing moved (no account, or too small a balance)."""
+    db = LedgerAccount._meta.db
+    sql = MOVE_SQL[db.capabilities.dialect]
+    rows = await db.execute_query_dict(sql, [amount, datetime.now(UTC), user_id, str(ledger)])
+    return int(rows[0]["balance"]) if rows else None
 
 
 async def _count_in_year(entry: LedgerEntry) -> None:

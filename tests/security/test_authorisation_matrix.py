@@ -17,8 +17,9 @@ with an episode of `author`'s published on `here-radio` and one submitted there;
 curated by `admin_elsewhere`; KOC: `member`'s pending application to the story scouts and
 `author`'s active role among them; groups: a join request, a ban, invitations and invite
 links, a certification application, policies other than OPEN, a full group; a post marked as
-product feedback) is written with the ORM and the use cases in one transaction
-(the KOC programmes just before it); only the operation under test goes through the transport.
+product feedback; points in every account, a club seat of `member`'s) is written with the ORM
+and the use cases in one transaction (the KOC programmes just before it); only the operation
+under test goes through the transport.
 
 EXPECTED is the one table for both transports. Over WebSocket the server refuses the socket of
 a banned or suspended account at `connection_init` (close code 4403), so every WebSocket case
@@ -26,7 +27,7 @@ of those callers reads "4403" whatever HTTP answers; every other WebSocket case 
 HTTP does.
 
 Every case runs over HTTP and over WebSocket (graphql-transport-ws), on SQLite and on
-PostgreSQL: 1,651 cases per transport and database, 6,604 in all, each some 0.1 s. For that the app is built once per database and served by one uvicorn server
+PostgreSQL: 1,846 cases per transport and database, 7,384 in all, each some 0.1 s. For that the app is built once per database and served by one uvicorn server
 for the module, and each case runs the app's lifespan itself, so that its pub/sub hub, rate
 limits, query budgets, rule cache and account reader are its own (a new app per case, as
 conftest's `api` and `ws_api` make, costs 0.1 s for the schema and, for WebSocket, 0.3 s to
