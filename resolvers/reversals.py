@@ -60,32 +60,10 @@ async def reverse_earnings(
     """Compensate what `reference` earned, for each account that still holds it: a REVERSED
     entry of what it earned less what was reversed already, taken only as far as the balance
     (and, for contribution, this year's total) goes: never below zero. Told to each person."""
-    await log.order_events()
     payout = Payout(
         log, settings, actor_id=actor_id, cause=cause, post_id=post_id, episode_id=episode_id
     )
-    for user_id, ledger in sorted(await _nets(reference)):
-        await lock_account(log, ledger, user_id)
-        slot = (await _nets(reference))[(user_id, ledger)]
-        held = slot["earned"] - slot["reversed"] + slot["restored"]
-        take = min(held, await balance(ledger, user_id))
-        if ledger == Ledger.CONTRIBUTION:
-            take = min(take, await year_total(user_id, calendar(settings)[1]))
-        if take <= 0:
-            continue
-        entry = await post_entry(
-            settings,
-            ledger,
-            user_id,
-            -take,
-            kind=LedgerEntryKind.REVERSED,
-            rule=slot["rule"],
-            reason=cause,
-            reference=reference,
-            actor_id=actor_id,
-        )
-        payout.entries[user_id].append(entry)
-    await payout.finish()
+    await _settle(payout, reference, LedgerEntryKind.REVERSED)
 
 
 async def restore_earnings(
@@ -99,26 +77,48 @@ async def restore_earnings(
     episode_id: int | None = None,
 ) -> None:
     """Give back what reversals of `reference` took, when the removal is undone."""
-    await log.order_events()
     payout = Payout(
         log, settings, actor_id=actor_id, cause=cause, post_id=post_id, episode_id=episode_id
     )
+    await _settle(payout, reference, LedgerEntryKind.RESTORED)
+
+
+async def _owed(
+    settings: Settings, ledger: Ledger, user_id: int, slot: dict[str, Any], kind: LedgerEntryKind
+) -> int:
+    """How much a REVERSED entry takes (what the account still holds of the reference's
+    earnings, as far as its balance goes) or a RESTORED one gives back (what reversals took and
+    nothing gave back yet)."""
+    if kind == LedgerEntryKind.RESTORED:
+        return int(slot["reversed"] - slot["restored"])
+    held = slot["earned"] - slot["reversed"] + slot["restored"]
+    take = min(held, await balance(ledger, user_id))
+    if ledger == Ledger.CONTRIBUTION:
+        take = min(take, await year_total(user_id, calendar(settings)[1]))
+    return int(take)
+
+
+async def _settle(payout: Payout, reference: Reference, kind: LedgerEntryKind) -> None:
+    """One entry of `kind` per account that `reference` earned in, each worked out under the
+    account's lock; then each person is told."""
+    log, settings = payout.log, payout.settings
+    await log.order_events()
     for user_id, ledger in sorted(await _nets(reference)):
         await lock_account(log, ledger, user_id)
         slot = (await _nets(reference))[(user_id, ledger)]
-        owed = slot["reversed"] - slot["restored"]
+        owed = await _owed(settings, ledger, user_id, slot, kind)
         if owed <= 0:
             continue
         entry = await post_entry(
             settings,
             ledger,
             user_id,
-            owed,
-            kind=LedgerEntryKind.RESTORED,
+            owed if kind == LedgerEntryKind.RESTORED else -owed,
+            kind=kind,
             rule=slot["rule"],
-            reason=cause,
+            reason=payout.cause,
             reference=reference,
-            actor_id=actor_id,
+            actor_id=payout.actor_id,
         )
         payout.entries[user_id].append(entry)
     await payout.finish()
