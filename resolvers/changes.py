@@ -49,6 +49,12 @@ def channel_for(event: ChangeEvent) -> str:
     if event.kind in (ChangeKind.EPISODE_UPDATED, ChangeKind.EPISODE_REMOVED):
         assert event.episode_id is not None
         return topics.episode(event.episode_id)
+    if event.kind == ChangeKind.EVENT_UPDATED:
+        assert event.event_id is not None
+        return topics.event(event.event_id)
+    if event.kind == ChangeKind.POLL_UPDATED:
+        assert event.poll_id is not None
+        return topics.poll(event.poll_id)
     if event.kind == ChangeKind.COMMENT_ADDED and event.post_id is None:
         assert event.episode_id is not None  # a comment on a radio episode
         return topics.episode(event.episode_id)
@@ -69,6 +75,8 @@ def message_for(event: ChangeEvent) -> str:
             "moderation_item_id": event.moderation_item_id,
             "episode_id": event.episode_id,
             "station_id": event.station_id,
+            "event_id": event.event_id,
+            "poll_id": event.poll_id,
         }
     )
 

@@ -8,6 +8,13 @@ renamed after clients came to know it: those keep the GraphQL name clients use.
 import strawberry
 
 from server.models import (
+    EventKind,
+    EventState,
+    ExperienceSubject,
+    PollState,
+    PollWeighting,
+    ResultsVisibility,
+    SignupState,
     AccountState,
     AppealState,
     AuditKind,
@@ -127,6 +134,29 @@ DESCRIPTIONS = {
         "FOUNDER: a founding owner (a 10-year term); SPONSOR: a sponsor (1 year); "
         "TOP_CONTRIBUTOR: among a year's top contributors, for the next year."
     ),
+    EventKind: "ONLINE: held online; OFFLINE: at a venue in a city.",
+    EventState: (
+        "SCHEDULED: takes signups while signup is open; CANCELLED: called off by its staff; "
+        "FINISHED: it has ended."
+    ),
+    SignupState: (
+        "CONFIRMED: holds its seats; WAITLISTED: waits for seats, in the order of `position`; "
+        "CANCELLED: given up; ATTENDED: checked in at the event."
+    ),
+    PollWeighting: (
+        "EQUAL: one vote each; CONTRIBUTION: a vote weighs by the voter's contribution when it "
+        "is cast, within a cap (see the README)."
+    ),
+    ResultsVisibility: (
+        "ALWAYS: results are shown to everyone who sees the poll; AFTER_VOTE: to those who "
+        "voted, and to everyone once it closes; AFTER_CLOSE: once it closes. The poll's staff "
+        "see them always."
+    ),
+    PollState: "OPEN: takes votes until `closesAt`; CLOSED: its results are final.",
+    ExperienceSubject: (
+        "What a satisfaction rating is about: PURCHASE, DELIVERY, SERVICE, CHARGING, EVENT (an "
+        "event the rater attended) or APP."
+    ),
 }
 # The GraphQL names of model enums renamed since clients first saw them.
 CLIENT_NAMES = {
@@ -145,6 +175,9 @@ __all__ = [
     "CreditRole",
     "CreditState",
     "EpisodeState",
+    "EventKind",
+    "EventState",
+    "ExperienceSubject",
     "GroupInvitationState",
     "GroupKind",
     "GroupRequestState",
@@ -167,10 +200,14 @@ __all__ = [
     "NotificationKind",
     "PersonaDomain",
     "PlatformRole",
+    "PollState",
+    "PollWeighting",
     "PostKind",
     "PostState",
     "ReactionKind",
     "ReportOutcome",
     "ReportReason",
+    "ResultsVisibility",
     "RuleAction",
+    "SignupState",
 ]

@@ -73,13 +73,19 @@ strawberry.enum(
     "GROUP_FULL: the group has reached its member limit; INVITATION_REQUIRED: the group takes "
     "members by invitation alone; BANNED_FROM_GROUP: its staff barred the caller from "
     "rejoining; INVITE_EXPIRED, INVITE_USED_UP, INVITE_REVOKED: the invite link no longer "
-    "admits anyone; TOO_FEW_MEMBERS: the group is below the minimum for certification.",
+    "admits anyone; TOO_FEW_MEMBERS: the group is below the minimum for certification; "
+    "SIGNUP_NOT_OPEN, SIGNUP_CLOSED: the event takes no signups yet, or any more; "
+    "CONTRIBUTION_TOO_LOW: the caller's contribution is below what is asked; ALREADY_SIGNED_UP: "
+    "the caller holds a signup already; POLL_CLOSED: the poll has closed; ALREADY_VOTED: votes "
+    "are final; ACCOUNT_TOO_NEW: the account is younger than contribution-weighted votes ask; "
+    "PERSONA_ACCOUNT: persona accounts do not vote; ALREADY_RATED: rated already within the "
+    "period (or this event); NOT_ATTENDED: only attendees rate an event.",
 )
 
 
 @strawberry.type(
     description="The caller does not qualify for this now (a KOC programme, a group, an invite "
-    "link); `reason` says why, and nothing was changed."
+    "link, an event, a vote, a rating); `reason` says why, and nothing was changed."
 )
 class NotEligibleError(Error):
     reason: domain.NotEligibleReason = strawberry.field(description="Why not.")

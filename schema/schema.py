@@ -30,6 +30,7 @@ from schema.comments import Comment, CommentMutations
 from schema.credits import CreditMutations
 from schema.episodes import EpisodeMutations
 from schema.errors import ERROR_MAPPINGS, ERROR_TYPES
+from schema.events import EventMutations, EventQueries, EventSubscription
 from schema.featured import FeaturedMutations, FeaturedQueries
 from schema.feedback import FeedbackMutations
 from schema.feeds import FeedQueries
@@ -50,8 +51,10 @@ from schema.moderation_items import (
 from schema.nodes import NodeQueries
 from schema.notifications import NotificationMutations, NotificationQueries
 from schema.points import PointsMutations, PointsQueries
+from schema.polls import PollMutations, PollQueries, PollSubscription
 from schema.posts import PostMutations, PostQueries
 from schema.radio import RadioMutations, RadioQueries
+from schema.ratings import RatingMutations, RatingQueries
 from schema.reactions import ReactionMutations
 from schema.reports import ReportMutations
 from schema.rules import RuleMutations, RuleQueries
@@ -84,6 +87,9 @@ class Query(
     GroupCertificationQueries,
     ClubQueries,
     PointsQueries,
+    EventQueries,
+    PollQueries,
+    RatingQueries,
 ):
     pass
 
@@ -115,12 +121,17 @@ class Mutation(
     GroupInvitationMutations,
     ClubMutations,
     PointsMutations,
+    EventMutations,
+    PollMutations,
+    RatingMutations,
 ):
     pass
 
 
 @strawberry.type(description="Live updates over WebSocket (graphql-transport-ws or graphql-ws).")
-class Subscription(LiveSubscription, ModerationItemSubscription):
+class Subscription(
+    LiveSubscription, ModerationItemSubscription, EventSubscription, PollSubscription
+):
     pass
 
 

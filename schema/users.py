@@ -35,7 +35,9 @@ from schema.refs import (
     work_from_row,
 )
 from schema.relay import Connection, Node, encode_id, page_size, to_connection
+from schema.user_events import UserEventFields
 from schema.user_ledger import UserLedgerFields
+from schema.user_ratings import UserRatingFields
 from server import models
 
 
@@ -70,7 +72,7 @@ class Persona:
 
 
 @strawberry.type(description="A member of the community.")
-class User(Node, UserLedgerFields):
+class User(Node, UserLedgerFields, UserEventFields, UserRatingFields):
     pk: strawberry.Private[int]
     handle: str = strawberry.field(description="The unique handle, without the @.")
     display_name: str = strawberry.field(description="The name shown to others.")

@@ -103,6 +103,22 @@ class NotEligibleReason(StrEnum):
     INVITE_REVOKED = "INVITE_REVOKED"
     # A group applying for certification has fewer members than the minimum.
     TOO_FEW_MEMBERS = "TOO_FEW_MEMBERS"
+    # An event's signup has not opened yet, or has closed (or the event is cancelled or over).
+    SIGNUP_NOT_OPEN = "SIGNUP_NOT_OPEN"
+    SIGNUP_CLOSED = "SIGNUP_CLOSED"
+    # The caller's contribution is below what the event (or the vote) asks for.
+    CONTRIBUTION_TOO_LOW = "CONTRIBUTION_TOO_LOW"
+    ALREADY_SIGNED_UP = "ALREADY_SIGNED_UP"
+    # The poll has closed; the caller voted already; the account is too new for the vote.
+    POLL_CLOSED = "POLL_CLOSED"
+    ALREADY_VOTED = "ALREADY_VOTED"
+    ACCOUNT_TOO_NEW = "ACCOUNT_TOO_NEW"
+    # Persona accounts speak for the company and take no part in community votes.
+    PERSONA_ACCOUNT = "PERSONA_ACCOUNT"
+    # The caller rated this already (within the period, or this event).
+    ALREADY_RATED = "ALREADY_RATED"
+    # Only those who attended an event rate it.
+    NOT_ATTENDED = "NOT_ATTENDED"
 
 
 class NotEligible(DomainError):

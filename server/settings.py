@@ -42,6 +42,7 @@ RATE_LIMITS = (
 )
 DEV_SECRET = "development-secret-change-me-0123456789"  # noqa: S105 - refused in production
 ENVIRONMENTS = ("development", "test", "production")
+VOTE_WEIGHTS = ("log10", "sqrt", "equal")
 
 
 class SettingsError(ValueError):
@@ -231,6 +232,21 @@ class Settings:
     club_top_contributors: int = Field(
         default=120, description="seats a year's top contributors take in the club the next year"
     )
+    vote_weight: str = Field(
+        default="log10",
+        description="how contribution weighs a vote in CONTRIBUTION polls: log10 (1 + "
+        "log10(1 + contribution)), sqrt (1 + sqrt(contribution) / 10) or equal (1)",
+    )
+    vote_weight_cap: float = Field(
+        default=4.0, description="the most one vote may weigh in a CONTRIBUTION poll (at least 1)"
+    )
+    vote_min_account_age_days: float = Field(
+        default=7, description="days an account must exist before it votes in CONTRIBUTION polls"
+    )
+    rating_period_days: int = Field(
+        default=30,
+        description="days before a person may rate the same kind of experience again",
+    )
     new_account_held_posts: int = Field(
         default=0, description="a new account's first posts held for approval (0: none are)"
     )
@@ -316,6 +332,14 @@ class Settings:
             ) from None
         if self.club_top_contributors < 1:
             raise SettingsError("CLUB_TOP_CONTRIBUTORS must be at least 1")
+        if self.vote_weight not in VOTE_WEIGHTS:
+            raise SettingsError(f"VOTE_WEIGHT must be one of {', '.join(VOTE_WEIGHTS)}")
+        if self.vote_weight_cap < 1:
+            raise SettingsError("VOTE_WEIGHT_CAP must be at least 1")
+        if self.vote_min_account_age_days < 0:
+            raise SettingsError("VOTE_MIN_ACCOUNT_AGE_DAYS must not be negative")
+        if self.rating_period_days < 1:
+            raise SettingsError("RATING_PERIOD_DAYS must be at least 1")
         if self.environment not in ENVIRONMENTS:
             raise SettingsError(f"APP_ENV must be one of {', '.join(ENVIRONMENTS)}")
         if self.production and (self.secret_key == DEV_SECRET or len(self.secret_key) < 32):

@@ -36,3 +36,13 @@ def episode(episode_id: int) -> str:
 def moderation() -> str:
     """Changes to the moderation queue (moderators filter by what they may see)."""
     return "moderation"
+
+
+def event(event_id: int) -> str:
+    """Signup counts and state of one event."""
+    return f"event:{event_id}"
+
+
+def poll(poll_id: int) -> str:
+    """Results and state of one poll."""
+    return f"poll:{poll_id}"

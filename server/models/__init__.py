@@ -15,6 +15,9 @@ from server.models.enums import (
     CreditRole,
     CreditState,
     EpisodeState,
+    EventKind,
+    EventState,
+    ExperienceSubject,
     GroupInvitationState,
     GroupKind,
     GroupRequestState,
@@ -37,14 +40,19 @@ from server.models.enums import (
     NotificationKind,
     PersonaDomain,
     PlatformRole,
+    PollState,
+    PollWeighting,
     PostKind,
     PostState,
     ReactionKind,
     ReportOutcome,
     ReportReason,
+    ResultsVisibility,
     RuleAction,
     SearchEntity,
+    SignupState,
 )
+from server.models.events import Event, EventSignup
 from server.models.groups import (
     Group,
     GroupBan,
@@ -74,6 +82,7 @@ from server.models.moderation import (
     RuleSetVersion,
 )
 from server.models.notifications import Notification
+from server.models.polls import Poll, PollOption, PollVote
 from server.models.posts import FeedbackAdoption, Post, PostReaction, PostRevision
 from server.models.radio import (
     EpisodeReaction,
@@ -82,6 +91,7 @@ from server.models.radio import (
     StationFollow,
     StationHead,
 )
+from server.models.ratings import SatisfactionRating
 from server.models.search import SearchOutbox
 from server.models.users import EmployeeBadge, Follow, PersonaAccount, PersonaOperator, User
 from server.models.works import (
@@ -117,6 +127,11 @@ __all__ = [
     "EmployeeBadge",
     "EpisodeReaction",
     "EpisodeState",
+    "Event",
+    "EventKind",
+    "EventSignup",
+    "EventState",
+    "ExperienceSubject",
     "FeaturedWork",
     "FeedbackAdoption",
     "Follow",
@@ -161,6 +176,11 @@ __all__ = [
     "PersonaDomain",
     "PersonaOperator",
     "PlatformRole",
+    "Poll",
+    "PollOption",
+    "PollState",
+    "PollVote",
+    "PollWeighting",
     "Post",
     "PostKind",
     "PostReaction",
@@ -172,10 +192,13 @@ __all__ = [
     "Report",
     "ReportOutcome",
     "ReportReason",
+    "ResultsVisibility",
     "RuleAction",
     "RuleSetVersion",
+    "SatisfactionRating",
     "SearchEntity",
     "SearchOutbox",
+    "SignupState",
     "StationFollow",
     "StationHead",
     "User",

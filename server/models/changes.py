@@ -23,8 +23,17 @@ class ChangeEvent(Model):
     moderation_item_id = fields.IntField(null=True)
     episode_id = fields.IntField(null=True)
     station_id = fields.IntField(null=True)
+    event_id = fields.IntField(null=True)
+    poll_id = fields.IntField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:
         table = "change_events"
-        indexes = (("kind", "id"), ("post_id", "id"), ("recipient_id", "id"), ("episode_id", "id"))
+        indexes = (
+            ("kind", "id"),
+            ("post_id", "id"),
+            ("recipient_id", "id"),
+            ("episode_id", "id"),
+            ("event_id", "id"),
+            ("poll_id", "id"),
+        )

@@ -145,6 +145,10 @@ class ChangeKind(StrEnum):
     WORK_FEATURED = "WORK_FEATURED"
     # Staff adopted a post of product feedback (rewarded like a featured work).
     FEEDBACK_ADOPTED = "FEEDBACK_ADOPTED"
+    # An event's signup counts or state changed (what `eventUpdated` sends).
+    EVENT_UPDATED = "EVENT_UPDATED"
+    # A poll's results or state changed (what `pollUpdated` sends).
+    POLL_UPDATED = "POLL_UPDATED"
 
 
 class NotificationKind(StrEnum):
@@ -187,6 +191,8 @@ class NotificationKind(StrEnum):
     REWARD = "REWARD"
     # The recipient entered the club or left it; the text says which membership.
     CLUB = "CLUB"
+    # About an event the recipient signed up for (cancelled, a seat freed up for them).
+    EVENT = "EVENT"
 
 
 class SearchEntity(StrEnum):
@@ -198,6 +204,7 @@ class SearchEntity(StrEnum):
     EPISODE = "EPISODE"
     STATION = "STATION"
     COLLECTION = "COLLECTION"
+    EVENT = "EVENT"
 
 
 class ModerationTarget(StrEnum):
@@ -289,6 +296,12 @@ class AuditKind(StrEnum):
     CLUB_GRANTED = "CLUB_GRANTED"
     CLUB_REVOKED = "CLUB_REVOKED"
     CLUB_ANNUAL_RUN = "CLUB_ANNUAL_RUN"
+    # Events and polls run by staff and group staff.
+    EVENT_CREATED = "EVENT_CREATED"
+    EVENT_UPDATED = "EVENT_UPDATED"
+    EVENT_CANCELLED = "EVENT_CANCELLED"
+    POLL_CREATED = "POLL_CREATED"
+    POLL_CLOSED = "POLL_CLOSED"
 
 
 class AppealState(StrEnum):
@@ -409,3 +422,50 @@ class ClubKind(StrEnum):
     FOUNDER = "FOUNDER"
     SPONSOR = "SPONSOR"
     TOP_CONTRIBUTOR = "TOP_CONTRIBUTOR"
+
+
+class EventKind(StrEnum):
+    ONLINE = "ONLINE"
+    OFFLINE = "OFFLINE"
+
+
+class EventState(StrEnum):
+    SCHEDULED = "SCHEDULED"
+    CANCELLED = "CANCELLED"
+    # It has ended; its organiser was credited and its attendees may rate it.
+    FINISHED = "FINISHED"
+
+
+class SignupState(StrEnum):
+    CONFIRMED = "CONFIRMED"
+    # Waiting for seats to free up, in the order of `position`.
+    WAITLISTED = "WAITLISTED"
+    CANCELLED = "CANCELLED"
+    # Checked in at the event.
+    ATTENDED = "ATTENDED"
+
+
+class PollWeighting(StrEnum):
+    EQUAL = "EQUAL"
+    # Each vote weighs by the voter's contribution when they cast it (Settings.vote_weight).
+    CONTRIBUTION = "CONTRIBUTION"
+
+
+class ResultsVisibility(StrEnum):
+    ALWAYS = "ALWAYS"
+    AFTER_VOTE = "AFTER_VOTE"
+    AFTER_CLOSE = "AFTER_CLOSE"
+
+
+class PollState(StrEnum):
+    OPEN = "OPEN"
+    CLOSED = "CLOSED"
+
+
+class ExperienceSubject(StrEnum):
+    PURCHASE = "PURCHASE"
+    DELIVERY = "DELIVERY"
+    SERVICE = "SERVICE"
+    CHARGING = "CHARGING"
+    EVENT = "EVENT"
+    APP = "APP"
