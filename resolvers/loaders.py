@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from functools import cached_property
-from typing import Any, TypeVar
+from typing import Any
 
 from strawberry.dataloader import DataLoader
 from tortoise.functions import Count
 from tortoise.models import Model
 
 from moderation import policies
+from resolvers.batching import by_id, many_by, one_by
+from resolvers.event_loaders import EventLoaders
+from resolvers.poll_loaders import PollLoaders
 from server.models import (
     Appeal,
     AppealState,
@@ -49,36 +51,6 @@ from server.models import (
     StationHead,
     User,
 )
-
-M = TypeVar("M", bound=Model)
-
-
-def _by_id(model: type[M]) -> Callable[[list[int]], Any]:
-    async def load(ids: list[int]) -> Sequence[M | None]:
-        rows = {row.pk: row for row in await model.filter(id__in=ids)}
-        return [rows.get(i) for i in ids]
-
-    return load
-
-
-def _one_by(model: type[M], key: str, **extra: Any) -> Callable[[list[int]], Any]:
-    async def load(keys: list[int]) -> Sequence[M | None]:
-        rows = {
-            getattr(row, key): row for row in await model.filter(**{f"{key}__in": keys}, **extra)
-        }
-        return [rows.get(k) for k in keys]
-
-    return load
-
-
-def _many_by(model: type[M], key: str, *order: str, **extra: Any) -> Callable[[list[int]], Any]:
-    async def load(keys: list[int]) -> Sequence[list[M]]:
-        found: dict[int, list[M]] = defaultdict(list)
-        for row in await model.filter(**{f"{key}__in": keys}, **extra).order_by(*order):
-            found[getattr(row, key)].append(row)
-        return [found.get(k, []) for k in keys]
-
-    return load
 
 
 async def load_reaction_summaries(
@@ -136,7 +108,7 @@ async def load_points(user_ids: list[int]) -> list[int]:
     return [int(balances.get(u, 0)) for u in user_ids]
 
 
-class Loaders:
+class Loaders(EventLoaders, PollLoaders):
     """The loaders of one request (or one subscription event), named after what they load.
     Each is made on first use: an idle subscription holds none."""
 
@@ -145,23 +117,23 @@ class Loaders:
 
     @cached_property
     def user_by_id(self) -> DataLoader[int, User | None]:
-        return DataLoader(_by_id(User))
+        return DataLoader(by_id(User))
 
     @cached_property
     def group_by_id(self) -> DataLoader[int, Group | None]:
-        return DataLoader(_by_id(Group))
+        return DataLoader(by_id(Group))
 
     @cached_property
     def post_by_id(self) -> DataLoader[int, Post | None]:
-        return DataLoader(_by_id(Post))
+        return DataLoader(by_id(Post))
 
     @cached_property
     def episode_by_id(self) -> DataLoader[int, RadioEpisode | None]:
-        return DataLoader(_by_id(RadioEpisode))
+        return DataLoader(by_id(RadioEpisode))
 
     @cached_property
     def station_by_id(self) -> DataLoader[int, RadioStation | None]:
-        return DataLoader(_by_id(RadioStation))
+        return DataLoader(by_id(RadioStation))
 
     @cached_property
     def viewer_heads_by_station_id(self) -> DataLoader[int, bool]:
@@ -172,7 +144,7 @@ class Loaders:
     def heads_by_station_id(self) -> DataLoader[int, list[StationHead]]:
         """Each station's heads, longest-serving first: a page of stations names its heads in
         one statement (and their accounts in one more, through `user_by_id`)."""
-        return DataLoader(_many_by(StationHead, "station_id", "created_at", "id"))
+        return DataLoader(many_by(StationHead, "station_id", "created_at", "id"))
 
     @cached_property
     def viewer_follows_by_station_id(self) -> DataLoader[int, bool]:
@@ -181,16 +153,16 @@ class Loaders:
 
     @cached_property
     def comment_by_id(self) -> DataLoader[int, Comment | None]:
-        return DataLoader(_by_id(Comment))
+        return DataLoader(by_id(Comment))
 
     @cached_property
     def badge_by_user_id(self) -> DataLoader[int, EmployeeBadge | None]:
-        return DataLoader(_one_by(EmployeeBadge, "user_id"))
+        return DataLoader(one_by(EmployeeBadge, "user_id"))
 
     @cached_property
     def koc_roles_by_user_id(self) -> DataLoader[int, list[KocRole]]:
         """The ACTIVE KOC roles of each user: their public badges."""
-        return DataLoader(_many_by(KocRole, "user_id", "id", state=KocRoleState.ACTIVE))
+        return DataLoader(many_by(KocRole, "user_id", "id", state=KocRoleState.ACTIVE))
 
     @cached_property
     def contribution_by_user_id(self) -> DataLoader[tuple[int, int], tuple[int, int]]:
@@ -207,7 +179,7 @@ class Loaders:
         """The club seats in force of each user: public badges."""
         now = datetime.now(UTC)
         return DataLoader(
-            _many_by(
+            many_by(
                 ClubMembership,
                 "user_id",
                 "starts_at",
@@ -221,46 +193,46 @@ class Loaders:
     @cached_property
     def adoption_by_post_id(self) -> DataLoader[int, FeedbackAdoption | None]:
         """Staff's adoption of each post of product feedback, if any."""
-        return DataLoader(_one_by(FeedbackAdoption, "post_id"))
+        return DataLoader(one_by(FeedbackAdoption, "post_id"))
 
     @cached_property
     def persona_by_user_id(self) -> DataLoader[int, PersonaAccount | None]:
-        return DataLoader(_one_by(PersonaAccount, "user_id"))
+        return DataLoader(one_by(PersonaAccount, "user_id"))
 
     @cached_property
     def reports_by_item_id(self) -> DataLoader[int, list[Report]]:
-        return DataLoader(_many_by(Report, "item_id", "id"))
+        return DataLoader(many_by(Report, "item_id", "id"))
 
     @cached_property
     def item_events_by_item_id(self) -> DataLoader[int, list[ModerationItemEvent]]:
-        return DataLoader(_many_by(ModerationItemEvent, "item_id", "id"))
+        return DataLoader(many_by(ModerationItemEvent, "item_id", "id"))
 
     @cached_property
     def revisions_by_post_id(self) -> DataLoader[int, list[PostRevision]]:
         """Newest first: a page of posts read by their author or by staff shows each post's
         earlier versions, in one statement for the page."""
-        return DataLoader(_many_by(PostRevision, "post_id", "-created_at", "-id"))
+        return DataLoader(many_by(PostRevision, "post_id", "-created_at", "-id"))
 
     @cached_property
     def credit_by_id(self) -> DataLoader[int, Credit | None]:
-        return DataLoader(_by_id(Credit))
+        return DataLoader(by_id(Credit))
 
     @cached_property
     def credits_by_post_id(self) -> DataLoader[int, list[Credit]]:
-        return DataLoader(_many_by(Credit, "post_id", "id"))
+        return DataLoader(many_by(Credit, "post_id", "id"))
 
     @cached_property
     def credits_by_episode_id(self) -> DataLoader[int, list[Credit]]:
-        return DataLoader(_many_by(Credit, "episode_id", "id"))
+        return DataLoader(many_by(Credit, "episode_id", "id"))
 
     @cached_property
     def collection_by_id(self) -> DataLoader[int, Collection | None]:
-        return DataLoader(_by_id(Collection))
+        return DataLoader(by_id(Collection))
 
     @cached_property
     def curators_by_collection_id(self) -> DataLoader[int, list[CollectionCurator]]:
         """In the order they were named."""
-        return DataLoader(_many_by(CollectionCurator, "collection_id", "created_at", "id"))
+        return DataLoader(many_by(CollectionCurator, "collection_id", "created_at", "id"))
 
     @cached_property
     def listed_count_by_collection_id(self) -> DataLoader[int, int]:
@@ -268,15 +240,15 @@ class Loaders:
 
     @cached_property
     def pending_appeal_by_item_id(self) -> DataLoader[int, Appeal | None]:
-        return DataLoader(_one_by(Appeal, "item_id", state=AppealState.PENDING))
+        return DataLoader(one_by(Appeal, "item_id", state=AppealState.PENDING))
 
     @cached_property
     def appeal_by_decision_id(self) -> DataLoader[int, Appeal | None]:
-        return DataLoader(_one_by(Appeal, "decision_id"))
+        return DataLoader(one_by(Appeal, "decision_id"))
 
     @cached_property
     def audit_entry_by_id(self) -> DataLoader[int, AuditEntry | None]:
-        return DataLoader(_by_id(AuditEntry))
+        return DataLoader(by_id(AuditEntry))
 
     @cached_property
     def post_reaction_summary_by_post_id(self) -> DataLoader[int, dict[str, int]]:
@@ -303,7 +275,7 @@ class Loaders:
         if self.viewer_id is None:
             return [None] * len(group_ids)
         pending = GroupRequestState.PENDING
-        load = _one_by(GroupJoinRequest, "group_id", user_id=self.viewer_id, state=pending)
+        load = one_by(GroupJoinRequest, "group_id", user_id=self.viewer_id, state=pending)
         return await load(group_ids)
 
     @cached_property
@@ -334,7 +306,7 @@ class Loaders:
     async def _viewer_memberships(self, group_ids: list[int]) -> list[GroupMembership | None]:
         if self.viewer_id is None:
             return [None] * len(group_ids)
-        return await _one_by(GroupMembership, "group_id", user_id=self.viewer_id)(group_ids)
+        return await one_by(GroupMembership, "group_id", user_id=self.viewer_id)(group_ids)
 
     async def _viewer_follows(self, user_ids: list[int]) -> list[bool]:
         if self.viewer_id is None:

@@ -8,13 +8,6 @@ renamed after clients came to know it: those keep the GraphQL name clients use.
 import strawberry
 
 from server.models import (
-    EventKind,
-    EventState,
-    ExperienceSubject,
-    PollState,
-    PollWeighting,
-    ResultsVisibility,
-    SignupState,
     AccountState,
     AppealState,
     AuditKind,
@@ -23,6 +16,9 @@ from server.models import (
     CreditRole,
     CreditState,
     EpisodeState,
+    EventKind,
+    EventState,
+    ExperienceSubject,
     GroupInvitationState,
     GroupKind,
     GroupRequestState,
@@ -45,12 +41,16 @@ from server.models import (
     NotificationKind,
     PersonaDomain,
     PlatformRole,
+    PollState,
+    PollWeighting,
     PostKind,
     PostState,
     ReactionKind,
     ReportOutcome,
     ReportReason,
+    ResultsVisibility,
     RuleAction,
+    SignupState,
 )
 
 DESCRIPTIONS = {

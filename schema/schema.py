@@ -30,6 +30,7 @@ from schema.comments import Comment, CommentMutations
 from schema.credits import CreditMutations
 from schema.episodes import EpisodeMutations
 from schema.errors import ERROR_MAPPINGS, ERROR_TYPES
+from schema.event_signups import EventSignupMutations
 from schema.events import EventMutations, EventQueries, EventSubscription
 from schema.featured import FeaturedMutations, FeaturedQueries
 from schema.feedback import FeedbackMutations
@@ -122,6 +123,7 @@ class Mutation(
     ClubMutations,
     PointsMutations,
     EventMutations,
+    EventSignupMutations,
     PollMutations,
     RatingMutations,
 ):

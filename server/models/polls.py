@@ -77,7 +77,7 @@ class PollVote(Model):
         "models.User", related_name="poll_votes", on_delete=fields.CASCADE
     )
     # The ids of the options chosen, in ascending order.
-    option_ids = fields.JSONField()
+    option_ids: fields.Field[list[int]] = fields.JSONField()
     # Thousandths: 1000 is one vote.
     weight = fields.IntField()
     contribution = fields.BigIntField(default=0)
