@@ -2,7 +2,10 @@
 
 The index holds only what an anonymous visitor may see, but it trails the database by a moment:
 every hit is loaded through the request's DataLoaders and dropped unless the viewer may see it
-now, so a post or a radio episode hidden a second ago never comes back.
+now, so a post or a radio episode hidden a second ago never comes back. Events are the
+exception to "only the public is indexed": a members-only group's events are searched by its
+members, so the events index is narrowed to the viewer's audience (their groups; everything
+for platform staff) and each event hit is checked with `visible_event` as well.
 """
 
 from __future__ import annotations
@@ -11,13 +14,17 @@ import asyncio
 from dataclasses import dataclass
 from typing import Any
 
+from moderation import policies
 from resolvers.context import Context
+from resolvers.event_access import visible_event
 from resolvers.visibility import visible_episode, visible_post
 from search.engine import SearchEngine, SearchUnreachable
 from search.query import (
     MAX_DEPTH,
     MAX_PAGE,
+    PUBLIC,
     SUGGESTIONS_PER_TYPE,
+    Audience,
     Hit,
     SearchAnswer,
     SearchFilters,
@@ -35,6 +42,8 @@ from server.errors import InvalidInput, ServiceUnavailable
 from server.models import (
     Collection,
     EpisodeState,
+    Event,
+    EventState,
     Group,
     Post,
     PostState,
@@ -43,7 +52,7 @@ from server.models import (
     User,
 )
 
-Row = Post | Group | User | RadioEpisode | RadioStation | Collection
+Row = Post | Group | User | RadioEpisode | RadioStation | Collection | Event
 
 
 @dataclass
@@ -83,6 +92,9 @@ async def _visible_row(ctx: Context, search_type: SearchType, pk: int) -> Row | 
     if search_type == SearchType.EPISODE:
         episode = await visible_episode(ctx, pk)
         return episode if episode is not None and episode.state == EpisodeState.PUBLISHED else None
+    if search_type == SearchType.EVENT:
+        event = await visible_event(ctx, pk)
+        return event if event is not None and event.state != EventState.CANCELLED else None
     if search_type == SearchType.GROUP:
         return await ctx.loaders.group_by_id.load(pk)
     if search_type == SearchType.STATION:
@@ -90,6 +102,15 @@ async def _visible_row(ctx: Context, search_type: SearchType, pk: int) -> Row | 
     if search_type == SearchType.COLLECTION:
         return await ctx.loaders.collection_by_id.load(pk)
     return await ctx.loaders.user_by_id.load(pk)
+
+
+async def _audience(ctx: Context, types: list[SearchType]) -> Audience:
+    """Who the viewer is to the events index (read only when events are searched)."""
+    if SearchType.EVENT not in types:
+        return PUBLIC
+    if policies.is_staff(ctx.viewer):
+        return Audience(everything=True)
+    return Audience(group_ids=await ctx.member_group_ids())
 
 
 async def _hydrate(ctx: Context, hits: list[tuple[SearchType, int]]) -> list[Any]:
@@ -115,10 +136,10 @@ async def search(
     if size <= 0:
         raise InvalidInput(f"Search results stop after {MAX_DEPTH}; refine the query.", "after")
     engine = _engine(ctx)
+    wanted = types or list(SearchType)
+    audience = await _audience(ctx, wanted)
     try:
-        answer = await run_search(
-            engine, text, types or list(SearchType), cleaned, sort, size, offset
-        )
+        answer = await run_search(engine, text, wanted, cleaned, sort, size, offset, audience)
     except SearchUnreachable:
         raise ServiceUnavailable(UNAVAILABLE) from None
     rows = await _hydrate(ctx, [(hit.type, hit.id) for hit in answer.hits])
@@ -141,8 +162,9 @@ async def suggest(ctx: Context, prefix: str, first: int | None) -> list[Suggeste
     limit = SUGGESTIONS_PER_TYPE if first is None else first
     if not 1 <= limit <= 10:
         raise InvalidInput("Ask for 1 to 10 suggestions of each kind.", field="first")
+    audience = await _audience(ctx, list(SearchType))
     try:
-        suggestions = await run_suggestions(_engine(ctx), text, limit)
+        suggestions = await run_suggestions(_engine(ctx), text, limit, audience)
     except SearchUnreachable:
         raise ServiceUnavailable(UNAVAILABLE) from None
     rows = await _hydrate(ctx, [(s.type, s.id) for s in suggestions])

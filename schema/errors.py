@@ -78,7 +78,8 @@ strawberry.enum(
     "CONTRIBUTION_TOO_LOW: the caller's contribution is below what is asked; ALREADY_SIGNED_UP: "
     "the caller holds a signup already; POLL_CLOSED: the poll has closed; ALREADY_VOTED: votes "
     "are final; ACCOUNT_TOO_NEW: the account is younger than contribution-weighted votes ask; "
-    "PERSONA_ACCOUNT: persona accounts do not vote; ALREADY_RATED: rated already within the "
+    "PERSONA_ACCOUNT: persona accounts do not vote; NOT_A_MEMBER: a group's poll is for its "
+    "members; ALREADY_RATED: rated already within the "
     "period (or this event); NOT_ATTENDED: only attendees rate an event.",
 )
 

@@ -26,6 +26,8 @@ NODE_TYPES = {
     "COMMENT": "Comment",
     "CREDIT": "Credit",
     "KOC_ROLE": "KocRole",
+    "EVENT": "Event",
+    "RATING": "SatisfactionRating",
 }
 
 

@@ -10,24 +10,31 @@ from strawberry import Info
 from resolvers.club import visible_membership
 from resolvers.context import Context
 from resolvers.credits import visible_credit
+from resolvers.event_access import visible_event
+from resolvers.event_reads import visible_signup
 from resolvers.group_certification import visible_application as visible_certification
 from resolvers.group_invitations import visible_invitation, visible_link
 from resolvers.group_joins import visible_join_request
 from resolvers.koc import visible_application, visible_role
 from resolvers.moderation_items import visible_item
 from resolvers.points import visible_entry
+from resolvers.polls import visible_poll
+from resolvers.ratings import visible_rating
 from resolvers.visibility import visible_comment, visible_episode, visible_post
 from schema.collections import Collection
 from schema.comments import Comment
 from schema.credits import Credit
+from schema.events import Event, EventSignup
 from schema.group_certification import GroupCertificationApplication
 from schema.group_invitations import GroupInvitation, GroupInviteLink
 from schema.groups import Group, GroupJoinRequest
 from schema.koc import KocApplication, KocRole
 from schema.ledger_types import ClubMembership, ContributionEntry, PointsEntry
 from schema.moderation_items import ModerationItem
+from schema.poll_types import Poll
 from schema.posts import Post
 from schema.radio import RadioEpisode, RadioStation
+from schema.ratings import SatisfactionRating
 from schema.relay import Node, parse_id
 from schema.users import User
 from server.errors import InvalidInput
@@ -95,6 +102,18 @@ async def resolve_node(ctx: Context, global_id: str) -> Node | None:
     if type_name == "ClubMembership":
         seat = await visible_membership(ctx, pk)  # public in force; staff's before and after
         return ClubMembership.from_row(seat) if seat else None
+    if type_name == "Event":
+        event = await visible_event(ctx, pk)  # public, or by its group's rules
+        return Event.from_row(event) if event else None
+    if type_name == "EventSignup":
+        signup = await visible_signup(ctx, pk)  # its holder's and its event's staff's
+        return EventSignup.from_row(signup) if signup else None
+    if type_name == "SatisfactionRating":
+        rating = await visible_rating(ctx, pk)  # its rater's and the staff's who read it
+        return SatisfactionRating.from_row(rating) if rating else None
+    if type_name == "Poll":
+        poll = await visible_poll(ctx, pk)  # public, or by its group's rules
+        return Poll.from_row(poll) if poll else None
     return None
 
 

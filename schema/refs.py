@@ -236,3 +236,49 @@ def group_invite_link_type() -> type[GroupInviteLinkType]:
     """The `GroupInviteLink` type (schema.group_invitations), for a group's invite links."""
     link: type[GroupInviteLinkType] = _resolve(GroupInviteLinkRef)
     return link
+
+
+# A user lists their own satisfaction ratings (`User.ratings`); a rating names its rater back
+# (`schema.ratings` imports users).
+if TYPE_CHECKING:
+    SatisfactionRatingRef = Any
+else:
+    SatisfactionRatingRef = Annotated[
+        ForwardRef("SatisfactionRating"), strawberry.lazy("schema.ratings")
+    ]
+
+
+class SatisfactionRatingType(Protocol):
+    """What `User.ratings` calls on `SatisfactionRating`."""
+
+    @classmethod
+    def from_row(cls, row: models.SatisfactionRating) -> Any: ...
+
+
+@cache
+def satisfaction_rating_type() -> type[SatisfactionRatingType]:
+    """The `SatisfactionRating` type (schema.ratings), for a user's own ratings."""
+    rating: type[SatisfactionRatingType] = _resolve(SatisfactionRatingRef)
+    return rating
+
+
+# A user lists their own event signups (`User.eventSignups`); a signup names its user and
+# event back (`schema.events` imports users).
+if TYPE_CHECKING:
+    EventSignupRef = Any
+else:
+    EventSignupRef = Annotated[ForwardRef("EventSignup"), strawberry.lazy("schema.events")]
+
+
+class EventSignupType(Protocol):
+    """What `User.eventSignups` calls on `EventSignup`."""
+
+    @classmethod
+    def from_row(cls, row: models.EventSignup) -> Any: ...
+
+
+@cache
+def event_signup_type() -> type[EventSignupType]:
+    """The `EventSignup` type (schema.events), for a user's own signups."""
+    signup: type[EventSignupType] = _resolve(EventSignupRef)
+    return signup

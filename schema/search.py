@@ -1,4 +1,4 @@
-"""Search over posts, groups, people, radio episodes and stations, and collections, and
+"""Search over posts, groups, people, radio episodes and stations, collections and events, and
 typeahead suggestions."""
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from resolvers import search as cases
 from resolvers.context import Context
 from schema.collections import Collection
 from schema.enums import Industry, KocRoleKind
+from schema.events import Event
 from schema.groups import Group
 from schema.posts import Post
 from schema.radio import RadioEpisode, RadioStation
@@ -33,17 +34,20 @@ strawberry.enum(
 )
 
 SearchResult = Annotated[
-    Post | Group | User | RadioEpisode | RadioStation | Collection,
+    Post | Group | User | RadioEpisode | RadioStation | Collection | Event,
     strawberry.union(
         "SearchResult",
-        description="A post, a group, a person, a radio episode or station, or a collection.",
+        description="A post, a group, a person, a radio episode or station, a collection, or "
+        "an event.",
     ),
 ]
 
 
 @strawberry.input(description="Narrow a search. Types without the filtered field drop out.")
 class SearchFilters:
-    group_slug: str | None = strawberry.field(default=None, description="Posts in this group only.")
+    group_slug: str | None = strawberry.field(
+        default=None, description="Posts and events of this group only."
+    )
     tags: list[str] | None = strawberry.field(
         default=None, description="Posts with any of these tags (at most 10)."
     )
@@ -96,7 +100,7 @@ class FacetCount:
 )
 class SearchFacets:
     types: list[FacetCount] = strawberry.field(
-        description="By type: POST, GROUP, USER, EPISODE, STATION, COLLECTION."
+        description="By type: POST, GROUP, USER, EPISODE, STATION, COLLECTION, EVENT."
     )
     tags: list[FacetCount] = strawberry.field(description="Posts by tag.")
     groups: list[FacetCount] = strawberry.field(description="Posts by group slug.")
@@ -137,6 +141,7 @@ TYPE_NAMES = {
     "episode": "EPISODE",
     "station": "STATION",
     "collection": "COLLECTION",
+    "event": "EVENT",
 }
 
 
@@ -147,7 +152,9 @@ def _counts(
     return [FacetCount(value=(rename or {}).get(k, k), count=v) for k, v in items]
 
 
-def wrap(row: cases.Row) -> Post | Group | User | RadioEpisode | RadioStation | Collection:
+def wrap(
+    row: cases.Row,
+) -> Post | Group | User | RadioEpisode | RadioStation | Collection | Event:
     if isinstance(row, models.Post):
         return Post.from_row(row)
     if isinstance(row, models.Group):
@@ -158,6 +165,8 @@ def wrap(row: cases.Row) -> Post | Group | User | RadioEpisode | RadioStation | 
         return RadioStation.from_row(row)
     if isinstance(row, models.Collection):
         return Collection.from_row(row)
+    if isinstance(row, models.Event):
+        return Event.from_row(row)
     if isinstance(row, models.User):
         return User.from_row(row)
     raise TypeError(f"no search result type for {type(row).__name__}")
@@ -197,9 +206,10 @@ def to_search_connection(page: cases.SearchPage) -> SearchConnection:
 @strawberry.type
 class SearchQueries:
     @strawberry.field(
-        description="Search posts, groups, people, radio episodes and stations, and "
-        "collections by what you remember, in Chinese or English, typos forgiven. Only what you "
-        "may see comes back."
+        description="Search posts, groups, people, radio episodes and stations, collections "
+        "and events (by title, city or venue; upcoming ones first) by what you remember, in "
+        "Chinese or English, typos forgiven. Only what you may see comes back: a members-only "
+        "group's events for its members."
     )
     async def search(
         self,
@@ -233,8 +243,8 @@ class SearchQueries:
         return to_search_connection(page)
 
     @strawberry.field(
-        description="Typeahead: titles (of articles, episodes and collections), group and "
-        "station names and handles that start like `prefix`."
+        description="Typeahead: titles (of articles, episodes, collections and events), group "
+        "and station names and handles that start like `prefix`."
     )
     async def search_suggestions(
         self, info: Info[Context, None], prefix: str, first: int | None = 5

@@ -5,6 +5,12 @@ Only what an anonymous visitor may see is indexed. The rules mirror
 (tests hold them together), and add one of their own: a suspended author's content leaves
 search until the term ends. Groups, stations and collections are public, every one of them: a
 members-only group keeps its posts to its members, not its name and what it is about.
+
+Events are the one kind whose index holds more than the public: a members-only group's events
+are for its members to find, as its event listings are. Their documents say who may see them
+(`public`, `group_id`), every search of them is narrowed to the viewer's audience
+(search.query.Audience), and each hit is checked again against the database when it is read.
+Cancelled events are not indexed.
 """
 
 from __future__ import annotations
@@ -18,6 +24,8 @@ from server.models import (
     Collection,
     EmployeeBadge,
     EpisodeState,
+    Event,
+    EventState,
     Group,
     GroupVisibility,
     KocRole,
@@ -198,4 +206,32 @@ def collection_document(collection: Collection) -> dict[str, Any]:
         "slug": collection.slug,
         "description": collection.description,
         "created_at": timestamp(collection.created_at),
+    }
+
+
+def event_is_listed(event: Event) -> bool:
+    """Scheduled and finished events are found (finished ones below upcoming ones); cancelled
+    ones are not."""
+    return event.state != EventState.CANCELLED
+
+
+def event_document(event: Event, group: Group | None) -> dict[str, Any]:
+    """An event with where and when it is, and who may find it: `public` for a platform event
+    or a public group's, otherwise the members of `group_id` only."""
+    return {
+        "id": event.id,
+        "type": "event",
+        "title": event.title,
+        "description": event.description[:MAX_BODY_INDEXED],
+        "city": event.city,
+        "venue": event.venue,
+        "kind": str(event.kind),
+        "state": str(event.state),
+        "group_id": group.id if group else None,
+        "group_slug": group.slug if group else None,
+        "group_visibility": str(group.visibility) if group else None,
+        "public": group is None or group_is_public(group),
+        "starts_at": timestamp(event.starts_at),
+        "ends_at": timestamp(event.ends_at),
+        "created_at": timestamp(event.created_at),
     }

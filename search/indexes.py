@@ -1,6 +1,6 @@
 """The indexes and their settings, defined here and applied idempotently at start-up.
 
-One `IndexSpec` per kind of document. A new kind (events, say) is a new spec here, a
+One `IndexSpec` per kind of document. A new kind is a new spec here, a
 document builder in search.documents and a source in search.sources; the sync, the reindex and
 the search query take it from the registry without other changes.
 """
@@ -59,6 +59,13 @@ class IndexSpec:
     highlighted: list[str]
     suggest: list[str]  # attributes offered as typeahead suggestions, best first
     localized: list[str] = field(default_factory=list)
+    # Documents that not everyone may see: each carries `public` (anyone may see it) and
+    # `group_id`, and every search of the index is narrowed to the viewer's audience
+    # (search.query.Audience).
+    restricted: bool = False
+    # A time attribute (milliseconds): documents whose time is still to come rank above the
+    # others (search.query weighs them up): events not yet ended before past ones.
+    boost_until: str | None = None
 
     def settings(self) -> dict[str, Any]:
         return {
@@ -158,6 +165,34 @@ COLLECTIONS = IndexSpec(
     localized=["title", "description"],
 )
 
+# Events people may not see are kept out by the audience filter: a members-only group's
+# events are found by its members (and platform staff) only. Cancelled events are not indexed;
+# past ones are, and rank below upcoming ones (search.query boosts those not yet ended).
+EVENTS = IndexSpec(
+    name="events",
+    searchable=["title", "city", "venue", "description"],
+    filterable=[
+        "id",
+        "type",
+        "public",
+        "group_id",
+        "group_slug",
+        "kind",
+        "state",
+        "city",
+        "starts_at",
+        "ends_at",
+        "created_at",
+    ],
+    sortable=["created_at", "starts_at", "ends_at", "id"],
+    facets=[],
+    highlighted=["title", "venue", "description"],
+    suggest=["title"],
+    localized=["title", "city", "venue", "description"],
+    restricted=True,
+    boost_until="ends_at",
+)
+
 SPECS: dict[str, IndexSpec] = {
-    spec.name: spec for spec in (POSTS, GROUPS, USERS, EPISODES, STATIONS, COLLECTIONS)
+    spec.name: spec for spec in (POSTS, GROUPS, USERS, EPISODES, STATIONS, COLLECTIONS, EVENTS)
 }

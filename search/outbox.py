@@ -19,8 +19,9 @@ async def mark_changed(
     entity: SearchEntity, *ids: int, with_posts: bool = False, connection: Any = None
 ) -> None:
     """`with_posts`: the documents that show something of this object change with it
-    (`search.sources.dependents`): the posts of a group; the posts of a person and the radio
-    episodes they made or are credited on; the episodes of a radio station (its name)."""
+    (`search.sources.dependents`): the posts and events of a group; the posts of a person and
+    the radio episodes they made or are credited on; the episodes of a radio station (its
+    name)."""
     rows = [SearchOutbox(entity=entity, entity_id=i, with_posts=with_posts) for i in ids]
     if len(rows) == 1:
         await rows[0].save(using_db=connection)

@@ -14,7 +14,7 @@ import json
 import re
 import secrets
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -37,6 +37,10 @@ PRE, POST = f"\ue000{_NONCE}\ue001", f"\ue001{_NONCE}\ue000"
 _STRAY_MARKS = str.maketrans("", "", "\ue000\ue001")
 CROPPED = {"body", "description", "bio"}
 SUGGESTIONS_PER_TYPE = 5
+# How much more an upcoming document (an event not yet ended) weighs than a past one, here and
+# against the other kinds: the same words rank it first, a somewhat better match elsewhere
+# still wins.
+UPCOMING_WEIGHT = 1.25
 
 
 class SearchType(StrEnum):
@@ -48,6 +52,7 @@ class SearchType(StrEnum):
     EPISODE = "episodes"
     STATION = "stations"
     COLLECTION = "collections"
+    EVENT = "events"
 
 
 class SearchSort(StrEnum):
@@ -68,6 +73,32 @@ class SearchFilters:
     # Groups of any of these industries (Industry values), and certified or not.
     industries: tuple[str, ...] = ()
     certified: bool | None = None
+
+
+@dataclass(frozen=True)
+class Audience:
+    """Whose searches these are, for the indexes whose documents not everyone may see
+    (`IndexSpec.restricted`): the public documents, those of `group_ids` (the viewer's
+    groups), or all of them (`everything`: platform staff). The default is the public only."""
+
+    everything: bool = False
+    group_ids: frozenset[int] = frozenset()
+
+
+PUBLIC = Audience()
+
+
+def audience_filter(spec: IndexSpec, audience: Audience) -> list[str] | None:
+    """The filter (one OR-group) that keeps a restricted index to the audience; None when
+    nothing is to be kept out."""
+    if not spec.restricted or audience.everything:
+        return None
+    allowed = ["public = true"]
+    if audience.group_ids:
+        allowed.append(
+            f"group_id IN [{', '.join(str(int(i)) for i in sorted(audience.group_ids))}]"
+        )
+    return allowed
 
 
 @dataclass(frozen=True)
@@ -222,6 +253,19 @@ def highlights(hit: dict[str, Any], spec: IndexSpec) -> list[Highlight]:
     return found
 
 
+def _boosted(request: dict[str, Any], attribute: str, now: datetime) -> list[dict[str, Any]]:
+    """One query as two over the same index: the documents whose `attribute` is still to come,
+    weighed up, and the others. Federation merges them by weighted relevance."""
+    moment = timestamp(now)
+    upcoming = {
+        **request,
+        "filter": [*request["filter"], f"{attribute} > {moment}"],
+        "federationOptions": {"weight": UPCOMING_WEIGHT},
+    }
+    past = {**request, "filter": [*request["filter"], f"{attribute} <= {moment}"]}
+    return [upcoming, past]
+
+
 def search_request(
     engine: SearchEngine,
     query: str,
@@ -230,9 +274,12 @@ def search_request(
     sort: SearchSort,
     first: int,
     offset: int,
+    audience: Audience = PUBLIC,
+    now: datetime | None = None,
 ) -> tuple[list[dict[str, Any]], dict[str, Any]] | None:
     """The federated multi-search body (queries, federation); None if the filters exclude
-    every requested type."""
+    every requested type. Restricted indexes are narrowed to the audience; by relevance,
+    upcoming documents are boosted (`IndexSpec.boost_until`)."""
     queries = []
     facets_by_index: dict[str, list[str]] = {}
     for search_type in dict.fromkeys(types):
@@ -240,6 +287,9 @@ def search_request(
         expressions = filter_expressions(spec, filters)
         if expressions is None:
             continue
+        allowed = audience_filter(spec, audience)
+        if allowed is not None:
+            expressions.append(allowed)
         uid = engine.uid(spec.name)
         request: dict[str, Any] = {
             "indexUid": uid,
@@ -256,7 +306,11 @@ def search_request(
         if sort != SearchSort.RELEVANCE:
             order = "desc" if sort == SearchSort.NEWEST else "asc"
             request["sort"] = [f"created_at:{order}", f"id:{order}"]
-        queries.append(request)
+            queries.append(request)
+        elif spec.boost_until is not None:
+            queries.extend(_boosted(request, spec.boost_until, now or datetime.now(UTC)))
+        else:
+            queries.append(request)
         facets_by_index[uid] = ["type", *spec.facets]
     if not queries:
         return None
@@ -277,8 +331,9 @@ async def run_search(
     sort: SearchSort,
     first: int,
     offset: int,
+    audience: Audience = PUBLIC,
 ) -> SearchAnswer:
-    body = search_request(engine, query, types, filters, sort, first, offset)
+    body = search_request(engine, query, types, filters, sort, first, offset, audience)
     if body is None:
         return SearchAnswer(hits=[], offset=offset, estimated_total=0)
     queries, federation = body
@@ -314,17 +369,28 @@ async def _results_unless_empty(engine: SearchEngine, query: dict[str, Any]) -> 
         return {"hits": []}
 
 
-async def run_suggestions(engine: SearchEngine, prefix: str, limit: int) -> list[Suggestion]:
+def _suggestion_query(
+    engine: SearchEngine, spec: IndexSpec, prefix: str, limit: int, audience: Audience
+) -> dict[str, Any]:
+    query: dict[str, Any] = {
+        "indexUid": engine.uid(spec.name),
+        "q": prefix,
+        "limit": limit,
+        "locales": LOCALES,
+        "attributesToRetrieve": ["id", *spec.suggest],
+        "attributesToSearchOn": spec.suggest,
+    }
+    allowed = audience_filter(spec, audience)
+    if allowed is not None:
+        query["filter"] = [allowed]
+    return query
+
+
+async def run_suggestions(
+    engine: SearchEngine, prefix: str, limit: int, audience: Audience = PUBLIC
+) -> list[Suggestion]:
     queries = [
-        {
-            "indexUid": engine.uid(spec.name),
-            "q": prefix,
-            "limit": limit,
-            "locales": LOCALES,
-            "attributesToRetrieve": ["id", *spec.suggest],
-            "attributesToSearchOn": spec.suggest,
-        }
-        for spec in (SPECS[t.value] for t in SearchType)
+        _suggestion_query(engine, SPECS[t.value], prefix, limit, audience) for t in SearchType
     ]
     try:
         results = (await engine.multi_search(queries))["results"]

@@ -22,6 +22,8 @@ from server.models import (
     CreditState,
     EmployeeBadge,
     EpisodeState,
+    Event,
+    EventState,
     Group,
     KocRole,
     KocRoleState,
@@ -136,6 +138,19 @@ async def collection_documents(collections: list[Collection]) -> dict[int, Docum
     return {c.id: docs.collection_document(c) for c in collections}
 
 
+async def event_documents(events: list[Event]) -> dict[int, Document | None]:
+    group_ids = {e.group_id for e in events if e.group_id is not None}
+    groups = {g.id: g for g in await Group.filter(id__in=list(group_ids))} if group_ids else {}
+    found: dict[int, Document | None] = {}
+    for event in events:
+        group = groups.get(event.group_id) if event.group_id is not None else None
+        if not docs.event_is_listed(event) or (event.group_id is not None and group is None):
+            found[event.id] = None
+            continue
+        found[event.id] = docs.event_document(event, group)
+    return found
+
+
 @dataclass(frozen=True)
 class Source:
     """Where the documents of one index come from."""
@@ -155,6 +170,12 @@ SOURCES: dict[SearchEntity, Source] = {
     ),
     SearchEntity.STATION: Source("stations", RadioStation, station_documents, {}),
     SearchEntity.COLLECTION: Source("collections", Collection, collection_documents, {}),
+    SearchEntity.EVENT: Source(
+        "events",
+        Event,
+        event_documents,
+        {"state__in": [EventState.SCHEDULED, EventState.FINISHED]},
+    ),
 }
 
 
@@ -189,13 +210,23 @@ async def episode_ids_of(*, station_id: int | None = None, user_id: int | None =
     return cast(list[int], await query.values_list("id", flat=True))
 
 
+async def event_ids_of(*, group_id: int) -> list[int]:
+    """The events of a group that are indexed (not cancelled)."""
+    query = Event.filter(group_id=group_id, state__not=EventState.CANCELLED)
+    return cast(list[int], await query.values_list("id", flat=True))
+
+
 async def dependents(entity: SearchEntity, entity_id: int) -> dict[SearchEntity, list[int]]:
     """The documents of other kinds that show something of this object and must change with
     it: what an outbox row's `with_posts` asks for. A group's posts (its visibility and name);
     a person's posts and the episodes they made or are credited on (their listing and name);
-    a station's episodes (its name and city)."""
+    a station's episodes (its name and city). A group's events go with its posts: who may find
+    them follows the group's visibility."""
     if entity == SearchEntity.GROUP:
-        return {SearchEntity.POST: await post_ids_of(group_id=entity_id)}
+        return {
+            SearchEntity.POST: await post_ids_of(group_id=entity_id),
+            SearchEntity.EVENT: await event_ids_of(group_id=entity_id),
+        }
     if entity == SearchEntity.USER:
         return {
             SearchEntity.POST: await post_ids_of(author_id=entity_id),

@@ -31,6 +31,7 @@ from server.demo_data import (
     TAGS,
     Badge,
 )
+from server.demo_events import seed_events
 from server.demo_groups import seed_groups
 from server.demo_koc import seed_koc
 from server.demo_ledger import seed_ledgers
@@ -412,9 +413,10 @@ async def seed_demo_community() -> str:
         admission = await seed_groups(users, members)
         reports = await _moderation(users, posts)
         ledgers = await seed_ledgers(users)
+        happenings = await seed_events(users, members)
     return (
         f"demo community: {len(users)} users, {len(members)} groups, {len(posts)} posts, "
         f"{comments} comments, {reactions} reactions, {len(DEMO_RULES)} watched words, "
         f"{reports} reports; {works}; {koc_roles} KOC roles, {koc_waiting} KOC applications "
-        f"waiting for review; {admission}; {ledgers}"
+        f"waiting for review; {admission}; {ledgers}; {happenings}"
     )

@@ -115,6 +115,8 @@ class NotEligibleReason(StrEnum):
     ACCOUNT_TOO_NEW = "ACCOUNT_TOO_NEW"
     # Persona accounts speak for the company and take no part in community votes.
     PERSONA_ACCOUNT = "PERSONA_ACCOUNT"
+    # A group's poll takes votes from the group's members alone.
+    NOT_A_MEMBER = "NOT_A_MEMBER"
     # The caller rated this already (within the period, or this event).
     ALREADY_RATED = "ALREADY_RATED"
     # Only those who attended an event rate it.

@@ -56,6 +56,8 @@ COMPOSITION = {
     "server.demo_koc",
     "server.demo_ledger",
     "server.demo_club",
+    "server.demo_events",
+    "server.demo_events_data",
     "server.tortoise_conf",
     "server.__main__",
 }

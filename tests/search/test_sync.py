@@ -154,6 +154,7 @@ async def test_reindex_swaps_in_a_full_index_without_an_empty_moment(
         "episodes": 0,
         "stations": 0,
         "collections": 0,
+        "events": 0,
     }
     assert seen and min(seen) == 300, "a search during the rebuild saw a partial index"
     assert ("posts", 300, 300) in progress
@@ -167,6 +168,7 @@ async def test_index_settings_are_applied_once(
     assert sorted(await engine.ensure_indexes()) == [
         "collections",
         "episodes",
+        "events",
         "groups",
         "posts",
         "stations",
