@@ -128,6 +128,17 @@ def require_writer(viewer: User | None) -> User:
     return user
 
 
+def refuse_sanctioned_holder(
+    user: User,
+    membership: GroupMembership | None = None,
+    roles: Collection[GroupRole] = (),
+) -> None:
+    """Before refusing `user` a power: if they hold it by role (platform staff, or one of a
+    group's `roles`) and a sanction takes it away, FORBIDDEN with the sanction's reason."""
+    if holds_staff_role(user) or (membership is not None and membership.role in roles):
+        refuse_if_sanctioned(user)
+
+
 def require_staff(viewer: User | None) -> User:
     """A moderator or admin in good standing."""
     user = require_viewer(viewer)

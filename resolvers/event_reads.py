@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from resolvers import validation
 from resolvers.context import Context
 from resolvers.event_access import staffs_event, visible_event, visible_events
 from resolvers.lookups import group_by_slug
@@ -38,8 +39,9 @@ async def list_events(
     query = query.filter(ends_at__gte=since or datetime.now(UTC))
     if until is not None:
         query = query.filter(starts_at__lte=until)
-    if city is not None and city.strip():
-        query = query.filter(city__iexact=city.strip())
+    place = validation.optional_name(city, "city", maximum=50, label="The city")
+    if place:
+        query = query.filter(city__iexact=place)
     if group_slug is not None:
         group = await group_by_slug(group_slug)
         if group is None:

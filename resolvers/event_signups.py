@@ -26,6 +26,7 @@ from resolvers.changes import ChangeLog, writing
 from resolvers.context import Context
 from resolvers.event_access import visible_event
 from resolvers.notifications import notify_text
+from resolvers.screening import screen
 from server.errors import Conflict, InvalidInput, NotEligible, NotEligibleReason, NotFound
 from server.models import (
     ChangeKind,
@@ -177,6 +178,8 @@ async def sign_up(ctx: Context, event_id: int, guests: int, note: str) -> Signup
     if seen is None:
         raise NotFound("No such event.")
     _check_open(seen, datetime.now(UTC))
+    if cleaned:  # the event's staff read it beside the attendee's name
+        cleaned = (await screen(ctx, viewer, "event_signup", {"note": cleaned})).fields["note"]
     contribution = await ledger.balance(Ledger.CONTRIBUTION, viewer.id)
     if contribution < seen.min_contribution:
         raise NotEligible(

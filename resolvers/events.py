@@ -33,6 +33,7 @@ from server.models import (
     EventSignup,
     EventState,
     GroupMembership,
+    GroupRole,
     NotificationKind,
     SearchEntity,
     SignupState,
@@ -47,6 +48,8 @@ MAX_URL = 500
 MAX_CAPACITY = 100_000
 MAX_CONTRIBUTION = 2**31 - 1  # what a GraphQL Int carries
 MAX_REASON = 500
+# The group roles that run a group's events.
+RUNNERS = (GroupRole.OWNER, GroupRole.ADMIN)
 # The texts of an event that others read, screened: their columns and their names in the API.
 TEXTS = {"title": "title", "description": "description", "city": "city", "venue": "venue"}
 
@@ -160,6 +163,7 @@ async def _may_create(ctx: Context, viewer: User, group_slug: str | None) -> int
     """The group the event is for (None: a platform event); Forbidden for who may not."""
     if group_slug is None or not group_slug.strip():
         if not policies.is_staff(viewer):
+            policies.refuse_sanctioned_holder(viewer)
             raise Forbidden("Only platform staff create platform events.")
         return None
     group = await require_group(group_slug, "groupSlug")
@@ -167,6 +171,7 @@ async def _may_create(ctx: Context, viewer: User, group_slug: str | None) -> int
         return group.id
     membership = await GroupMembership.get_or_none(group_id=group.id, user_id=viewer.id)
     if not policies.runs_group(viewer, membership):
+        policies.refuse_sanctioned_holder(viewer, membership, RUNNERS)
         raise Forbidden("Only the group's owners and admins create its events.")
     return group.id
 
@@ -213,6 +218,10 @@ async def _event_run_by_viewer(ctx: Context, event_id: int) -> tuple[User, Event
     if event is None:
         raise NotFound("No such event.")
     if not await runs_event(ctx, event):
+        membership = None
+        if event.group_id is not None:
+            membership = await ctx.loaders.viewer_membership_by_group_id.load(event.group_id)
+        policies.refuse_sanctioned_holder(viewer, membership, RUNNERS)
         raise Forbidden("Only platform staff and the group's owners and admins run its events.")
     return viewer, event
 

@@ -200,8 +200,9 @@ async def _filtered(ctx: Context, which: RatingFilter) -> Q:
     condition = scope if scope is not None else Q()
     if which.subject is not None:
         condition &= Q(subject=which.subject)
-    if which.city is not None and which.city.strip():
-        condition &= Q(city=" ".join(which.city.split()))
+    place = validation.optional_name(which.city, "city", maximum=MAX_CITY, label="The city")
+    if place:
+        condition &= Q(city=place)
     if which.since is not None:
         condition &= Q(created_at__gte=which.since)
     if which.until is not None:

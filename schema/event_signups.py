@@ -9,7 +9,14 @@ from strawberry import Info
 
 from resolvers import event_finish, event_signups
 from resolvers.context import Context
-from schema.errors import ConflictError, NotEligibleError, NotFoundError, ValidationError
+from schema.errors import (
+    ConflictError,
+    ContentRejectedError,
+    NotEligibleError,
+    NotFoundError,
+    RateLimitedError,
+    ValidationError,
+)
 from schema.events import Event, EventSignup
 from schema.relay import decode_pk
 
@@ -34,7 +41,12 @@ class SignUpForEventSuccess:
 
 
 SignUpForEventResult = Annotated[
-    SignUpForEventSuccess | NotEligibleError | ValidationError | NotFoundError,
+    SignUpForEventSuccess
+    | NotEligibleError
+    | ValidationError
+    | NotFoundError
+    | ContentRejectedError
+    | RateLimitedError,
     strawberry.union("SignUpForEventResult"),
 ]
 

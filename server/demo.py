@@ -126,6 +126,9 @@ async def _users(rng: random.Random, password_hash: str) -> dict[str, User]:
     for handle, name, _, _, bio in PERSONAS:
         rows.append(User(handle=handle, display_name=name, bio=bio, is_demo=True))
     await User.bulk_create(rows)
+    # The community has been going for a while: its people are not newcomers (a contribution-
+    # weighted vote, for one, asks for an account some days old).
+    await User.filter(is_demo=True).update(created_at=BASE_TIME - timedelta(days=365))
     users = {u.handle: u for u in await User.all().order_by("id")}
     await EmployeeBadge.bulk_create(
         [

@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from datetime import UTC, datetime, timedelta
 
+from resolvers.context import Context
+from resolvers.poll_votes import ONE_VOTE, cast_vote
 from server.demo import seed_demo_community
 from server.models import (
     Event,
@@ -112,3 +114,16 @@ async def test_demo_ratings_cover_every_subject_once_a_period_and_events_by_atte
     owner = await User.get(handle="owner")
     assert any(user == owner.id for _, user in attended)
     assert not any(r.user_id == owner.id for r in on_events), "owner is left to rate it"
+
+
+async def test_the_owner_and_the_fan_can_vote_in_the_community_day_vote(db, resources):
+    await seed_demo_community()
+    vote = await Poll.get(group_id=None, weighting=PollWeighting.CONTRIBUTION)
+    option = await PollOption.filter(poll_id=vote.id).order_by("position").first()
+    assert option is not None
+    for handle in ("owner", "fan"):
+        user = await User.get(handle=handle)
+        cast = await cast_vote(Context(resources, viewer=user), vote.id, [option.id])
+        assert cast.vote.weight >= ONE_VOTE
+    await vote.refresh_from_db()
+    assert await PollVote.filter(poll_id=vote.id).count() == vote.voters

@@ -56,6 +56,10 @@ from server.models import (
     EmployeeBadge,
     EpisodeReaction,
     EpisodeState,
+    Event,
+    EventKind,
+    EventSignup,
+    ExperienceSubject,
     FeaturedWork,
     FeedbackAdoption,
     Follow,
@@ -87,6 +91,10 @@ from server.models import (
     PersonaAccount,
     PersonaDomain,
     PlatformRole,
+    Poll,
+    PollOption,
+    PollVote,
+    PollWeighting,
     Post,
     PostKind,
     PostReaction,
@@ -97,7 +105,10 @@ from server.models import (
     ReactionKind,
     Report,
     ReportReason,
+    ResultsVisibility,
+    SatisfactionRating,
     SearchEntity,
+    SignupState,
     StationFollow,
     StationHead,
     User,
@@ -403,6 +414,10 @@ PARENTS: dict[str, str] = {
     "Group.bans": "barred",  # every writer but its owner barred (the viewer is an admin)
     "Group.joinRequests": "applied",  # a pending request from every writer but its owner
     "User.contributionEntries": "viewer",  # 25 entries in each of the viewer's ledgers
+    "Event.attendees": "meetup",  # every writer and the viewer signed up (the viewer is an admin)
+    "User.eventSignups": "viewer",  # the viewer signed up for every writer's event
+    "Poll.votes": "ballot",  # every writer voted (an admin reads who voted how)
+    "User.ratings": "viewer",  # the viewer rated every writer's event
 }
 
 PAGE_SIZES = (5, 20)
@@ -1043,6 +1058,7 @@ async def seed_community(settings: Settings) -> Community:
     )
 
     await seed_ledgers(settings, chief, writers)
+    meetup, ballot = await seed_events_polls_ratings(chief, writers, groups)
 
     return Community(
         token=issue_token(settings.secret_key, chief.id, 3600),
@@ -1059,6 +1075,8 @@ async def seed_community(settings: Settings) -> Community:
             "book": encode_id("Collection", book.id),
             "host": encode_id("User", host.id),
             "barred": encode_id("Group", barred.id),
+            "meetup": encode_id("Event", meetup.id),
+            "ballot": encode_id("Poll", ballot.id),
         },
     )
 
@@ -1117,6 +1135,96 @@ async def seed_ledgers(settings: Settings, viewer: User, writers: list[User]) ->
             for w in writers
         ]
     )
+
+
+async def seed_events_polls_ratings(
+    viewer: User, writers: list[User], groups: list[Group]
+) -> tuple[Event, Poll]:
+    """An upcoming event and an open poll in every writer's group, each with the viewer's
+    signup and vote; every writer signed up for the first event and voted in the first poll;
+    the viewer's rating of every event."""
+    now = datetime.now(UTC)
+    await Event.bulk_create(
+        [
+            Event(
+                title=f"Meetup {i}",
+                kind=EventKind.OFFLINE,
+                city="Hefei",
+                venue=f"Hall {i}",
+                starts_at=now + timedelta(days=1, hours=i),
+                ends_at=now + timedelta(days=1, hours=i + 2),
+                capacity=100,
+                signup_opens_at=now - timedelta(days=1),
+                signup_closes_at=now + timedelta(days=1),
+                group_id=g.id,
+                organizer_id=w.id,
+            )
+            for i, (g, w) in enumerate(zip(groups, writers, strict=True))
+        ]
+    )
+    events = await Event.all().order_by("starts_at")
+    meetup = events[0]
+    signups = [(e, viewer) for e in events] + [(meetup, w) for w in writers]
+    await EventSignup.bulk_create(
+        [
+            EventSignup(
+                event_id=e.id,
+                user_id=u.id,
+                state=SignupState.CONFIRMED,
+                check_in_code=f"CODE{u.id:04d}",
+            )
+            for e, u in signups
+        ]
+    )
+    await Event.filter(id=meetup.id).update(confirmed_seats=WRITERS + 1)
+    await Event.filter(id__not=meetup.id).update(confirmed_seats=1)
+    await SatisfactionRating.bulk_create(
+        [
+            SatisfactionRating(
+                user_id=viewer.id,
+                subject=ExperienceSubject.EVENT,
+                score=1 + i % 5,
+                comment=f"Rated {i}",
+                city="Hefei",
+                event_id=e.id,
+                group_id=e.group_id,
+            )
+            for i, e in enumerate(events)
+        ]
+    )
+    await Poll.bulk_create(
+        [
+            Poll(
+                question=f"Where next, club {i}?",
+                closes_at=now + timedelta(days=7),
+                weighting=PollWeighting.EQUAL,
+                results_visibility=ResultsVisibility.ALWAYS,
+                group_id=g.id,
+                created_by_id=w.id,
+            )
+            for i, (g, w) in enumerate(zip(groups, writers, strict=True))
+        ]
+    )
+    polls = await Poll.all().order_by("id")
+    await PollOption.bulk_create(
+        [
+            PollOption(poll_id=p.id, label=label, position=n)
+            for p in polls
+            for n, label in enumerate(("Hefei", "Wuhan"))
+        ]
+    )
+    first_option = {
+        o.poll_id: o.id for o in await PollOption.filter(position=0).order_by("poll_id")
+    }
+    ballot = polls[0]
+    votes = [(p, viewer) for p in polls] + [(ballot, w) for w in writers]
+    await PollVote.bulk_create(
+        [
+            PollVote(poll_id=p.id, user_id=u.id, option_ids=[first_option[p.id]], weight=1000)
+            for p, u in votes
+        ]
+    )
+    return meetup, ballot
 
 
 @pytest.fixture

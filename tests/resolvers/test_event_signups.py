@@ -12,9 +12,11 @@ import pytest
 
 from resolvers.event_finish import check_in_attendee, finish_due_events
 from resolvers.event_signups import CODE_ALPHABET, cancel_signup, sign_up
+from resolvers.rules import RuleInput, create_rule
 from server.errors import (
     AccountSuspended,
     Conflict,
+    ContentRejected,
     Forbidden,
     InvalidInput,
     NotAuthenticated,
@@ -32,8 +34,11 @@ from server.models import (
     GroupRole,
     GroupVisibility,
     LedgerEntry,
+    MatchKind,
     Notification,
     NotificationKind,
+    PlatformRole,
+    RuleAction,
     SearchEntity,
     SignupState,
 )
@@ -217,6 +222,24 @@ async def test_bad_guests_or_note_change_nothing(people, guests, note, field):
         await join(people, mia, event, guests=guests, note=note)
     assert refused.value.field == field
     assert await EventSignup.filter(event_id=event.id).count() == 0
+
+
+async def test_a_note_the_events_staff_read_is_screened(people):
+    ann, mia = await people.make("ann"), await people.make("mia")
+    mod = await people.make("rui", PlatformRole.MODERATOR)
+    staff = await people.context(mod)
+    await create_rule(staff, RuleInput("scam", MatchKind.WORD, RuleAction.BLOCK, "fraud"))
+    await create_rule(staff, RuleInput("darn", MatchKind.WORD, RuleAction.REPLACE, "rude"))
+    event = await make_event(ann)
+
+    with pytest.raises(ContentRejected) as rejected:
+        await join(people, mia, event, note="a scam, call me")
+    assert rejected.value.field == "note"
+    assert await EventSignup.filter(event_id=event.id).count() == 0
+
+    await join(people, mia, event, note="the darn parking")
+    signup = await EventSignup.get(event_id=event.id, user_id=mia.id)
+    assert "darn" not in signup.note and "parking" in signup.note
 
 
 @pytest.mark.parametrize(

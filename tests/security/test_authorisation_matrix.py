@@ -17,7 +17,9 @@ with an episode of `author`'s published on `here-radio` and one submitted there;
 curated by `admin_elsewhere`; KOC: `member`'s pending application to the story scouts and
 `author`'s active role among them; groups: a join request, a ban, invitations and invite
 links, a certification application, policies other than OPEN, a full group; a post marked as
-product feedback; points in every account, a club seat of `member`'s) is written with the ORM
+product feedback; points in every account, a club seat of `member`'s; a meetup of `here`'s
+with `member` signed up and `author` volunteering in its city; a platform poll and one of
+`here`'s) is written with the ORM
 and the use cases in one transaction (the KOC programmes just before it); only the operation
 under test goes through the transport.
 
@@ -27,7 +29,7 @@ of those callers reads "4403" whatever HTTP answers; every other WebSocket case 
 HTTP does.
 
 Every case runs over HTTP and over WebSocket (graphql-transport-ws), on SQLite and on
-PostgreSQL: 1,846 cases per transport and database, 7,384 in all, each some 0.1 s. For that the app is built once per database and served by one uvicorn server
+PostgreSQL: 2,106 cases per transport and database, 8,424 in all, each some 0.1 s. For that the app is built once per database and served by one uvicorn server
 for the module, and each case runs the app's lifespan itself, so that its pub/sub hub, rate
 limits, query budgets, rule cache and account reader are its own (a new app per case, as
 conftest's `api` and `ws_api` make, costs 0.1 s for the schema and, for WebSocket, 0.3 s to
@@ -79,6 +81,9 @@ from server.models import (
     CreditRole,
     EmployeeBadge,
     EpisodeState,
+    Event,
+    EventKind,
+    EventSignup,
     FeaturedWork,
     Group,
     GroupBan,
@@ -90,6 +95,7 @@ from server.models import (
     Industry,
     JoinPolicy,
     KocApplication,
+    KocApplicationState,
     KocProgram,
     KocRole,
     KocRoleKind,
@@ -107,12 +113,18 @@ from server.models import (
     PersonaDomain,
     PersonaOperator,
     PlatformRole,
+    Poll,
+    PollOption,
+    PollVote,
+    PollWeighting,
     Post,
     PostState,
     RadioEpisode,
     RadioStation,
     ReportReason,
+    ResultsVisibility,
     RuleAction,
+    SignupState,
     StationHead,
     User,
 )
@@ -328,6 +340,76 @@ async def populate(
         await KocProgram.filter(kind=scouts).update(seats_taken=1)
         given["koc_application"] = encode_id("KocApplication", application.id)
         given["koc_role"] = encode_id("KocRole", role.id)
+    if "times" in needs:
+        soon = datetime.now(UTC) + timedelta(days=3)
+        given["starts"], given["ends"] = soon.isoformat(), (soon + timedelta(hours=2)).isoformat()
+    if needs & {"event", "signup", "attended"}:
+        # `owner_here` runs a meetup of `here` in Hefei, starting within the hour (so the door
+        # is open) with signups open; with "signup" `member` holds a confirmed seat (code
+        # MEMBER01) and `author` volunteers in Hefei; with "attended" `member` was let in.
+        now = datetime.now(UTC)
+        event = await Event.create(
+            title="Coffee and cars",
+            kind=EventKind.OFFLINE,
+            city="Hefei",
+            venue="The plant",
+            starts_at=now + timedelta(minutes=50),
+            ends_at=now + timedelta(hours=3),
+            capacity=10,
+            signup_opens_at=now - timedelta(days=1),
+            signup_closes_at=now + timedelta(minutes=40),
+            group=here,
+            organizer=users["owner_here"],
+        )
+        given["event"] = encode_id("Event", event.id)
+        if needs & {"signup", "attended"}:
+            attended = "attended" in needs
+            signup = await EventSignup.create(
+                event=event,
+                user=users["member"],
+                state=SignupState.ATTENDED if attended else SignupState.CONFIRMED,
+                check_in_code="MEMBER01",
+            )
+            await Event.filter(id=event.id).update(confirmed_seats=1)
+            given["signup"] = encode_id("EventSignup", signup.id)
+            volunteers = KocRoleKind.VOLUNTEER
+            application = await KocApplication.create(
+                user=users["author"],
+                kind=volunteers,
+                statement="I help at meetups.",
+                city="Hefei",
+                state=KocApplicationState.APPROVED,
+            )
+            await KocRole.create(
+                user=users["author"],
+                kind=volunteers,
+                active_key=f"{users['author'].id}:{volunteers}",
+                starts_at=now,
+                ends_at=add_months(now, 6),
+                application=application,
+            )
+    if needs & {"poll", "group_poll"}:
+        # An open platform poll by `moderator` (one vote each), or one of `here` by
+        # `owner_here`; with "weighted", a platform poll weighted by contribution.
+        in_here = "group_poll" in needs
+        poll = await Poll.create(
+            question="Where should the next community day be?",
+            closes_at=datetime.now(UTC) + timedelta(days=7),
+            weighting=PollWeighting.CONTRIBUTION if "weighted" in needs else PollWeighting.EQUAL,
+            results_visibility=ResultsVisibility.ALWAYS,
+            group=here if in_here else None,
+            created_by=users["owner_here" if in_here else "moderator"],
+        )
+        option = await PollOption.create(poll=poll, label="Hefei", position=0)
+        await PollOption.create(poll=poll, label="Wuhan", position=1)
+        given["poll"] = encode_id("Poll", poll.id)
+        given["option"] = encode_id("PollOption", option.id)
+        if "votes" in needs:
+            await PollVote.create(
+                poll=poll, user=users["member"], option_ids=[option.id], weight=1000
+            )
+            await PollOption.filter(id=option.id).update(votes=1, weight=1000)
+            await Poll.filter(id=poll.id).update(voters=1, total_weight=1000)
     if needs & {"certification", "certification_room"}:
         # `here` has the members certification needs; with "certification", `owner_here`
         # applied for it (pending).
@@ -1117,6 +1199,94 @@ OPS: dict[str, Operation] = {
         "club",
     ),
     "runClubAnnual": op("mutation { runClubAnnual(input: {year: 2025}) { __typename } }"),
+    # Events: with "event" `owner_here` runs a meetup of `here` in Hefei about to start; with
+    # "signup" `member` holds a seat (code MEMBER01) and `author` volunteers in Hefei.
+    "createEvent": op(
+        'mutation($starts: DateTime!, $ends: DateTime!) { createEvent(input: {title: "Owners online", kind: ONLINE, startsAt: $starts, endsAt: $ends, capacity: 50}) { __typename } }',
+        "times",
+    ),
+    "createEvent:in here": op(
+        'mutation($starts: DateTime!, $ends: DateTime!) { createEvent(input: {title: "Coffee morning", kind: OFFLINE, city: "Hefei", venue: "The plant", startsAt: $starts, endsAt: $ends, capacity: 20, groupSlug: "here"}) { __typename } }',
+        "times",
+    ),
+    "updateEvent": op(
+        'mutation($event: ID!) { updateEvent(input: {eventId: $event, title: "Coffee, cars and cake"}) { __typename } }',
+        "event",
+    ),
+    "cancelEvent": op(
+        'mutation($event: ID!) { cancelEvent(input: {eventId: $event, reason: "the hall flooded"}) { __typename } }',
+        "event",
+    ),
+    "signUpForEvent": op(
+        "mutation($event: ID!) { signUpForEvent(input: {eventId: $event, guests: 1}) { __typename } }",
+        "event",
+    ),
+    "signUpForEvent:signed up already": op(
+        "mutation($event: ID!) { signUpForEvent(input: {eventId: $event}) { __typename } }",
+        "signup",
+    ),
+    "cancelEventSignup": op(
+        "mutation($signup: ID!) { cancelEventSignup(input: {signupId: $signup}) { __typename } }",
+        "signup",
+    ),
+    "checkInAttendee": op(
+        'mutation($event: ID!) { checkInAttendee(input: {eventId: $event, code: "member01"}) { __typename } }',
+        "signup",
+    ),
+    "node:Event.attendees": op(
+        "query($event: ID!) { node(id: $event) { ... on Event { attendees { edges { node { id } } } } } }",
+        "signup",
+        describe=lambda value: "null" if value["attendees"] is None else items(value["attendees"]),
+    ),
+    "node:EventSignup": op(
+        "query($signup: ID!) { node(id: $signup) { __typename ... on EventSignup { checkInCode } } }",
+        "signup",
+        describe=lambda value: "null" if value is None else f"code {value['checkInCode']}",
+    ),
+    # Polls: with "poll" `moderator` asks everyone, one vote each; with "group_poll"
+    # `owner_here` asks `here`; "weighted" weighs by contribution; with "votes" `member` voted.
+    "createPoll": op(
+        'mutation($ends: DateTime!) { createPoll(input: {question: "Which city next?", options: ["Hefei", "Wuhan"], closesAt: $ends}) { __typename } }',
+        "times",
+    ),
+    "createPoll:in here": op(
+        'mutation($ends: DateTime!) { createPoll(input: {question: "Which road trip?", options: ["Tibet", "Yunnan"], closesAt: $ends, groupSlug: "here"}) { __typename } }',
+        "times",
+    ),
+    "closePoll": op(
+        "mutation($poll: ID!) { closePoll(input: {pollId: $poll}) { __typename } }", "group_poll"
+    ),
+    "castVote": op(
+        "mutation($poll: ID!, $option: ID!) { castVote(input: {pollId: $poll, optionIds: [$option]}) { __typename } }",
+        "poll",
+    ),
+    "castVote:weighted, by accounts a day old": op(
+        "mutation($poll: ID!, $option: ID!) { castVote(input: {pollId: $poll, optionIds: [$option]}) { __typename } }",
+        "poll",
+        "weighted",
+    ),
+    "node:Poll.votes": op(
+        "query($poll: ID!) { node(id: $poll) { ... on Poll { votes { edges { node { weight } } } } } }",
+        "poll",
+        "votes",
+        describe=lambda value: "null" if value["votes"] is None else items(value["votes"]),
+    ),
+    # Ratings: with "attended" `member` was let in to the meetup.
+    "rateExperience": op(
+        'mutation { rateExperience(input: {subject: CHARGING, score: 4, comment: "quick and clean"}) { __typename } }'
+    ),
+    "rateExperience:an event": op(
+        "mutation($event: ID!) { rateExperience(input: {subject: EVENT, score: 5, eventId: $event}) { __typename } }",
+        "attended",
+    ),
+    "satisfactionSummary": op(
+        "query { satisfactionSummary { count } }",
+        describe=lambda value: f"{value['count']} ratings",
+    ),
+    "ratings": op(
+        "query { ratings { edges { node { score } } } }",
+        describe=items,
+    ),
 }
 
 # --- what each caller gets -------------------------------------------------------------------
@@ -1312,6 +1482,33 @@ EXPECTED: dict[str, tuple[str, ...]] = {
     "grantClubMembership:a seat held":              (U,         F,            F,            F,            F,            F,              F,               F,            CONFLICT,     F,          F,          F_BAN,        F),
     "revokeClubMembership":                         (U,         F,            F,            F,            F,            F,              F,               F,            OK,           F,          F,          F_BAN,        F),
     "runClubAnnual":                                (U,         F,            F,            F,            F,            F,              F,               F,            OK,           F,          F,          F_BAN,        F),
+    # Events: platform staff run any event, a group's owners and admins their group's; whoever
+    # may write signs up; a signup is its holder's; the group's staff and a volunteer of the
+    # city check people in; attendees and codes are for those who run the event.
+    "createEvent":                                  (U,         F,            F,            F,            F,            F,              F,               OK,           OK,           F_SUS,      F_BAN,      F_BAN,        F_SIL),
+    "createEvent:in here":                          (U,         F,            F,            OK,           OK,           F,              F,               OK,           OK,           F_SUS,      F_BAN,      F_BAN,        F_SIL),
+    "updateEvent":                                  (U,         F,            F,            OK,           OK,           F,              F,               OK,           OK,           F_SUS,      F_BAN,      F_BAN,        F_SIL),
+    "cancelEvent":                                  (U,         F,            F,            OK,           OK,           F,              F,               OK,           OK,           F_SUS,      F_BAN,      F_BAN,        F_SIL),
+    "signUpForEvent":                               (U,         OK,           OK,           OK,           OK,           OK,             OK,              OK,           OK,           F_SUS,      F_BAN,      F_BAN,        OK),
+    "signUpForEvent:signed up already":             (U,         NOT_ELIGIBLE, OK,           OK,           OK,           OK,             OK,              OK,           OK,           F_SUS,      F_BAN,      F_BAN,        OK),
+    "cancelEventSignup":                            (U,         OK,           MISSING,      MISSING,      MISSING,      MISSING,        MISSING,         MISSING,      MISSING,      MISSING,    MISSING,    MISSING,      MISSING),
+    "checkInAttendee":                              (U,         F,            OK,           OK,           OK,           OK,             F,               OK,           OK,           F,          F,          F,            F),
+    "node:Event.attendees":                         ("null",    "null",       "null",       "1 item",     "1 item",     "1 item",       "null",          "1 item",     "1 item",     "null",     "null",     "null",       "null"),
+    "node:EventSignup":                             ("null",    "code MEMBER01", "null",    "code MEMBER01", "code MEMBER01", "code MEMBER01", "null",     "code MEMBER01", "code MEMBER01", "null", "null",     "null",       "null"),
+    # Polls: platform staff ask everyone, a group's staff ask the group; whoever may write
+    # votes once; who voted how is for platform admins alone.
+    "createPoll":                                   (U,         F,            F,            F,            F,            F,              F,               OK,           OK,           F_SUS,      F_BAN,      F_BAN,        F_SIL),
+    "createPoll:in here":                           (U,         F,            F,            OK,           OK,           OK,             F,               OK,           OK,           F_SUS,      F_BAN,      F_BAN,        F_SIL),
+    "closePoll":                                    (U,         F,            F,            OK,           OK,           OK,             F,               OK,           OK,           F_SUS,      F_BAN,      F_BAN,        F_SIL),
+    "castVote":                                     (U,         OK,           OK,           OK,           OK,           OK,             OK,              OK,           OK,           F_SUS,      F_BAN,      F_BAN,        OK),
+    "castVote:weighted, by accounts a day old":     (U,         NOT_ELIGIBLE, NOT_ELIGIBLE, NOT_ELIGIBLE, NOT_ELIGIBLE, NOT_ELIGIBLE,   NOT_ELIGIBLE,    NOT_ELIGIBLE, NOT_ELIGIBLE, F_SUS,      F_BAN,      F_BAN,        NOT_ELIGIBLE),
+    "node:Poll.votes":                              ("null",    "null",       "null",       "null",       "null",       "null",         "null",          "null",       "1 item",     "null",     "null",     "null",       "null"),
+    # Ratings: whoever may write rates; an event only after attending it; staff read them all,
+    # a group's staff their group's events.
+    "rateExperience":                               (U,         OK,           OK,           OK,           OK,           OK,             OK,              OK,           OK,           F_SUS,      F_BAN,      F_BAN,        OK),
+    "rateExperience:an event":                      (U,         OK,           NOT_ELIGIBLE, NOT_ELIGIBLE, NOT_ELIGIBLE, NOT_ELIGIBLE,   NOT_ELIGIBLE,    NOT_ELIGIBLE, NOT_ELIGIBLE, F_SUS,      F_BAN,      F_BAN,        NOT_ELIGIBLE),
+    "satisfactionSummary":                          (U,         F,            F,            "0 ratings",  "0 ratings",  "0 ratings",    "0 ratings",     "0 ratings",  "0 ratings",  F_SUS,      F_BAN,      F_BAN,        F_SIL),
+    "ratings":                                      (U,         F,            F,            "0 items",    "0 items",    "0 items",      "0 items",       "0 items",    "0 items",    F_SUS,      F_BAN,      F_BAN,        F_SIL),
 }
 # fmt: on
 
