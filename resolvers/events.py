@@ -48,6 +48,8 @@ MAX_URL = 500
 MAX_CAPACITY = 100_000
 MAX_CONTRIBUTION = 2**31 - 1  # what a GraphQL Int carries
 MAX_REASON = 500
+# The changes that move an event in time or place: its signups are told.
+MOVES = frozenset({"starts_at", "ends_at", "kind", "city", "venue"})
 # The group roles that run a group's events.
 RUNNERS = (GroupRole.OWNER, GroupRole.ADMIN)
 # The texts of an event that others read, screened: their columns and their names in the API.
@@ -236,6 +238,30 @@ async def _locked(log: ChangeLog, event_id: int) -> Event:
     return event
 
 
+async def _tell_holders(log: ChangeLog, event_id: int, text: str) -> int:
+    """Tell everyone holding a seat or a place in line; how many were told."""
+    holders = await EventSignup.filter(
+        event_id=event_id, state__in=[SignupState.CONFIRMED, SignupState.WAITLISTED]
+    ).values_list("user_id", flat=True)
+    for user_id in holders:
+        await notify_text(
+            log,
+            int(user_id),  # type: ignore[call-overload]
+            NotificationKind.EVENT,
+            text,
+        )
+    return len(holders)
+
+
+def _moved_text(ctx: Context, event: Event) -> str:
+    starts = event.starts_at.astimezone(ctx.settings.timezone)
+    if event.kind == EventKind.ONLINE:
+        where = "online"
+    else:
+        where = ", ".join(part for part in (event.venue, event.city) if part)
+    return f"“{event.title}” has moved: it now starts {starts:%Y-%m-%d %H:%M}, {where}."
+
+
 def _columns_changed(event: Event, columns: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in columns.items() if getattr(event, key) != value}
 
@@ -264,6 +290,9 @@ async def update_event(ctx: Context, event_id: int, changes: EventChanges) -> Ev
         await Event.filter(id=fresh.id).update(**changed, updated_at=datetime.now(UTC))
         if capacity is not None and capacity > fresh.capacity:
             await promote_waitlisted(log, await Event.get(id=fresh.id))
+        if MOVES & changed.keys():
+            moved = await Event.get(id=fresh.id)
+            await _tell_holders(log, moved.id, _moved_text(ctx, moved))
         await log.add(ChangeKind.EVENT_UPDATED, event_id=fresh.id, group_id=fresh.group_id)
         await log.changed(SearchEntity.EVENT, fresh.id)
         await audit.record(
@@ -287,16 +316,7 @@ async def cancel_event(ctx: Context, event_id: int, reason: str) -> Event:
         await Event.filter(id=fresh.id).update(
             state=EventState.CANCELLED, cancelled_at=now, cancel_reason=why, updated_at=now
         )
-        told = await EventSignup.filter(
-            event_id=fresh.id, state__in=[SignupState.CONFIRMED, SignupState.WAITLISTED]
-        ).values_list("user_id", flat=True)
-        for user_id in told:
-            await notify_text(
-                log,
-                int(user_id),  # type: ignore[call-overload]
-                NotificationKind.EVENT,
-                f"“{fresh.title}” is cancelled: {why}",
-            )
+        told = await _tell_holders(log, fresh.id, f"“{fresh.title}” is cancelled: {why}")
         await log.add(ChangeKind.EVENT_UPDATED, event_id=fresh.id, group_id=fresh.group_id)
         await log.changed(SearchEntity.EVENT, fresh.id)
         await audit.record(
@@ -304,6 +324,6 @@ async def cancel_event(ctx: Context, event_id: int, reason: str) -> Event:
             viewer.id,
             group_id=fresh.group_id,
             reason=why,
-            detail={"eventId": fresh.id, "notified": len(told)},
+            detail={"eventId": fresh.id, "notified": told},
         )
     return await Event.get(id=event.id)

@@ -340,6 +340,26 @@ async def test_cancelling_tells_everyone_confirmed_or_waiting_once(people):
     assert len(await outbox(SearchEntity.EVENT, event.id)) == 1
 
 
+async def test_moving_an_event_tells_who_holds_a_place_and_retitling_tells_nobody(people):
+    lin = await people.make("lin")
+    group = await make_group("night-drivers", lin)
+    event = await make_event(lin, group=group, capacity=1)
+    mia, kai, ann = await people.make("mia"), await people.make("kai"), await people.make("ann")
+    await seat(event, mia)
+    await seat(event, kai, SignupState.WAITLISTED)
+    await seat(event, ann, SignupState.CANCELLED)
+    ctx = await people.context(lin)
+
+    await update_event(ctx, event.id, EventChanges(title="Night drive"))
+    assert await Notification.filter(kind=NotificationKind.EVENT).count() == 0
+
+    await update_event(ctx, event.id, EventChanges(venue="Old harbour"))
+    notes = await Notification.filter(kind=NotificationKind.EVENT).order_by("recipient_id")
+    assert [n.recipient_id for n in notes] == [mia.id, kai.id]
+    assert all(n.text.startswith("“Night drive” has moved") for n in notes)
+    assert all("Old harbour" in n.text for n in notes)
+
+
 async def test_a_cancelled_or_finished_event_cannot_change(people):
     staff = await people.make("max", PlatformRole.ADMIN)
     ctx = await people.context(staff)
