@@ -50,7 +50,6 @@ class EventSignup(Node):
         description="The place on the waitlist (1: next in line) while WAITLISTED; null otherwise."
     )
     guests: int = strawberry.field(description="Seats taken beside the person's own (0 to 2).")
-    note: str = strawberry.field(description="What the person told the organisers.")
     checked_in_at: datetime | None = strawberry.field(description="When they were checked in.")
     created_at: datetime = strawberry.field(description="When they signed up.")
 
@@ -63,7 +62,6 @@ class EventSignup(Node):
             state=row.state,
             position=row.position,
             guests=row.guests,
-            note=row.note,
             checked_in_at=row.checked_in_at,
             created_at=row.created_at,
         )
@@ -75,6 +73,15 @@ class EventSignup(Node):
     async def check_in_code(self, info: Info[Context, None]) -> str | None:
         if await event_reads.may_see_signup_details(info.context, self.row):
             return self.row.check_in_code
+        return None
+
+    @strawberry.field(
+        description="What the person told the organisers: for the holder and the event's staff; "
+        "null for anyone else (a volunteer at the door sees the state, not the note)."
+    )
+    async def note(self, info: Info[Context, None]) -> str | None:
+        if await event_reads.may_see_signup_details(info.context, self.row):
+            return self.row.note
         return None
 
     @strawberry.field(description="Who signed up: for the holder and the event's staff; else null.")

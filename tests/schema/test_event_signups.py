@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from schema.relay import encode_id
-from server.models import AccountState, Event, GroupVisibility, SignupState, User
+from server.models import AccountState, Event, EventSignup, GroupVisibility, SignupState, User
 from tests.conftest import Api
 from tests.helpers import make_group
 from tests.resolvers.signup_helpers import assert_consistent, make_event, make_volunteer
@@ -29,7 +29,7 @@ CANCEL = """mutation($input: CancelEventSignupInput!) { cancelEventSignup(input:
   ... on Error { code message } } }"""
 CHECK_IN = """mutation($input: CheckInAttendeeInput!) { checkInAttendee(input: $input) {
   __typename
-  ... on CheckInAttendeeSuccess { alreadyCheckedIn signup { state checkInCode user { handle } } }
+  ... on CheckInAttendeeSuccess { alreadyCheckedIn signup { state checkInCode note user { handle } } }
   ... on ValidationError { field }
   ... on Error { code message } } }"""
 
@@ -152,6 +152,7 @@ async def test_check_in_over_http_by_who_may_and_refused_to_who_may_not(api):
     code = (await sign_up(api, t["mia"], event))["signup"]["checkInCode"]
     now = datetime.now(UTC)
     await Event.filter(id=event.id).update(starts_at=now, ends_at=now + timedelta(hours=2))
+    await EventSignup.filter(event_id=event.id, user_id=mia.id).update(note="call 138 0000")
     check_in = {"input": {"eventId": encode_id("Event", event.id), "code": code.lower()}}
 
     assert top_code(await api.query(CHECK_IN, check_in, t["lin"])) == "FORBIDDEN"
@@ -165,9 +166,19 @@ async def test_check_in_over_http_by_who_may_and_refused_to_who_may_not(api):
     assert first["__typename"] == "CheckInAttendeeSuccess"
     assert first["alreadyCheckedIn"] is False
     # A volunteer checks people in without reading whose signup it is; the organiser reads it.
-    assert first["signup"] == {"state": "ATTENDED", "checkInCode": None, "user": None}
+    assert first["signup"] == {
+        "state": "ATTENDED",
+        "checkInCode": None,
+        "note": None,
+        "user": None,
+    }
     assert second["alreadyCheckedIn"] is True
-    assert second["signup"] == {"state": "ATTENDED", "checkInCode": code, "user": {"handle": "mia"}}
+    assert second["signup"] == {
+        "state": "ATTENDED",
+        "checkInCode": code,
+        "note": "call 138 0000",
+        "user": {"handle": "mia"},
+    }
     assert missing["__typename"] == "NotFoundError"
 
 
