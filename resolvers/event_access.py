@@ -21,11 +21,10 @@ from tortoise.expressions import Q
 
 from moderation import policies
 from resolvers.context import Context
+from resolvers.visibility import may_see_in_group, seen_in_groups
 from server.models import (
     Event,
-    Group,
     GroupMembership,
-    GroupVisibility,
     KocRole,
     KocRoleKind,
     KocRoleState,
@@ -42,17 +41,10 @@ async def _membership(ctx: Context, group_id: int | None) -> GroupMembership | N
     return await ctx.loaders.viewer_membership_by_group_id.load(group_id)
 
 
-async def may_see(ctx: Context, event: Event) -> bool:
-    if event.group_id is None or policies.is_staff(ctx.viewer):
-        return True
-    group: Group | None = await ctx.loaders.group_by_id.load(event.group_id)
-    return policies.can_see_group_posts(group, await ctx.member_group_ids())
-
-
 async def visible_event(ctx: Context, event_id: int) -> Event | None:
     """The event, if the viewer may see it now."""
     event: Event | None = await ctx.loaders.event_by_id.load(event_id)
-    if event is None or not await may_see(ctx, event):
+    if event is None or not await may_see_in_group(ctx, event.group_id):
         return None
     return event
 
@@ -60,13 +52,7 @@ async def visible_event(ctx: Context, event_id: int) -> Event | None:
 async def visible_events(ctx: Context) -> Q:
     """What listings of events may show the viewer: platform events, events of public groups,
     and events of the groups they belong to (everything, for platform staff)."""
-    if policies.is_staff(ctx.viewer):
-        return Q()
-    return (
-        Q(group_id=None)
-        | Q(group__visibility=GroupVisibility.PUBLIC)
-        | Q(group_id__in=list(await ctx.member_group_ids()))
-    )
+    return await seen_in_groups(ctx)
 
 
 async def runs_event(ctx: Context, event: Event) -> bool:

@@ -28,13 +28,13 @@ from resolvers.changes import writing
 from resolvers.context import Context
 from resolvers.pagination import Listing, Page, id_key, keyset_page
 from resolvers.screening import screen
+from resolvers.visibility import may_see_in_group, seen_in_groups
 from server.broadcast import Hub
 from server.errors import Conflict, Forbidden, InvalidInput, NotFound
 from server.models import (
     AuditKind,
     ChangeKind,
     Group,
-    GroupVisibility,
     Poll,
     PollOption,
     PollState,
@@ -63,17 +63,10 @@ def poll_state(poll: Poll, now: datetime | None = None) -> PollState:
 # --- who sees and runs a poll -------------------------------------------------------------------
 
 
-async def may_see(ctx: Context, poll: Poll) -> bool:
-    if poll.group_id is None or policies.is_staff(ctx.viewer):
-        return True
-    group: Group | None = await ctx.loaders.group_by_id.load(poll.group_id)
-    return policies.can_see_group_posts(group, await ctx.member_group_ids())
-
-
 async def visible_poll(ctx: Context, poll_id: int) -> Poll | None:
     """The poll, if the viewer may see it now."""
     poll: Poll | None = await ctx.loaders.poll_by_id.load(poll_id)
-    if poll is None or not await may_see(ctx, poll):
+    if poll is None or not await may_see_in_group(ctx, poll.group_id):
         return None
     return poll
 
@@ -81,13 +74,7 @@ async def visible_poll(ctx: Context, poll_id: int) -> Poll | None:
 async def visible_polls(ctx: Context) -> Q:
     """What listings of polls may show the viewer: platform polls, polls of public groups and
     of the groups they belong to (everything, for platform staff)."""
-    if policies.is_staff(ctx.viewer):
-        return Q()
-    visible = Q(group_id=None) | Q(group__visibility=GroupVisibility.PUBLIC)
-    member_groups = await ctx.member_group_ids()
-    if member_groups:
-        visible |= Q(group_id__in=list(member_groups))
-    return visible
+    return await seen_in_groups(ctx)
 
 
 async def staffs_group_of(ctx: Context, group_id: int | None) -> bool:

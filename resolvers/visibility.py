@@ -9,9 +9,19 @@ viewer as read for this operation. What the gate refuses reads as missing: `null
 
 from __future__ import annotations
 
+from tortoise.expressions import Q
+
 from moderation import policies
 from resolvers.context import Context
-from server.models import Comment, Group, ModerationTarget, Post, PostState, RadioEpisode
+from server.models import (
+    Comment,
+    Group,
+    GroupVisibility,
+    ModerationTarget,
+    Post,
+    PostState,
+    RadioEpisode,
+)
 
 
 async def visible_post(ctx: Context, post_id: int) -> Post | None:
@@ -46,6 +56,27 @@ async def visible_comment(ctx: Context, comment_id: int) -> Comment | None:
         assert comment.episode_id is not None
         work_visible = await visible_episode(ctx, comment.episode_id) is not None
     return comment if policies.can_see_comment(comment, work_visible, ctx.viewer) else None
+
+
+async def may_see_in_group(ctx: Context, group_id: int | None) -> bool:
+    """Whether the viewer may see something a group holds besides its posts (an event, a
+    poll): what belongs to no group is public, a group's goes by the group's rules like its
+    posts, and platform staff see everything."""
+    if group_id is None or policies.is_staff(ctx.viewer):
+        return True
+    group = await ctx.loaders.group_by_id.load(group_id)
+    return policies.can_see_group_posts(group, await ctx.member_group_ids())
+
+
+async def seen_in_groups(ctx: Context) -> Q:
+    """`may_see_in_group` as a filter on rows with a `group` (listings of events, polls)."""
+    if policies.is_staff(ctx.viewer):
+        return Q()
+    visible = Q(group_id=None) | Q(group__visibility=GroupVisibility.PUBLIC)
+    member_groups = await ctx.member_group_ids()
+    if member_groups:
+        visible |= Q(group_id__in=sorted(member_groups))
+    return visible
 
 
 async def may_list_members(ctx: Context, group: Group) -> bool:

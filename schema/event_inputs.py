@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime
+from typing import Any
 
 import strawberry
 
 from resolvers.events import EventChanges, EventFields
 from schema.enums import EventKind
+
+
+def _picked(given: object) -> dict[str, Any]:
+    """What an input says of an event's fields (the input's other fields left out)."""
+    return {field.name: getattr(given, field.name) for field in dataclasses.fields(EventFields)}
 
 
 @strawberry.input(description="A new event.")
@@ -38,20 +45,7 @@ class CreateEventInput:
     )
 
     def fields(self) -> EventFields:
-        return EventFields(
-            title=self.title,
-            description=self.description,
-            kind=self.kind,
-            city=self.city,
-            venue=self.venue,
-            starts_at=self.starts_at,
-            ends_at=self.ends_at,
-            cover_url=self.cover_url,
-            capacity=self.capacity,
-            signup_opens_at=self.signup_opens_at,
-            signup_closes_at=self.signup_closes_at,
-            min_contribution=self.min_contribution,
-        )
+        return EventFields(**_picked(self))
 
 
 @strawberry.input(description="Changes to a scheduled event; omitted fields stay.")
@@ -85,20 +79,7 @@ class UpdateEventInput:
     )
 
     def changes(self) -> EventChanges:
-        return EventChanges(
-            title=self.title,
-            description=self.description,
-            kind=self.kind,
-            city=self.city,
-            venue=self.venue,
-            starts_at=self.starts_at,
-            ends_at=self.ends_at,
-            cover_url=self.cover_url,
-            capacity=self.capacity,
-            signup_opens_at=self.signup_opens_at,
-            signup_closes_at=self.signup_closes_at,
-            min_contribution=self.min_contribution,
-        )
+        return EventChanges(**_picked(self))
 
 
 @strawberry.input(description="The event to call off.")
